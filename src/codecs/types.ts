@@ -1,0 +1,94 @@
+// The codec interface: one module per format turns bytes into table events or a
+// value, and values back into bytes. Codecs know nothing of S3 or GraphQL: they are
+// pure, and testable with a Buffer or a Readable.
+import type { Readable } from 'node:stream';
+
+export const FORMATS = ['CSV', 'TSV', 'XLSX', 'JSON', 'NDJSON', 'PICKLE', 'TEXT', 'BINARY'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export type Compression = 'NONE' | 'GZIP';
+
+/**
+ * A cell as a codec reads it, before type inference. Text formats (CSV, TSV) give
+ * strings (empty string for an empty cell); typed formats give numbers, booleans,
+ * Dates, strings, null, bigint (integers beyond 2^53) or nested JSON values.
+ */
+export type RawCell = string | number | boolean | Date | bigint | null | readonly unknown[] | { readonly [key: string]: unknown };
+
+/** The stored bytes of an object, opened as often as needed. */
+export interface ByteSource {
+  /** Stored size in bytes. */
+  readonly size: number;
+  /** Opens the bytes from `start` (inclusive) to the end. Destroying the stream aborts the read. */
+  open(start?: number): Promise<Readable>;
+}
+
+export interface TableReadOptions {
+  /** The first row (XLSX: the first non-empty row) holds the column names. */
+  header: boolean;
+  /** CSV/TSV field delimiter; the format's own when undefined. */
+  delimiter?: string | undefined;
+  /** A text encoding label (WHATWG labels plus cp949); detected when undefined. */
+  encoding?: string | undefined;
+  /** XLSX worksheet name; the first visible worksheet when undefined. */
+  sheet?: string | undefined;
+  /**
+   * Resume a line-based read at this byte offset, where a data row starts (taken from
+   * an earlier read's `offsetAfter`). The read then emits no header event.
+   */
+  startOffset?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** What a codec's table reader emits, in this order: encoding/sheets, header, then rows. */
+export type TableEvent =
+  /**
+   * Text formats: the encoding and delimiter the reader uses (detected or given). A
+   * read resumed at `startOffset` must be given both, since it cannot detect them.
+   */
+  | { type: 'dialect'; encoding: string; delimiter?: string }
+  /** XLSX: every worksheet name in workbook order, and the one being read. */
+  | { type: 'sheets'; sheets: string[]; sheet: string }
+  /** Column names from the header row, as written (possibly empty or duplicated). */
+  | { type: 'header'; names: string[] }
+  /**
+   * Data rows as arrays of cells. `offsetAfter(i)`, when present, is the byte offset
+   * (in the stored object) where the row after `rows[i]` starts: a later read can
+   * resume there with `startOffset`.
+   */
+  | { type: 'rows'; rows: RawCell[][]; offsetAfter?: (i: number) => number }
+  /** Data rows as objects (JSON, NDJSON): columns are the union of their keys. */
+  | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number };
+
+export interface ValueDecodeOptions {
+  encoding?: string | undefined;
+}
+
+export interface EncodeOptions {
+  /** XLSX: the worksheet name to write. */
+  sheet?: string | undefined;
+}
+
+export interface Codec {
+  readonly format: Format;
+  /** Lower-case extensions with the dot (".csv"), without any ".gz". */
+  readonly extensions: readonly string[];
+  /** The content type objects of this format are stored with. */
+  readonly contentType: string;
+  /**
+   * Reads a table from the bytes as a stream of events. Absent for formats that are
+   * never tables. Stops reading when the consumer stops iterating.
+   * `supportsOffsets`: a read can resume at a byte offset (line-based formats).
+   */
+  readTable?(source: ByteSource, options: TableReadOptions): AsyncIterable<TableEvent>;
+  readonly supportsOffsets?: boolean;
+  /** Decodes the whole object to a value (for `json` / `content`). */
+  decodeValue?(bytes: Buffer, options: ValueDecodeOptions): unknown;
+  /**
+   * True when a decoded value is a table (`content` is then its rows): JSON arrays of
+   * objects, pickled DataFrames. Formats whose readTable always applies omit it.
+   */
+  isTableValue?(value: unknown): boolean;
+  /** Encodes a JSON value given to putObject; throws BadUserInput when it does not fit. */
+  encode?(content: unknown, options: EncodeOptions): Buffer | Promise<Buffer>;
+}

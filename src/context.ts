@@ -1,0 +1,22 @@
+// What every resolver gets: settings, the S3 layer, the shared table cache, the
+// request's own loaders, its access policy and its abort signal.
+import type { Settings } from './config/settings.js';
+import type { Loaders } from './loaders/index.js';
+import type { AccessPolicy } from './server/access.js';
+import type { Storage } from './storage/s3.js';
+import type { TableCache } from './tables/cache.js';
+
+/** Lives as long as the server: shared by every request. */
+export interface AppServices {
+  settings: Settings;
+  storage: Storage;
+  tableCache: TableCache;
+  access: AccessPolicy;
+}
+
+/** Lives for one request. */
+export interface Context extends AppServices {
+  loaders: Loaders;
+  /** Aborted when the client goes away: reads behind the request stop. */
+  signal: AbortSignal;
+}

@@ -1,0 +1,73 @@
+// Per-request DataLoaders: every S3 read a request needs goes through one of these,
+// so each object is HEAD-ed once however many fields ask, HEADs run batched with
+// bounded concurrency, and a table parses once per request for the same options.
+import DataLoader from 'dataloader';
+import type { Settings } from '../config/settings.js';
+import type { Storage } from '../storage/s3.js';
+import type { BucketInfo, ListPage, ListRequest, ObjectMeta, ObjectRef } from '../storage/types.js';
+import type { TableReader } from '../tables/reader.js';
+
+export interface Loaders {
+  /** HEAD: the object's metadata, or null when it (or its bucket) does not exist. */
+  head: DataLoader<ObjectRef, ObjectMeta | null, string>;
+  bucketExists: DataLoader<string, boolean>;
+  bucketList: () => Promise<BucketInfo[]>;
+  listPage: DataLoader<ListRequest, ListPage, string>;
+  /** Readers by object version and table options; created by the objects service. */
+  tables: Map<string, TableReader>;
+  /** Forgets what this request knew of an object (after a write to it). */
+  forget(ref: ObjectRef): void;
+}
+
+export function refKey(ref: ObjectRef): string {
+  return `${ref.bucket}\u0000${ref.key}`;
+}
+
+/** Runs `work` over `items` with at most `limit` at once, keeping order. */
+export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<(R | Error)[]> {
+  const results: (R | Error)[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        results[i] = await work(items[i] as T);
+      } catch (error) {
+        results[i] = error instanceof Error ? error : new Error(String(error));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+export function createLoaders(storage: Storage, settings: Settings): Loaders {
+  const head = new DataLoader<ObjectRef, ObjectMeta | null, string>(
+    (refs) => mapWithConcurrency(refs, settings.s3Concurrency, (ref) => storage.headObject(ref)),
+    { cacheKeyFn: refKey },
+  );
+  const bucketExists = new DataLoader<string, boolean>((names) =>
+    mapWithConcurrency(names, settings.s3Concurrency, (name) => storage.bucketExists(name)),
+  );
+  let bucketList: Promise<BucketInfo[]> | null = null;
+  const listPage = new DataLoader<ListRequest, ListPage, string>(
+    (requests) => mapWithConcurrency(requests, settings.s3Concurrency, (request) => storage.listObjects(request)),
+    { cacheKeyFn: (r) => JSON.stringify([r.bucket, r.prefix ?? '', r.delimiter ?? '', r.maxKeys, r.continuationToken ?? '', r.startAfter ?? '']) },
+  );
+  const tables = new Map<string, TableReader>();
+  return {
+    head,
+    bucketExists,
+    bucketList: () => {
+      bucketList ??= storage.listBuckets();
+      return bucketList;
+    },
+    listPage,
+    tables,
+    forget(ref) {
+      head.clear(ref);
+      listPage.clearAll();
+      for (const [key, reader] of tables) if (reader.object.bucket === ref.bucket && reader.object.key === ref.key) tables.delete(key);
+    },
+  };
+}

@@ -1,0 +1,14 @@
+// PageInfo, shared by the object listing and table rows.
+import { builder } from './builder.js';
+
+export interface PageInfoShape {
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+export const PageInfo = builder.objectRef<PageInfoShape>('PageInfo').implement({
+  fields: (t) => ({
+    hasNextPage: t.exposeBoolean('hasNextPage'),
+    endCursor: t.exposeString('endCursor', { nullable: true }),
+  }),
+});

@@ -1,0 +1,120 @@
+// Tables: S3Object.table, columns, rows with filters, ordering, projection and paging.
+import { tableReaderOf } from '../objects/service.js';
+import { FILTER_OPS, type RowFilter as RowFilterShape } from '../tables/filter.js';
+import { countRows, MAX_PAGE, type RowOrder as RowOrderShape, readPage, type RowResult } from '../tables/query.js';
+import type { TableReader } from '../tables/reader.js';
+import { COLUMN_TYPES, type Column as ColumnShape } from '../tables/types.js';
+import { builder } from './builder.js';
+import { FormatEnum, S3Object } from './objects.js';
+import { PageInfo } from './paging.js';
+
+const ColumnTypeEnum = builder.enumType('ColumnType', {
+  description: 'A column’s type, inferred from its leading rows. JSON: nested arrays/objects (JSON, NDJSON, pickle).',
+  values: COLUMN_TYPES,
+});
+const FilterOpEnum = builder.enumType('FilterOp', { values: FILTER_OPS });
+const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
+
+const RowFilter = builder.inputRef<RowFilterShape>('RowFilter').implement({
+  description: 'A condition on rows: `column` + `op` (+ `value`), and/or `and`, `or`, `not`. Several parts in one filter must all hold.',
+  fields: (t) => ({
+    and: t.field({ type: [RowFilter] }),
+    or: t.field({ type: [RowFilter] }),
+    not: t.field({ type: RowFilter }),
+    column: t.string(),
+    op: t.field({ type: FilterOpEnum }),
+    value: t.field({ type: 'JSON', description: 'A value of the column’s type; a list for IN / NOT_IN; none for IS_NULL / IS_NOT_NULL.' }),
+    ignoreCase: t.boolean({
+      defaultValue: false,
+      description: 'String comparisons (EQ, NE, IN, NOT_IN, CONTAINS, STARTS_WITH, ENDS_WITH) ignore letter case.',
+    }),
+  }),
+});
+
+const RowOrder = builder.inputRef<RowOrderShape>('RowOrder').implement({
+  fields: (t) => ({
+    column: t.string({ required: true }),
+    direction: t.field({ type: SortDirectionEnum, defaultValue: 'ASC' }),
+  }),
+});
+
+const Column = builder.objectRef<ColumnShape>('Column').implement({
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    index: t.exposeInt('index'),
+    type: t.field({ type: ColumnTypeEnum, resolve: (c) => c.type }),
+    nullable: t.exposeBoolean('nullable'),
+  }),
+});
+
+const Row = builder.objectRef<RowResult>('Row').implement({
+  fields: (t) => ({
+    index: t.exposeInt('index', { description: '0-based position of the row in the table.' }),
+    values: t.field({ type: 'JSONObject', description: '{ column name: typed value }', resolve: (r) => r.values }),
+    cells: t.field({ type: ['JSON'], nullable: { list: false, items: true }, description: 'Typed values in column order.', resolve: (r) => r.cells }),
+  }),
+});
+
+const RowEdge = builder.objectRef<RowResult>('RowEdge').implement({
+  fields: (t) => ({
+    cursor: t.exposeString('cursor'),
+    node: t.field({ type: Row, resolve: (r) => r }),
+  }),
+});
+
+interface RowConnectionShape {
+  reader: TableReader;
+  where: RowFilterShape | null | undefined;
+  page: Awaited<ReturnType<typeof readPage>>;
+}
+
+const RowConnection = builder.objectRef<RowConnectionShape>('RowConnection').implement({
+  fields: (t) => ({
+    edges: t.field({ type: [RowEdge], resolve: (c) => c.page.rows }),
+    pageInfo: t.field({ type: PageInfo, resolve: (c) => ({ hasNextPage: c.page.hasNextPage, endCursor: c.page.endCursor }) }),
+    totalCount: t.int({ description: 'Rows matching `where` in the whole table (a full scan, unless cached).', resolve: (c) => countRows(c.reader, c.where) }),
+  }),
+});
+
+const Table = builder.objectRef<TableReader>('Table').implement({
+  fields: (t) => ({
+    format: t.field({ type: FormatEnum, resolve: (r) => r.options.format }),
+    sheet: t.string({ nullable: true, description: 'XLSX: the sheet read.', resolve: async (r) => (await r.schema()).sheet }),
+    sheets: t.stringList({ description: 'XLSX: every worksheet in workbook order; [] otherwise.', resolve: async (r) => (await r.schema()).sheets }),
+    columns: t.field({ type: [Column], resolve: async (r) => (await r.schema()).columns }),
+    rowCount: t.int({ description: 'Data rows (header excluded).', resolve: (r) => countRows(r, null) }),
+    count: t.int({
+      description: 'Rows matching `where` (all rows when omitted).',
+      args: { where: t.arg({ type: RowFilter }) },
+      resolve: (r, args) => countRows(r, args.where),
+    }),
+    rows: t.field({
+      type: RowConnection,
+      description: `A page of rows: \`first\` is 1 to ${MAX_PAGE}; \`columns\` picks (and orders) the columns returned.`,
+      args: {
+        first: t.arg.int({ defaultValue: 100 }),
+        after: t.arg.string(),
+        where: t.arg({ type: RowFilter }),
+        orderBy: t.arg({ type: [RowOrder] }),
+        columns: t.arg.stringList(),
+      },
+      resolve: async (reader, args) => ({ reader, where: args.where, page: await readPage(reader, { ...args, first: args.first ?? 100 }) }),
+    }),
+  }),
+});
+
+builder.objectField(S3Object, 'table', (t) =>
+  t.field({
+    type: Table,
+    nullable: true,
+    description: 'The object read as a typed table (CSV, TSV, XLSX, JSON arrays of objects, NDJSON, pickled tables).',
+    args: {
+      sheet: t.arg.string({ description: 'XLSX: the worksheet by name (the first visible one when omitted).' }),
+      header: t.arg.boolean({ defaultValue: true, description: 'The first row holds the column names.' }),
+      delimiter: t.arg.string({ description: 'CSV/TSV field delimiter (CSV: detected when omitted).' }),
+      encoding: t.arg.string({ description: 'Text encoding label (detected when omitted).' }),
+      format: t.arg({ type: FormatEnum, description: 'Read as this format instead of the one the extension names.' }),
+    },
+    resolve: (o, args, ctx) => tableReaderOf(ctx, o, args),
+  }),
+);

@@ -1,0 +1,48 @@
+// Runs s3rver, the embedded S3-compatible store, in a process of its own.
+// It needs Node's legacy OpenSSL provider (its listing tokens use DES), which
+// bucketql's own process should not run with; it also keeps the store's work off
+// bucketql's event loop. Started by ./embedded.ts, which passes the settings as
+// arguments and receives `{ port }` over IPC once the store listens.
+'use strict';
+const fs = require('node:fs');
+const S3rver = require('s3rver');
+
+const [directory, portArg, countBytes] = process.argv.slice(2);
+fs.mkdirSync(directory, { recursive: true });
+
+let bytesSent = 0;
+const server = new S3rver({
+  address: '127.0.0.1',
+  port: Number(portArg),
+  directory,
+  silent: true,
+  // Path-style requests only: virtual-host buckets would route on the Host header.
+  vhostBuckets: false,
+});
+
+server.run().then(
+  (address) => {
+    if (countBytes === '1') {
+      // Lets tests see how many response bytes the store sent, to prove that a
+      // query stopped reading early.
+      server.httpServer.on('connection', (socket) => {
+        const write = socket.write;
+        socket.write = function (chunk, ...rest) {
+          if (chunk) bytesSent += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+          return write.call(this, chunk, ...rest);
+        };
+      });
+    }
+    process.send?.({ type: 'ready', port: address.port });
+  },
+  (error) => {
+    process.send?.({ type: 'failed', message: String(error && error.message) });
+    process.exit(1);
+  },
+);
+
+process.on('message', (message) => {
+  if (message && message.type === 'bytesSent') process.send?.({ type: 'bytesSent', id: message.id, bytes: bytesSent });
+});
+// Never outlive the process that started us.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,47 @@
+// Seeds the embedded store's `demo` bucket, once, with the files in
+// examples/demo-data (written by pandas and openpyxl; see make_demo_data.py).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { codecForWrite } from '../../codecs/registry.js';
+import type { Logger } from '../../server/log.js';
+import type { Storage } from '../s3.js';
+
+export const DEMO_BUCKET = 'demo';
+
+/** The package's root: the nearest folder up from this module with a package.json. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the bucketql package root');
+    dir = parent;
+  }
+  return dir;
+}
+
+export function demoDataDir(): string {
+  return join(packageRoot(), 'examples', 'demo-data');
+}
+
+function contentTypeOf(key: string): string {
+  if (key.endsWith('.gz')) return 'application/gzip';
+  try {
+    return codecForWrite(key).codec.contentType;
+  } catch {
+    return 'application/octet-stream';
+  }
+}
+
+/** Creates the demo bucket with its files, unless it exists already. Returns true when it seeded. */
+export async function seedDemo(storage: Storage, log: Logger): Promise<boolean> {
+  if (await storage.bucketExists(DEMO_BUCKET)) return false;
+  await storage.createBucket(DEMO_BUCKET);
+  const dir = demoDataDir();
+  const files = readdirSync(dir).filter((name) => !name.endsWith('.py'));
+  for (const name of files) {
+    await storage.putObject({ bucket: DEMO_BUCKET, key: name }, readFileSync(join(dir, name)), { contentType: contentTypeOf(name) });
+  }
+  log.info('seeded the demo bucket', { bucket: DEMO_BUCKET, objects: files.length });
+  return true;
+}

@@ -1,0 +1,99 @@
+// Maps what the AWS SDK throws to bucketql's error vocabulary, once, by S3 error
+// code and HTTP status (S3-compatible stores often send an empty message).
+import {
+  BadUserInput,
+  type BucketqlError,
+  Forbidden,
+  isBucketqlError,
+  NotFound,
+  PreconditionFailed,
+  UpstreamError,
+  UpstreamUnavailable,
+} from '../errors.js';
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
+const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
+const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket', 'NoSuchUpload']);
+const FORBIDDEN = new Set(['AccessDenied', 'Forbidden', 'AllAccessDisabled', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccountProblem']);
+const UNAVAILABLE = new Set(['SlowDown', 'ServiceUnavailable', 'Throttling', 'ThrottlingException', 'RequestTimeTooSkewed']);
+
+interface SdkErrorLike {
+  name?: string;
+  code?: string;
+  Code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+  $response?: { statusCode?: number };
+  cause?: unknown;
+}
+
+function errorCode(error: SdkErrorLike): string | undefined {
+  return error.Code ?? error.code ?? error.name;
+}
+
+function httpStatus(error: SdkErrorLike): number | undefined {
+  return error.$metadata?.httpStatusCode ?? error.$response?.statusCode;
+}
+
+/** True for failures to reach S3 at all (refused, reset, timed out). */
+export function isNetworkFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
+    const e = current as SdkErrorLike;
+    if ((e.code && NETWORK_CODES.has(e.code)) || (e.name && NETWORK_NAMES.has(e.name))) return true;
+    if (e.message && /socket hang up|ECONNRESET|ECONNREFUSED|timed out|timeout/i.test(e.message) && !httpStatus(e)) return true;
+    current = e.cause;
+  }
+  return false;
+}
+
+export function isNotFound(error: unknown): boolean {
+  if (error instanceof NotFound) return true;
+  if (!error || typeof error !== 'object' || isBucketqlError(error)) return false;
+  const e = error as SdkErrorLike;
+  const code = errorCode(e);
+  return (code !== undefined && NOT_FOUND.has(code)) || httpStatus(e) === 404;
+}
+
+/**
+ * Turns any error from an S3 call into a BucketqlError. `what` names the thing the
+ * call was about ("object demo/a.csv") and goes into the message; S3's own message is
+ * never passed on, since stores put internal details there.
+ */
+export function mapS3Error(error: unknown, what: string): BucketqlError {
+  if (isBucketqlError(error)) return error;
+  if (error && typeof error === 'object' && (error as SdkErrorLike).name === 'AbortError') {
+    return new UpstreamUnavailable(`The request for ${what} was aborted`);
+  }
+  if (isNetworkFailure(error)) return new UpstreamUnavailable(`S3 is unreachable or timed out (${what})`);
+  const e = (error ?? {}) as SdkErrorLike;
+  const code = errorCode(e);
+  const status = httpStatus(e);
+  if ((code && NOT_FOUND.has(code)) || status === 404) {
+    return new NotFound(code === 'NoSuchBucket' ? `No such bucket (${what})` : `Not found: ${what}`);
+  }
+  if ((code && FORBIDDEN.has(code)) || status === 403) return new Forbidden(`S3 denied access to ${what}`);
+  if (code === 'PreconditionFailed' || status === 412) {
+    return new PreconditionFailed(`The condition on ${what} failed: it changed or exists`);
+  }
+  if (code === 'InvalidBucketName' || code === 'KeyTooLongError' || code === 'InvalidArgument') {
+    return new BadUserInput(`S3 rejected the request for ${what} (${code})`);
+  }
+  if (code === 'EntityTooLarge') return new BadUserInput(`S3 rejected ${what}: too large (${code})`);
+  if ((code && UNAVAILABLE.has(code)) || status === 503) {
+    return new UpstreamUnavailable(`S3 is unavailable (${code ?? status}) for ${what}`);
+  }
+  const label = code && /^[A-Za-z]+$/.test(code) && code !== 'Error' && code !== 'Unknown' ? code : `HTTP ${status ?? 'error'}`;
+  return new UpstreamError(`S3 failed for ${what} (${label})`, { s3Code: label });
+}

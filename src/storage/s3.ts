@@ -1,0 +1,266 @@
+// The one place that talks to S3. Every call maps its errors through mapS3Error,
+// and returns the plain types of ./types.ts.
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListBucketsCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { isNotFound, mapS3Error } from './errors.js';
+import type { BucketInfo, GetRequest, ListPage, ListRequest, ObjectBody, ObjectMeta, ObjectRef } from './types.js';
+
+export interface S3Options {
+  /** A custom endpoint (S3-compatible store); undefined for AWS (or AWS_ENDPOINT_URL_S3 from the env). */
+  endpoint?: string | undefined;
+  region?: string | undefined;
+  credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
+  forcePathStyle?: boolean | undefined;
+  timeoutMs: number;
+  maxAttempts: number;
+  /**
+   * s3rver decodes x-amz-copy-source with decodeURI, which leaves `%2B` undecoded:
+   * for it, `+` must be sent literally. Real S3 wants it percent-encoded.
+   */
+  copySourceKeepsPlus?: boolean;
+}
+
+/** The S3 client settings bucketql needs on any store, AWS or S3-compatible. */
+export function s3ClientConfig(options: S3Options, env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
+  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  const agentOptions = { keepAlive: true, maxSockets: 256 };
+  return {
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    // S3-compatible stores expect path-style requests; AWS prefers virtual hosts.
+    forcePathStyle: options.forcePathStyle ?? Boolean(endpoint),
+    // The SDK's default (CRC checksums on every PUT, aws-chunked bodies) breaks Ceph RGW and s3rver.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: options.maxAttempts,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: options.timeoutMs,
+      socketTimeout: options.timeoutMs,
+      httpAgent: new HttpAgent(agentOptions),
+      httpsAgent: new HttpsAgent(agentOptions),
+    }),
+  };
+}
+
+export function unquoteEtag(etag: string | undefined): string {
+  return (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
+}
+
+function describe(ref: ObjectRef): string {
+  return `object ${ref.bucket}/${ref.key}`;
+}
+
+export class Storage {
+  readonly client: S3Client;
+  private readonly copySourceKeepsPlus: boolean;
+
+  constructor(options: S3Options) {
+    this.client = new S3Client(s3ClientConfig(options));
+    this.copySourceKeepsPlus = options.copySourceKeepsPlus ?? false;
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+
+  async listBuckets(): Promise<BucketInfo[]> {
+    try {
+      const out = await this.client.send(new ListBucketsCommand({}));
+      return (out.Buckets ?? []).map((b) => ({ name: b.Name ?? '', createdAt: b.CreationDate ?? null }));
+    } catch (error) {
+      throw mapS3Error(error, 'the bucket list');
+    }
+  }
+
+  /** True when the bucket exists and can be reached with these credentials. */
+  async bucketExists(name: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: name }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw mapS3Error(error, `bucket ${name}`);
+    }
+  }
+
+  async createBucket(name: string): Promise<void> {
+    try {
+      await this.client.send(new CreateBucketCommand({ Bucket: name }));
+    } catch (error) {
+      throw mapS3Error(error, `bucket ${name}`);
+    }
+  }
+
+  /** The object's metadata, or null when it (or its bucket) does not exist. */
+  async headObject(ref: ObjectRef): Promise<ObjectMeta | null> {
+    try {
+      const out = await this.client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      return {
+        bucket: ref.bucket,
+        key: ref.key,
+        size: out.ContentLength ?? 0,
+        etag: unquoteEtag(out.ETag),
+        lastModified: out.LastModified ?? new Date(0),
+        contentType: out.ContentType ?? null,
+        contentEncoding: out.ContentEncoding ?? null,
+        metadata: out.Metadata ?? {},
+      };
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw mapS3Error(error, describe(ref));
+    }
+  }
+
+  async listObjects(request: ListRequest): Promise<ListPage> {
+    try {
+      const out = await this.client.send(
+        new ListObjectsV2Command({
+          Bucket: request.bucket,
+          Prefix: request.prefix || undefined,
+          Delimiter: request.delimiter || undefined,
+          MaxKeys: request.maxKeys,
+          ContinuationToken: request.continuationToken,
+          StartAfter: request.continuationToken ? undefined : request.startAfter,
+        }),
+      );
+      return {
+        objects: (out.Contents ?? []).map((o) => ({
+          bucket: request.bucket,
+          key: o.Key ?? '',
+          size: o.Size ?? 0,
+          etag: unquoteEtag(o.ETag),
+          lastModified: o.LastModified ?? new Date(0),
+        })),
+        prefixes: (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? ''),
+        nextToken: out.IsTruncated ? (out.NextContinuationToken ?? null) : null,
+      };
+    } catch (error) {
+      throw mapS3Error(error, `bucket ${request.bucket}`);
+    }
+  }
+
+  /**
+   * Opens the object's bytes (or a range of them) as a stream. Destroying the
+   * stream, or aborting `signal`, aborts the download.
+   */
+  async getObject(request: GetRequest): Promise<ObjectBody> {
+    const range =
+      request.start !== undefined || request.end !== undefined ? `bytes=${request.start ?? 0}-${request.end ?? ''}` : undefined;
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({
+          Bucket: request.bucket,
+          Key: request.key,
+          Range: range,
+          IfMatch: request.etag ? `"${request.etag}"` : undefined,
+        }),
+        { abortSignal: request.signal },
+      );
+      const stream = out.Body as Readable;
+      const etag = unquoteEtag(out.ETag);
+      // Some stores ignore If-Match on GET: check the ETag ourselves as well.
+      if (request.etag && etag && etag !== request.etag) {
+        stream.destroy();
+        throw mapS3Error({ name: 'PreconditionFailed' }, describe(request));
+      }
+      return { stream, length: out.ContentLength ?? 0, etag };
+    } catch (error) {
+      throw mapS3Error(error, describe(request));
+    }
+  }
+
+  async presignGet(ref: ObjectRef, expiresIn: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { expiresIn });
+  }
+
+  async presignPut(ref: ObjectRef, expiresIn: number, contentType: string | undefined): Promise<string> {
+    return getSignedUrl(this.client, new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, ContentType: contentType }), {
+      expiresIn,
+      signableHeaders: contentType ? new Set(['content-type']) : undefined,
+    });
+  }
+
+  async putObject(
+    ref: ObjectRef,
+    body: Buffer,
+    options: { contentType?: string | undefined; contentEncoding?: string | undefined; ifMatch?: string | undefined; ifNoneMatch?: string | undefined } = {},
+  ): Promise<string> {
+    try {
+      const out = await this.client.send(
+        new PutObjectCommand({
+          Bucket: ref.bucket,
+          Key: ref.key,
+          Body: body,
+          ContentLength: body.length,
+          ContentType: options.contentType,
+          ContentEncoding: options.contentEncoding,
+          IfMatch: options.ifMatch,
+          IfNoneMatch: options.ifNoneMatch,
+        }),
+      );
+      return unquoteEtag(out.ETag);
+    } catch (error) {
+      throw mapS3Error(error, describe(ref));
+    }
+  }
+
+  async copyObject(from: ObjectRef, to: ObjectRef): Promise<void> {
+    try {
+      await this.client.send(
+        new CopyObjectCommand({
+          Bucket: to.bucket,
+          Key: to.key,
+          CopySource: `${from.bucket}/${this.encodeCopySourceKey(from.key)}`,
+        }),
+      );
+    } catch (error) {
+      throw mapS3Error(error, `${describe(from)} → ${to.bucket}/${to.key}`);
+    }
+  }
+
+  private encodeCopySourceKey(key: string): string {
+    const encoded = encodeURIComponent(key).replace(/%2F/g, '/');
+    return this.copySourceKeepsPlus ? encoded.replace(/%2B/g, '+') : encoded;
+  }
+
+  async deleteObject(ref: ObjectRef): Promise<void> {
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+    } catch (error) {
+      throw mapS3Error(error, describe(ref));
+    }
+  }
+
+  /** Deletes up to 1,000 keys in one call; returns the keys S3 reports deleted. */
+  async deleteObjects(bucket: string, keys: string[]): Promise<{ deleted: string[]; failed: string[] }> {
+    try {
+      const out = await this.client.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: false } }),
+      );
+      return {
+        deleted: (out.Deleted ?? []).map((d) => d.Key ?? ''),
+        failed: (out.Errors ?? []).map((e) => e.Key ?? ''),
+      };
+    } catch (error) {
+      throw mapS3Error(error, `bucket ${bucket}`);
+    }
+  }
+}

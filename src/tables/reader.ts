@@ -1,0 +1,464 @@
+// TableReader: one object read as a table with one set of options. It infers the
+// schema from the leading rows, keeps small tables whole in the shared cache, and
+// runs scans: every scan asked for in the same tick shares one pass over the object,
+// which stops (and aborts the S3 download) as soon as no scan wants more rows.
+import type { Readable } from 'node:stream';
+import type { Codec, Compression, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
+import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
+import type { TableCache } from './cache.js';
+import { extendColumnNames, uniqueColumnNames } from './columns.js';
+import { digest } from './cursor.js';
+import { ColumnSample, convert, type StringReading } from './infer.js';
+import type { Column, TypedValue } from './types.js';
+
+export interface TableRow {
+  /** 0-based position among the table's data rows. */
+  index: number;
+  cells: RawCell[];
+  /** Cells beyond the schema's columns (keys or positions first seen after the sample). */
+  extra?: Record<string, unknown>;
+}
+
+export interface TableSchema {
+  format: Format;
+  sheet: string | null;
+  sheets: string[];
+  columns: Column[];
+  /** For record sources (JSON, NDJSON): the key each column reads, by column index. */
+  keys: string[] | null;
+  reading: StringReading;
+  encoding?: string | undefined;
+  delimiter?: string | undefined;
+}
+
+export interface TableOptions {
+  format: Format;
+  header: boolean;
+  delimiter?: string | undefined;
+  encoding?: string | undefined;
+  sheet?: string | undefined;
+}
+
+/** The object behind a table: its identity, and a way to open its bytes. */
+export interface TableObject {
+  bucket: string;
+  key: string;
+  etag: string;
+  size: number;
+  compression: Compression;
+  codec: Codec;
+  /** Opens the stored bytes (still compressed) from `start`. */
+  openStored(start: number, signal: AbortSignal): Promise<Readable>;
+  /** Opens the bytes ready for the codec (decompressed) from `start`. */
+  open(start: number, signal: AbortSignal): Promise<Readable>;
+}
+
+export interface TableLimits {
+  inferRows: number;
+  /** Objects up to this stored size are read whole once and kept in the cache. */
+  cacheTableBytes: number;
+}
+
+export interface ScanStart {
+  index: number;
+  /** Byte offset where row `index` starts, for formats that can resume there. */
+  offset?: number | undefined;
+}
+
+/** One consumer of a scan: takes rows until it returns false. */
+export interface ScanConsumer {
+  start: ScanStart;
+  /** `offsetAfter()` gives the byte offset where the next row starts, when known. */
+  take(row: TableRow, offsetAfter: (() => number) | undefined): boolean;
+}
+
+interface RowBatch {
+  rows: TableRow[];
+  offsetAfter?: ((i: number) => number) | undefined;
+}
+
+function readingOf(format: Format): StringReading {
+  if (format === 'CSV' || format === 'TSV') return 'text';
+  if (format === 'JSON' || format === 'NDJSON') return 'json';
+  return 'literal';
+}
+
+/** Rough bytes a row takes in memory, to bound the cache. */
+function rowBytes(cells: RawCell[]): number {
+  let bytes = 64 + cells.length * 16;
+  for (const cell of cells) if (typeof cell === 'string') bytes += cell.length * 2;
+  return bytes;
+}
+
+/** Turns codec events into numbered rows, mapping record keys to column positions. */
+class RowAssembler {
+  header: string[] | null = null;
+  sheets: string[] = [];
+  sheet: string | null = null;
+  encoding: string | undefined;
+  delimiter: string | undefined;
+  private keyIndex: Map<string, number> | null = null;
+  readonly keys: string[] = [];
+
+  constructor(
+    private nextIndex: number,
+    /** Record keys of the schema; null while sampling (keys are discovered). */
+    fixedKeys: string[] | null,
+    private readonly width: number | null,
+  ) {
+    if (fixedKeys) {
+      this.keys = [...fixedKeys];
+      this.keyIndex = new Map(fixedKeys.map((k, i) => [k, i]));
+      this.frozen = true;
+    }
+  }
+  private frozen = false;
+
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  get keyed(): boolean {
+    return this.keyIndex !== null;
+  }
+
+  /** Returns the rows an event carries, or null for events that carry none. */
+  accept(event: TableEvent): RowBatch | null {
+    switch (event.type) {
+      case 'dialect':
+        this.encoding = event.encoding;
+        this.delimiter = event.delimiter;
+        return null;
+      case 'sheets':
+        this.sheets = event.sheets;
+        this.sheet = event.sheet;
+        return null;
+      case 'header':
+        this.header = event.names.map((n) => (n == null ? '' : String(n)));
+        return null;
+      case 'rows': {
+        const rows = event.rows.map((cells) => this.arrayRow(cells));
+        return { rows, offsetAfter: event.offsetAfter };
+      }
+      case 'records': {
+        this.keyIndex ??= new Map();
+        const rows = event.records.map((record) => this.recordRow(record));
+        return { rows, offsetAfter: event.offsetAfter };
+      }
+    }
+  }
+
+  private arrayRow(cells: RawCell[]): TableRow {
+    const row: TableRow = { index: this.nextIndex++, cells };
+    if (this.width !== null && cells.length > this.width) {
+      row.extra = {};
+      for (let i = this.width; i < cells.length; i++) if (cells[i] !== null && cells[i] !== '') row.extra[`column_${i + 1}`] = cells[i];
+      row.cells = cells.slice(0, this.width);
+    }
+    return row;
+  }
+
+  private recordRow(record: Record<string, unknown>): TableRow {
+    const keyIndex = this.keyIndex as Map<string, number>;
+    const cells: RawCell[] = new Array(this.keys.length).fill(null);
+    let extra: Record<string, unknown> | undefined;
+    for (const key of Object.keys(record)) {
+      let at = keyIndex.get(key);
+      if (at === undefined) {
+        if (this.frozen) {
+          extra ??= {};
+          extra[key] = record[key];
+          continue;
+        }
+        at = this.keys.length;
+        this.keys.push(key);
+        keyIndex.set(key, at);
+      }
+      cells[at] = (record[key] ?? null) as RawCell;
+    }
+    const row: TableRow = { index: this.nextIndex++, cells };
+    if (extra) row.extra = extra;
+    return row;
+  }
+}
+
+/** Translates errors that escape a read into the contract's codes. */
+export function readFailure(error: unknown, what: string): Error {
+  if (isBucketqlError(error)) return error;
+  const e = error as { code?: string; message?: string; name?: string };
+  if (typeof e?.code === 'string' && e.code.startsWith('Z_')) return new DecodeFailed(`${what}: not valid gzip data (${e.code})`, {});
+  if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') return new UpstreamUnavailable(`The read of ${what} was aborted`);
+  if (
+    typeof e?.code === 'string' &&
+    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'].includes(e.code)
+  ) {
+    return new UpstreamUnavailable(`S3 stopped sending ${what} (${e.code})`);
+  }
+  if (e?.name === 'TimeoutError') return new UpstreamUnavailable(`S3 timed out sending ${what}`);
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export class TableReader {
+  /** Digest of object, version and options: keys the cache and stamps cursors. */
+  readonly id: string;
+  private schemaPromise: Promise<TableSchema> | null = null;
+  private full: TableRow[] | null = null;
+  private sample: { rows: TableRow[]; complete: boolean; resumeOffset: number | undefined } | null = null;
+  private pending: ScanConsumer[] = [];
+  private pendingResolvers: { consumer: ScanConsumer; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+  private readonly what: string;
+
+  constructor(
+    readonly object: TableObject,
+    readonly options: TableOptions,
+    private readonly limits: TableLimits,
+    private readonly cache: TableCache,
+    private readonly signal: AbortSignal,
+  ) {
+    this.id = digest(object.bucket, object.key, object.etag, object.compression, options, limits.inferRows);
+    this.what = `${object.bucket}/${object.key}`;
+  }
+
+  /** Whether a read can start at a byte offset (line formats, stored uncompressed). */
+  get resumable(): boolean {
+    return Boolean(this.object.codec.supportsOffsets) && this.object.compression === 'NONE';
+  }
+
+  schema(): Promise<TableSchema> {
+    this.schemaPromise ??= this.loadSchema();
+    return this.schemaPromise;
+  }
+
+  private readOptions(extra: Partial<TableReadOptions> = {}): TableReadOptions {
+    return {
+      header: this.options.header,
+      delimiter: this.options.delimiter,
+      encoding: this.options.encoding,
+      sheet: this.options.sheet,
+      signal: this.signal,
+      ...extra,
+    };
+  }
+
+  private events(start: number, extra: Partial<TableReadOptions> = {}): AsyncIterable<TableEvent> {
+    const readTable = this.object.codec.readTable;
+    if (!readTable) throw new BadUserInput(`${this.what} is not a table`);
+    const source = { size: this.object.size, open: (from = 0) => this.object.open(from, this.signal) };
+    return readTable.call(this.object.codec, source, this.readOptions({ ...extra, startOffset: start > 0 ? start : undefined }));
+  }
+
+  private async loadSchema(): Promise<TableSchema> {
+    const cachedRows = this.cache.getRows(this.id);
+    const cachedSchema = this.cache.getSchema(this.id);
+    if (cachedSchema && cachedRows) {
+      this.full = cachedRows;
+      return cachedSchema;
+    }
+    const wantsWhole = this.object.size <= this.limits.cacheTableBytes;
+    if (cachedSchema && !wantsWhole) return cachedSchema;
+
+    const assembler = new RowAssembler(0, null, null);
+    const rows: TableRow[] = [];
+    let lastOffsetAfter: (() => number) | undefined;
+    let complete = true;
+    let bytes = 0;
+    const budget = this.limits.cacheTableBytes * 4;
+    let keepWhole = wantsWhole;
+    try {
+      for await (const event of this.events(0)) {
+        const batch = assembler.accept(event);
+        if (!batch) continue;
+        for (let i = 0; i < batch.rows.length; i++) {
+          const row = batch.rows[i] as TableRow;
+          if (!keepWhole && rows.length >= this.limits.inferRows) {
+            complete = false;
+            break;
+          }
+          rows.push(row);
+          if (keepWhole) {
+            bytes += rowBytes(row.cells);
+            if (bytes > budget) keepWhole = false; // too big in memory: stream it instead
+          }
+          const offsetAfter = batch.offsetAfter;
+          lastOffsetAfter = offsetAfter ? () => offsetAfter(i) : undefined;
+        }
+        if (!complete) break;
+      }
+    } catch (error) {
+      throw readFailure(error, this.what);
+    }
+
+    const sampleRows = rows.slice(0, this.limits.inferRows);
+    const schema = this.buildSchema(assembler, sampleRows);
+    if (complete && keepWhole) {
+      this.full = this.shape(rows, schema);
+      this.cache.setRows(this.id, this.full, bytes);
+    } else {
+      // Keep the sample: a scan from the top replays it, then reads on from where it ended.
+      const kept = complete ? rows : sampleRows;
+      const resumeOffset = !complete && this.resumable && lastOffsetAfter && rows.length === sampleRows.length ? lastOffsetAfter() : undefined;
+      this.sample = { rows: this.shape(kept, schema), complete: complete && kept.length === rows.length, resumeOffset };
+    }
+    this.cache.setSchema(this.id, schema);
+    return schema;
+  }
+
+  /** Moves cells beyond the schema's width into `extra`, as later reads will. */
+  private shape(rows: TableRow[], schema: TableSchema): TableRow[] {
+    const width = schema.columns.length;
+    if (schema.keys) return rows;
+    for (const row of rows) {
+      if (row.cells.length > width) {
+        row.extra = {};
+        for (let i = width; i < row.cells.length; i++) row.extra[`column_${i + 1}`] = row.cells[i];
+        row.cells = row.cells.slice(0, width);
+      }
+    }
+    return rows;
+  }
+
+  private buildSchema(assembler: RowAssembler, sample: TableRow[]): TableSchema {
+    const reading = readingOf(this.options.format);
+    let names: string[];
+    let keys: string[] | null = null;
+    if (assembler.keyed) {
+      keys = [...assembler.keys];
+      names = uniqueColumnNames(keys);
+    } else {
+      const width = sample.reduce((max, row) => Math.max(max, row.cells.length), assembler.header?.length ?? 0);
+      names = extendColumnNames(assembler.header ? uniqueColumnNames(assembler.header) : [], width);
+    }
+    const samples = names.map(() => new ColumnSample());
+    for (const row of sample) {
+      for (let c = 0; c < samples.length; c++) (samples[c] as ColumnSample).add(row.cells[c] ?? null, reading);
+    }
+    const columns: Column[] = names.map((name, index) => {
+      const s = samples[index] as ColumnSample;
+      return { name, index, type: s.type, nullable: s.sawNull || s.type === 'NULL' };
+    });
+    return {
+      format: this.options.format,
+      sheet: assembler.sheet,
+      sheets: assembler.sheets,
+      columns,
+      keys,
+      reading,
+      encoding: assembler.encoding,
+      delimiter: assembler.delimiter,
+    };
+  }
+
+  cachedCount(filter: string): number | undefined {
+    return this.cache.getCount(this.id, filter);
+  }
+
+  storeCount(filter: string, count: number): void {
+    this.cache.setCount(this.id, filter, count);
+  }
+
+  /** The typed value of one cell. */
+  typed(row: TableRow, column: Column, schema: TableSchema): TypedValue {
+    return convert(row.cells[column.index] ?? null, column.type, schema.reading);
+  }
+
+  /**
+   * Runs a consumer over the table's rows from its start. Consumers submitted in the
+   * same tick share one pass.
+   */
+  run(consumer: ScanConsumer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingResolvers.push({ consumer, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const jobs = this.pendingResolvers;
+    this.pendingResolvers = [];
+    // One pass per distinct start; most requests have one.
+    const groups = new Map<string, typeof jobs>();
+    for (const job of jobs) {
+      const key = `${job.consumer.start.index}:${job.consumer.start.offset ?? ''}`;
+      const group = groups.get(key) ?? [];
+      group.push(job);
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      this.pass(
+        (group[0] as (typeof jobs)[number]).consumer.start,
+        group.map((j) => j.consumer),
+      ).then(
+        () => {
+          for (const job of group) job.resolve();
+        },
+        (error) => {
+          for (const job of group) job.reject(error);
+        },
+      );
+    }
+  }
+
+  private async pass(start: ScanStart, consumers: ScanConsumer[]): Promise<void> {
+    let active = consumers;
+    for await (const batch of this.scan(start)) {
+      for (let i = 0; i < batch.rows.length; i++) {
+        const row = batch.rows[i] as TableRow;
+        const offsetAfter = batch.offsetAfter ? () => (batch.offsetAfter as (i: number) => number)(i) : undefined;
+        active = active.filter((consumer) => consumer.take(row, offsetAfter));
+        if (active.length === 0) return; // leaving the loop aborts the read
+      }
+    }
+  }
+
+  /** The table's rows from `start`, in batches. */
+  async *scan(start: ScanStart): AsyncGenerator<RowBatch> {
+    const schema = await this.schema();
+    if (this.full) {
+      const size = 1000;
+      for (let i = start.index; i < this.full.length; i += size) yield { rows: this.full.slice(i, i + size) };
+      return;
+    }
+    let index = start.index;
+    let offset = start.offset;
+    const sample = this.sample;
+    if (sample && offset === undefined && index < sample.rows.length + (sample.complete ? Infinity : 0)) {
+      if (index < sample.rows.length) yield { rows: sample.rows.slice(index) };
+      if (sample.complete) return;
+      index = sample.rows.length;
+      offset = sample.resumeOffset;
+    }
+    yield* this.read(schema, index, offset);
+  }
+
+  /** Reads from the object: at `offset` when given, else from the top skipping rows before `index`. */
+  private async *read(schema: TableSchema, index: number, offset: number | undefined): AsyncGenerator<RowBatch> {
+    const resume = offset !== undefined && this.resumable;
+    const assembler = new RowAssembler(resume ? index : 0, schema.keys, schema.keys ? null : schema.columns.length);
+    const events = resume
+      ? this.events(offset, { encoding: schema.encoding, delimiter: schema.delimiter })
+      : this.events(0, schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {});
+    try {
+      for await (const event of events) {
+        const batch = assembler.accept(event);
+        if (!batch || batch.rows.length === 0) continue;
+        const last = (batch.rows[batch.rows.length - 1] as TableRow).index;
+        if (last < index) continue;
+        const first = (batch.rows[0] as TableRow).index;
+        if (first >= index) {
+          yield batch;
+        } else {
+          const skip = index - first;
+          const offsetAfter = batch.offsetAfter;
+          yield { rows: batch.rows.slice(skip), offsetAfter: offsetAfter ? (i) => offsetAfter(i + skip) : undefined };
+        }
+      }
+    } catch (error) {
+      throw readFailure(error, this.what);
+    }
+  }
+}
