@@ -4,5 +4,6 @@ import './paging.js';
 import './objects.js';
 import './buckets.js';
 import './tables.js';
+import './mutations.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Settings } from '../config/settings.js';
 import type { AppServices, Context } from '../context.js';
 import { createLoaders } from '../loaders/index.js';
@@ -15,6 +15,8 @@ import { AccessPolicy } from './access.js';
 import { createErrorMasker } from './errors.js';
 import { checkHealth } from './health.js';
 import { createLogger, type Logger } from './log.js';
+import { type GraphQLParams, type ParsedMultipart, parseMultipart } from './multipart.js';
+import { isBucketqlError } from '../errors.js';
 
 export interface AppOptions {
   settings: Settings;
@@ -33,7 +35,22 @@ export interface App {
 
 interface ServerContext {
   signal: AbortSignal;
+  /** Parameters of a multipart request, parsed (and streaming) before yoga sees it. */
+  multipart?: GraphQLParams;
 }
+
+/** Multipart requests are parsed by us (streaming); yoga takes their parameters as they are. */
+function streamingMultipartPlugin(): Plugin<Record<string, unknown>, ServerContext> {
+  return {
+    onRequestParse({ serverContext, setRequestParser }) {
+      const params = serverContext.multipart;
+      if (params) setRequestParser(() => params as never);
+    },
+  };
+}
+
+/** Multipart requests must say they are not a form post from another site (CSRF). */
+const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'graphql-preflight'];
 
 /** Writes a web ReadableStream to a Node response, respecting backpressure. */
 async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
@@ -86,6 +103,8 @@ export function createApp(options: AppOptions): App {
       error: (...args) => log.error(args.map(String).join(' ')),
     },
     context: ({ signal }) => ({ ...services, loaders: createLoaders(storage, settings), signal }),
+    multipart: false,
+    plugins: [streamingMultipartPlugin()],
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -109,8 +128,29 @@ export function createApp(options: AppOptions): App {
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    let body: Buffer | undefined;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
+    let body: string | undefined;
+    let multipart: ParsedMultipart | undefined;
+    if ((req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
+      if (!CSRF_HEADERS.some((h) => h in req.headers)) {
+        graphqlError(res, 400, 'BAD_USER_INPUT', `Multipart requests need one of the headers ${CSRF_HEADERS.join(', ')} (CSRF prevention)`);
+        req.resume();
+        return;
+      }
+      const limit = settings.maxUploadBytes;
+      if (Number(req.headers['content-length'] ?? Number.NaN) > limit) {
+        graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The upload is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limit} bytes)`);
+        req.resume();
+        return;
+      }
+      try {
+        multipart = await parseMultipart(req, { maxUploadBytes: limit, maxFieldBytes: settings.maxBodyBytes });
+      } catch (error) {
+        const e = isBucketqlError(error) ? error : null;
+        graphqlError(res, e?.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400, e?.code ?? 'BAD_USER_INPUT', e?.message ?? 'Malformed multipart request');
+        req.resume();
+        return;
+      }
+    } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       const limit = settings.maxBodyBytes;
       const declared = Number(req.headers['content-length'] ?? Number.NaN);
       if (declared > limit) {
@@ -129,20 +169,21 @@ export function createApp(options: AppOptions): App {
         }
         chunks.push(chunk);
       }
-      body = Buffer.concat(chunks, length);
+      body = Buffer.concat(chunks, length).toString('utf8');
     }
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
+    if (multipart) headers.set('content-type', 'application/json');
     const request = new yoga.fetchAPI.Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
       method: req.method ?? 'GET',
       headers,
       ...(body ? { body } : {}),
       signal: controller.signal,
     });
-    const response = await yoga.fetch(request, { signal: controller.signal });
+    const response = await yoga.fetch(request, { signal: controller.signal, ...(multipart ? { multipart: multipart.params } : {}) });
     const outHeaders: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
       outHeaders[name] = value;
@@ -150,9 +191,11 @@ export function createApp(options: AppOptions): App {
     res.writeHead(response.status, outHeaders);
     if (!response.body) {
       res.end();
+      await multipart?.finish();
       return;
     }
     await writeBody(response.body, res);
+    await multipart?.finish();
   };
 
   const server = createServer((req, res) => {

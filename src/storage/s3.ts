@@ -17,6 +17,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { isNotFound, mapS3Error } from './errors.js';
@@ -219,6 +220,36 @@ export class Storage {
       return unquoteEtag(out.ETag);
     } catch (error) {
       throw mapS3Error(error, describe(ref));
+    }
+  }
+
+  /**
+   * Streams a body of unknown length to S3: one PUT when it fits a part, else a
+   * multipart upload with at most `queueSize` parts in memory. A failed or aborted
+   * upload aborts the multipart upload, so nothing is left behind.
+   */
+  async uploadStream(
+    ref: ObjectRef,
+    body: Readable,
+    options: { contentType?: string | undefined; signal?: AbortSignal | undefined; partSize?: number; queueSize?: number } = {},
+  ): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: options.contentType },
+      partSize: options.partSize ?? 8 * 1024 * 1024,
+      queueSize: options.queueSize ?? 4,
+      leavePartsOnError: false,
+    });
+    const onAbort = () => void upload.abort().catch(() => undefined);
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await upload.done();
+    } catch (error) {
+      // lib-storage aborts its multipart upload on failure; make sure the body stops too.
+      body.destroy();
+      throw mapS3Error(error, describe(ref));
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
     }
   }
 

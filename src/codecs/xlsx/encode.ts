@@ -1,0 +1,140 @@
+// Writes putObject content as a one-sheet workbook with exceljs' streaming writer: a
+// header row, then typed cells, so that Excel, pandas and bucketql itself read back
+// numbers, booleans and dates rather than text. Content Excel could not open (too
+// many rows or columns, over-long text, a sheet name Excel refuses) is a
+// BadUserInput, so nothing is written.
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { BadUserInput } from '../../errors.js';
+import { normaliseRowsInput } from '../rows-input.js';
+import type { EncodeOptions } from '../types.js';
+import { MAX_COLUMNS, MAX_ROWS } from './sheet.js';
+import { escapeOoxml } from './xml.js';
+
+/** Excel shows at most this many characters in a cell. */
+export const MAX_CELL_CHARS = 32_767;
+
+const DATE_FORMAT = 'yyyy-mm-dd';
+const DATE_TIME_FORMAT = 'yyyy-mm-dd hh:mm:ss';
+const DATE_TIME_MS_FORMAT = 'yyyy-mm-dd hh:mm:ss.000';
+
+/** Excel's 1900 date system cannot show earlier dates, and shows dates before March 1900 a day off. */
+const FIRST_WRITABLE_DATE_MS = Date.UTC(1900, 2, 1);
+const LAST_WRITABLE_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+interface DateCell {
+  date: Date;
+  numFmt: string;
+}
+
+/**
+ * An ISO-8601 date or date-time string as the instant it names (zone-less ones as
+ * UTC), or null when the string is not one or names a date that does not exist.
+ */
+export function parseIsoDateCell(text: string): DateCell | null {
+  const dateOnly = ISO_DATE.exec(text);
+  const match = dateOnly ?? ISO_DATE_TIME.exec(text);
+  if (!match) return null;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = 'Z'] = match;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
+  const ms = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second) + ms;
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return null;
+  let offsetMinutes = 0;
+  if (zone.toUpperCase() !== 'Z') {
+    const digits = zone.replace(':', '');
+    const sign = digits[0] === '-' ? -1 : 1;
+    offsetMinutes = sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || '0'));
+  }
+  const time = local - offsetMinutes * 60_000;
+  if (time < FIRST_WRITABLE_DATE_MS || time > LAST_WRITABLE_DATE_MS) return null;
+  const numFmt = dateOnly ? DATE_FORMAT : time % 1000 !== 0 ? DATE_TIME_MS_FORMAT : DATE_TIME_FORMAT;
+  return { date: new Date(time), numFmt };
+}
+
+function checkedText(text: string, where: string): string {
+  if (text.length > MAX_CELL_CHARS)
+    throw new BadUserInput(`.xlsx content: ${where} has ${text.length} characters; an XLSX cell holds at most ${MAX_CELL_CHARS}`);
+  // Control characters cannot appear in XML; OOXML escapes them (exceljs would drop them).
+  return escapeOoxml(text);
+}
+
+export function validateSheetName(name: string): string {
+  const problem =
+    name.length === 0
+      ? 'is empty'
+      : name.length > 31
+        ? 'is longer than 31 characters'
+        : /[:\\/?*[\]]/.test(name)
+          ? 'contains one of : \\ / ? * [ ]'
+          : name.startsWith("'") || name.endsWith("'")
+            ? 'starts or ends with an apostrophe'
+            : name.toLowerCase() === 'history'
+              ? 'is reserved by Excel'
+              : null;
+  if (problem) throw new BadUserInput(`XLSX sheet name ${JSON.stringify(name)} ${problem}`);
+  return name;
+}
+
+function setCell(cell: ExcelJS.Cell, value: unknown, where: () => string): void {
+  if (value === null || value === undefined) return;
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    cell.value = value;
+  } else if (typeof value === 'bigint') {
+    cell.value = Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  } else if (typeof value === 'string') {
+    const date = parseIsoDateCell(value);
+    if (date) {
+      cell.value = date.date;
+      cell.numFmt = date.numFmt;
+    } else if (value !== '') {
+      cell.value = checkedText(value, where());
+    }
+  } else {
+    cell.value = checkedText(JSON.stringify(value), where());
+  }
+}
+
+export async function encodeXlsx(content: unknown, options: EncodeOptions): Promise<Buffer> {
+  const { columns, rows } = normaliseRowsInput(content, '.xlsx');
+  const sheetName = validateSheetName(options.sheet ?? 'Sheet1');
+  if (columns.length > MAX_COLUMNS)
+    throw new BadUserInput(`.xlsx content has ${columns.length} columns; an XLSX sheet holds at most ${MAX_COLUMNS}`);
+  if (rows.length + 1 > MAX_ROWS)
+    throw new BadUserInput(`.xlsx content has ${rows.length} rows; an XLSX sheet holds at most ${MAX_ROWS - 1} below its header`);
+
+  const output = new PassThrough();
+  const chunks: Buffer[] = [];
+  output.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    output.on('end', resolve);
+    output.on('error', reject);
+  });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useSharedStrings: true, useStyles: true });
+  const sheet = workbook.addWorksheet(sheetName);
+  const header = sheet.getRow(1);
+  columns.forEach((name, c) => {
+    if (name !== '') header.getCell(c + 1).value = checkedText(name, `column name ${c + 1}`);
+  });
+  header.commit();
+  rows.forEach((values, r) => {
+    const row = sheet.getRow(r + 2);
+    values.forEach((value, c) => {
+      setCell(row.getCell(c + 1), value, () => `row ${r + 1}, column ${JSON.stringify(columns[c])}`);
+    });
+    row.commit();
+  });
+  sheet.commit();
+  await workbook.commit();
+  await ended;
+  return Buffer.concat(chunks);
+}
