@@ -120,7 +120,9 @@ async function* readXlsxTable(source: ByteSource, options: TableReadOptions, lim
     }
     tokenizer.end();
   } catch (error) {
-    if (error instanceof XmlError) throw malformedXml(`sheet ${JSON.stringify(sheet)}`, error, { sheet, row: parser.rowNumber });
+    if (error instanceof XmlError) {
+      throw malformedXml(`sheet ${JSON.stringify(sheet)}`, error, { sheet, ...(parser.rowNumber > 0 ? { row: parser.rowNumber } : {}) });
+    }
     throw error;
   }
   yield* drain(true);

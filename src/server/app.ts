@@ -14,6 +14,8 @@ import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
 import { createErrorMasker } from './errors.js';
 import { checkHealth } from './health.js';
+import { checkListenSafety, loadTokens, TokenCheck } from './auth.js';
+import { queryLimitPlugins } from './limits.js';
 import { createLogger, type Logger } from './log.js';
 import { type GraphQLParams, type ParsedMultipart, parseMultipart } from './multipart.js';
 import { isBucketqlError } from '../errors.js';
@@ -84,27 +86,33 @@ export function createApp(options: AppOptions): App {
     settings,
     storage,
     tableCache: new TableCache(settings.cacheBytes),
-    access: new AccessPolicy(undefined, false),
+    access: new AccessPolicy(settings.buckets, settings.readOnly),
   };
+  const tokens = new TokenCheck(loadTokens(settings));
+  checkListenSafety(settings, tokens);
 
   const yoga = createYoga<ServerContext, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     healthCheckEndpoint: '/yoga-health',
-    graphiql: { title: 'bucketql', defaultQuery: DEFAULT_QUERY },
+    graphiql: settings.graphiql ? { title: 'bucketql', defaultQuery: DEFAULT_QUERY } : false,
     renderGraphiQL,
     maskedErrors: { maskError: createErrorMasker(log) },
-    cors: false,
+    cors: settings.corsOrigins?.length
+      ? { origin: settings.corsOrigins, credentials: false, methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }
+      : false,
+    batching: settings.maxBatch > 0 ? { limit: settings.maxBatch } : false,
+    // Yoga logs every rejected request as an error; the masker logs what is unexpected.
     logging: {
       debug: (...args) => log.debug(args.map(String).join(' ')),
-      info: (...args) => log.info(args.map(String).join(' ')),
-      warn: (...args) => log.warn(args.map(String).join(' ')),
-      error: (...args) => log.error(args.map(String).join(' ')),
+      info: (...args) => log.debug(args.map(String).join(' ')),
+      warn: (...args) => log.debug(args.map(String).join(' ')),
+      error: (...args) => log.debug(args.map(String).join(' ')),
     },
     context: ({ signal }) => ({ ...services, loaders: createLoaders(storage, settings), signal }),
     multipart: false,
-    plugins: [streamingMultipartPlugin()],
+    plugins: [streamingMultipartPlugin(), ...queryLimitPlugins(settings)],
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -121,6 +129,15 @@ export function createApp(options: AppOptions): App {
     }
     if (url.pathname !== '/graphql') {
       sendJson(res, 404, { error: 'not found: the API is at /graphql' });
+      return;
+    }
+
+    // GraphiQL's page and CORS preflights carry no token; everything that runs GraphQL does.
+    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query');
+    if (!wantsPage && req.method !== 'OPTIONS' && !tokens.verify(req.headers.authorization)) {
+      res.setHeader('www-authenticate', 'Bearer realm="bucketql"');
+      graphqlError(res, 401, 'UNAUTHENTICATED', 'This bucketql server needs `Authorization: Bearer <token>`');
+      req.resume();
       return;
     }
 

@@ -14,14 +14,17 @@ export function createErrorMasker(log: Logger) {
       if (!original || isBucketqlError(original) || original instanceof GraphQLError) {
         const code = error.extensions?.code;
         if (typeof code === 'string' && KNOWN.has(code)) return error;
-        // GraphQL's own request errors (bad variables, unknown operation) are the user's.
+        // GraphQL's own request errors (bad variables, unknown operation) are the user's;
+        // graphql-armor's limits say "Syntax Error: ... limit" and are validation failures.
         if (!original) {
-          return new GraphQLError(error.message, {
+          const limit = /^Syntax Error: .*limit/i.test(error.message);
+          const code = limit ? 'GRAPHQL_VALIDATION_FAILED' : /^Syntax Error:/.test(error.message) ? 'GRAPHQL_PARSE_FAILED' : 'BAD_USER_INPUT';
+          return new GraphQLError(limit ? error.message.replace(/^Syntax Error: /, '') : error.message, {
             nodes: error.nodes,
             source: error.source,
             positions: error.positions,
             path: error.path,
-            extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+            extensions: { ...error.extensions, code },
           });
         }
       }

@@ -230,6 +230,8 @@ export interface ReadContext {
   readonly mode: ReadMode;
   convert(value: unknown): unknown;
   spend(cost: number): void;
+  /** The same budget, reading in another mode (labels are always read as JSON). */
+  withMode(mode: ReadMode): ReadContext;
 }
 
 /** A run of elements in memory: element i of the view is raw element base + i·stride. */

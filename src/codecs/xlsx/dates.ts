@@ -36,16 +36,14 @@ function isBuiltInDateFormat(id: number): boolean {
 
 /**
  * True when a format code shows a date or time: after dropping what is literal
- * (quoted text, escaped characters, fill and padding) and bracketed modifiers other
- * than elapsed time ([h], [mm], [ss]), a date or time letter remains.
+ * (quoted text, escaped characters, fill and padding) and bracketed modifiers
+ * (colours, locales, conditions), a date or time letter remains. Elapsed-time
+ * formats ([h]:mm) show durations, not instants: those cells keep their number of days.
  */
 export function isDateFormatCode(code: string): boolean {
-  const stripped = code
-    .replace(/"[^"]*"/g, '')
-    .replace(/\\./g, '')
-    .replace(/[_*]./g, '')
-    .replace(/\[(h+|m+|s+)\]/gi, 'h')
-    .replace(/\[[^\]]*\]/g, '');
+  const withoutLiterals = code.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/[_*]./g, '');
+  if (/\[(h+|m+|s+)\]/i.test(withoutLiterals)) return false;
+  const stripped = withoutLiterals.replace(/\[[^\]]*\]/g, '');
   const firstSection = stripped.split(';')[0] ?? '';
   return /[dmyhs]/i.test(firstSection) && !/^general$/i.test(firstSection.trim());
 }
