@@ -3,6 +3,7 @@
 // AbortSignal so that reads behind a request that went away stop.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Settings } from '../config/settings.js';
@@ -96,8 +97,8 @@ export function createApp(options: AppOptions): App {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     healthCheckEndpoint: '/yoga-health',
-    graphiql: settings.graphiql ? { title: 'bucketql', defaultQuery: DEFAULT_QUERY } : false,
-    renderGraphiQL,
+    // GraphiQL's page is served (cached and compressed) by the router below.
+    graphiql: false,
     maskedErrors: { maskError: createErrorMasker(log) },
     cors: settings.corsOrigins?.length
       ? { origin: settings.corsOrigins, credentials: false, methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }
@@ -134,6 +135,10 @@ export function createApp(options: AppOptions): App {
 
     // GraphiQL's page and CORS preflights carry no token; everything that runs GraphQL does.
     const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query');
+    if (wantsPage && settings.graphiql) {
+      sendPage(req, res, graphiqlPage());
+      return;
+    }
     if (!wantsPage && req.method !== 'OPTIONS' && !tokens.verify(req.headers.authorization)) {
       res.setHeader('www-authenticate', 'Bearer realm="bucketql"');
       graphqlError(res, 401, 'UNAUTHENTICATED', 'This bucketql server needs `Authorization: Bearer <token>`');
@@ -240,6 +245,33 @@ export function createApp(options: AppOptions): App {
         server.closeIdleConnections();
       }),
   };
+}
+
+interface Page {
+  html: Buffer;
+  gzipped: Buffer;
+}
+
+let graphiql: Page | null = null;
+
+/** GraphiQL with its scripts inlined (it works offline), rendered once. */
+function graphiqlPage(): Page {
+  if (!graphiql) {
+    const html = Buffer.from(renderGraphiQL({ endpoint: '/graphql', title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY }));
+    graphiql = { html, gzipped: gzipSync(html) };
+  }
+  return graphiql;
+}
+
+function sendPage(req: IncomingMessage, res: ServerResponse, page: Page): void {
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-cache',
+    vary: 'accept-encoding',
+    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+  });
+  res.end(gzip ? page.gzipped : page.html);
 }
 
 const DEFAULT_QUERY = `# Welcome to bucketql. Run this query (▶) to read the demo CSV as typed rows.

@@ -34,14 +34,14 @@ function contentTypeOf(key: string): string {
 }
 
 /** Creates the demo bucket with its files, unless it exists already. Returns true when it seeded. */
-export async function seedDemo(storage: Storage, log: Logger): Promise<boolean> {
-  if (await storage.bucketExists(DEMO_BUCKET)) return false;
-  await storage.createBucket(DEMO_BUCKET);
+export async function seedDemo(storage: Storage, log: Logger, bucket = DEMO_BUCKET): Promise<boolean> {
+  if (await storage.bucketExists(bucket)) return false;
+  await storage.createBucket(bucket);
   const dir = demoDataDir();
   const files = readdirSync(dir).filter((name) => !name.endsWith('.py'));
   for (const name of files) {
-    await storage.putObject({ bucket: DEMO_BUCKET, key: name }, readFileSync(join(dir, name)), { contentType: contentTypeOf(name) });
+    await storage.putObject({ bucket, key: name }, readFileSync(join(dir, name)), { contentType: contentTypeOf(name) });
   }
-  log.info('seeded the demo bucket', { bucket: DEMO_BUCKET, objects: files.length });
+  log.info('seeded the demo bucket', { bucket, objects: files.length });
   return true;
 }
