@@ -15,6 +15,7 @@ import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
 import { createErrorMasker } from './errors.js';
 import { checkHealth } from './health.js';
+import { ExplorerAssets } from './explorer.js';
 import { checkListenSafety, loadTokens, TokenCheck } from './auth.js';
 import { queryLimitPlugins } from './limits.js';
 import { createLogger, type Logger } from './log.js';
@@ -90,6 +91,7 @@ export function createApp(options: AppOptions): App {
     access: new AccessPolicy(settings.buckets, settings.readOnly),
   };
   const tokens = new TokenCheck(loadTokens(settings));
+  const explorer = new ExplorerAssets();
   checkListenSafety(settings, tokens);
 
   const yoga = createYoga<ServerContext, Context>({
@@ -123,7 +125,9 @@ export function createApp(options: AppOptions): App {
       sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
       return;
     }
+    if (url.pathname !== '/graphql' && explorer.serve(req, res, url.pathname)) return;
     if (url.pathname === '/') {
+      // Without a built explorer (a checkout where `npm run build` did not run), GraphiQL.
       res.writeHead(302, { location: '/graphql' });
       res.end();
       return;
