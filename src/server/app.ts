@@ -115,6 +115,8 @@ export function createApp(options: AppOptions): App {
     },
     context: ({ signal }) => ({ ...services, loaders: createLoaders(storage, settings), signal }),
     multipart: false,
+    // Body limits are enforced before yoga, per kind of request (JSON or multipart).
+    maxRequestBodySize: false,
     plugins: [streamingMultipartPlugin(), ...queryLimitPlugins(settings)],
   });
 
@@ -202,7 +204,10 @@ export function createApp(options: AppOptions): App {
       if (Array.isArray(value)) for (const v of value) headers.append(name, v);
       else if (value !== undefined) headers.set(name, value);
     }
-    if (multipart) headers.set('content-type', 'application/json');
+    if (multipart) {
+      headers.set('content-type', 'application/json');
+      headers.delete('content-length');
+    }
     const request = new yoga.fetchAPI.Request(new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`), {
       method: req.method ?? 'GET',
       headers,

@@ -1,0 +1,77 @@
+// Shared by the benchmarks: a bucketql server in a child process (built code, the
+// embedded store), GraphQL over HTTP, and the child's memory as the kernel counts it.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  gql<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Resident memory now and at its peak (VmRSS, VmHWM), in MiB. */
+  memory(): { rss: number; peak: number };
+  stop(): Promise<void>;
+}
+
+export function buildOnce(): void {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+}
+
+export function benchDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'bucketql-bench-'));
+}
+
+/** Starts bucketql (built) with the embedded store in `dataDir`. */
+export async function startServer(env: Record<string, string> = {}, dataDir = benchDataDir()): Promise<BenchServer> {
+  const port = 4600 + Math.floor(Math.random() * 300);
+  const child: ChildProcess = spawn(process.execPath, ['dist/src/cli.js'], {
+    env: { ...process.env, BUCKETQL_DATA_DIR: dataDir, BUCKETQL_PORT: String(port), BUCKETQL_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('bucketql is ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`bucketql exited (${code}): ${text}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const pid = child.pid as number;
+  return {
+    url,
+    pid,
+    async gql(query, variables) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data as any;
+    },
+    memory() {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      return { rss: Math.round(kib('VmRSS') / 1024), peak: Math.round(kib('VmHWM') / 1024) };
+    },
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await work();
+  return { ms: performance.now() - start, value };
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
