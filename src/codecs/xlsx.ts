@@ -44,25 +44,22 @@ async function* readXlsxTable(source: ByteSource, options: TableReadOptions, lim
   const { signal } = options;
   const archive = await ZipArchive.open(source, limits, signal);
   const workbook = await readWorkbookParts(archive);
-  const names = workbook.worksheets.map((sheet) => sheet.name);
-  if (names.length === 0) throw new DecodeFailed('XLSX: the workbook has no worksheets');
-  let chosen = workbook.worksheets.find((sheet) => !sheet.hidden) ?? workbook.worksheets[0];
-  if (options.sheet !== undefined) {
-    chosen = workbook.worksheets.find((sheet) => sheet.name === options.sheet);
-    if (!chosen) {
-      throw new BadUserInput(
-        `No sheet named ${JSON.stringify(options.sheet)}; the workbook's sheets are ${names.map((n) => JSON.stringify(n)).join(', ')}`,
-        {
-          sheets: names,
-        },
-      );
-    }
+  const { worksheets } = workbook;
+  const names = worksheets.map((sheet) => sheet.name);
+  const chosen =
+    options.sheet === undefined
+      ? (worksheets.find((sheet) => !sheet.hidden) ?? worksheets[0])
+      : worksheets.find((sheet) => sheet.name === options.sheet);
+  if (!chosen) {
+    if (names.length === 0) throw new DecodeFailed('XLSX: the workbook has no worksheets');
+    const list = names.map((name) => JSON.stringify(name)).join(', ');
+    throw new BadUserInput(`No sheet named ${JSON.stringify(options.sheet)}; the workbook's sheets are ${list}`, { sheets: names });
   }
-  if (!chosen) throw new DecodeFailed('XLSX: the workbook has no worksheets');
   const sheet = chosen.name;
   const entry = archive.find(chosen.path);
-  if (!entry)
+  if (!entry) {
     throw new DecodeFailed(`not an XLSX workbook: sheet ${JSON.stringify(sheet)} has no part ${chosen.path}`, { sheet, part: chosen.path });
+  }
   yield { type: 'sheets', sheets: names, sheet };
 
   const dateStyles = await readDateStyles(archive, workbook.styles);
@@ -86,6 +83,7 @@ async function* readXlsxTable(source: ByteSource, options: TableReadOptions, lim
 
   function* drain(final: boolean): Generator<TableEvent> {
     for (const { rowNumber, cells } of parsed) {
+      signal?.throwIfAborted();
       if (previousRow === 0 && options.header) {
         previousRow = rowNumber;
         yield { type: 'header', names: cells.map(headerName) };

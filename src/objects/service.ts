@@ -2,7 +2,7 @@
 // (or sniffed), whole-object decoding for text/json/content under the size limit,
 // and table readers. Resolvers call these; nothing here knows GraphQL.
 import { createGunzip, constants as zlibConstants } from 'node:zlib';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { codecOf, formatOfKey } from '../codecs/registry.js';
 import { decodeTextValue } from '../codecs/text.js';
 import type { Compression, Format } from '../codecs/types.js';
@@ -60,6 +60,22 @@ export async function formatOf(ctx: Context, node: ObjectNode): Promise<Format> 
 async function openBytes(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal, end?: number): Promise<Readable> {
   const body = await ctx.storage.getObject({ bucket: node.bucket, key: node.key, etag: node.etag, start, ...(end !== undefined ? { end } : {}), signal });
   return body.stream;
+}
+
+function skipBytes(count: number): Transform {
+  let left = count;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (left >= chunk.length) {
+        left -= chunk.length;
+        done();
+      } else {
+        const rest = chunk.subarray(left);
+        left = 0;
+        done(null, rest);
+      }
+    },
+  });
 }
 
 function gunzip(stream: Readable, partial: boolean): Readable {
@@ -219,8 +235,10 @@ export async function tableReaderOf(ctx: Context, node: ObjectNode, args: TableA
     codec,
     openStored: (start, signal) => openBytes(ctx, node, start, signal),
     open: async (start, signal) => {
-      const raw = await openBytes(ctx, node, compression === 'GZIP' ? 0 : start, signal);
-      return compression === 'GZIP' ? gunzip(raw, false) : raw;
+      if (compression === 'NONE') return openBytes(ctx, node, start, signal);
+      // A position in decompressed bytes: decompress from the top and skip to it.
+      const unzipped = gunzip(await openBytes(ctx, node, 0, signal), false);
+      return start > 0 ? unzipped.pipe(skipBytes(start)) : unzipped;
     },
   };
   const reader = new TableReader(object, options, tableLimits(ctx), ctx.tableCache, ctx.signal);

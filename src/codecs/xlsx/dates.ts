@@ -41,7 +41,10 @@ function isBuiltInDateFormat(id: number): boolean {
  * formats ([h]:mm) show durations, not instants: those cells keep their number of days.
  */
 export function isDateFormatCode(code: string): boolean {
-  const withoutLiterals = code.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/[_*]./g, '');
+  const withoutLiterals = code
+    .replace(/"[^"]*"/g, '')
+    .replace(/\\./g, '')
+    .replace(/[_*]./g, '');
   if (/\[(h+|m+|s+)\]/i.test(withoutLiterals)) return false;
   const stripped = withoutLiterals.replace(/\[[^\]]*\]/g, '');
   const firstSection = stripped.split(';')[0] ?? '';

@@ -178,8 +178,13 @@ export class WorksheetParser implements XmlHandler {
           const date = excelSerialToDate(number, this.context.date1904);
           if (date) return date;
         }
-        // Python writers store big integers exactly; a double would round them.
-        if (!Number.isSafeInteger(number) && Number.isInteger(number) && INTEGER.test(value)) return BigInt(value.trim());
+        // Python writers store big integers exactly, and a double would round them. An
+        // integer written as a double's shortest digits (by JS, Excel) or exact value stays a number.
+        if (!Number.isSafeInteger(number) && Number.isInteger(number) && INTEGER.test(value)) {
+          const literal = value.trim();
+          const exact = BigInt(literal);
+          if (literal !== String(number) && exact !== BigInt(number)) return exact;
+        }
         return number;
       }
     }

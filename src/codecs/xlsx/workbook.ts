@@ -23,7 +23,7 @@ export interface WorkbookParts {
 }
 
 /** Decodes a part's bytes as text: UTF-8 (with or without BOM) or UTF-16 with a BOM, as XML allows. */
-export async function* xmlText(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+export async function* xmlText(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): AsyncGenerator<string> {
   let decoder: TextDecoder | null = null;
   for await (const chunk of chunks) {
     if (!decoder) {

@@ -16,8 +16,8 @@ export interface XmlHandler {
   text(text: string): void;
 }
 
-/** A token (tag, text run) longer than this is refused: no valid part needs it, and it bounds memory. */
-const MAX_TOKEN_CHARS = 64 * 1024 * 1024;
+/** A markup token (tag, comment, CDATA section) longer than this is refused: no valid part needs one, and it bounds memory. */
+const MAX_MARKUP_CHARS = 1024 * 1024;
 
 const PREDEFINED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -47,6 +47,7 @@ export class XmlTokenizer {
   private buffer = '';
   private readonly stack: string[] = [];
   private sawRoot = false;
+  private searched = 0;
   private rootClosed = false;
 
   constructor(private readonly handler: XmlHandler) {}
@@ -55,7 +56,7 @@ export class XmlTokenizer {
     this.buffer = this.buffer.length === 0 ? chunk : this.buffer + chunk;
     const consumed = this.scan(false);
     this.buffer = this.buffer.slice(consumed);
-    if (this.buffer.length > MAX_TOKEN_CHARS) throw new XmlError(`a token is longer than ${MAX_TOKEN_CHARS} characters`);
+    if (this.buffer.length > MAX_MARKUP_CHARS) throw new XmlError(`a tag or section is longer than ${MAX_MARKUP_CHARS} characters`);
   }
 
   end(): void {
@@ -66,7 +67,13 @@ export class XmlTokenizer {
     if (!this.sawRoot) throw new XmlError('no root element');
   }
 
-  /** Consumes complete tokens from the buffer; returns how many characters were used. */
+  /**
+   * Consumes complete tokens from the buffer; returns how many characters were used.
+   * Text is handed on as it comes (all but a possibly split entity or CRLF), so a
+   * long text node costs no more than a short one; an incomplete markup token stays
+   * in the buffer, and `searched` remembers how far its end was looked for, so that
+   * waiting for it is not quadratic either.
+   */
   private scan(final: boolean): number {
     const buffer = this.buffer;
     const length = buffer.length;
@@ -74,50 +81,74 @@ export class XmlTokenizer {
     while (pos < length) {
       const lt = buffer.indexOf('<', pos);
       if (lt !== pos) {
-        // Text up to the next tag; without one, keep it unless the input is over, so an
-        // entity split across chunks is decoded whole.
-        const end = lt < 0 ? length : lt;
-        if (lt < 0 && !final) return pos;
-        this.emitText(buffer.slice(pos, end));
-        pos = end;
-        continue;
-      }
-      const next = buffer.charCodeAt(pos + 1);
-      if (Number.isNaN(next)) break;
-      if (next === 47 /* / */) {
-        const gt = buffer.indexOf('>', pos + 2);
-        if (gt < 0) break;
-        this.closeTag(buffer.slice(pos + 2, gt).trim());
-        pos = gt + 1;
-      } else if (next === 63 /* ? */) {
-        const end = buffer.indexOf('?>', pos + 2);
-        if (end < 0) break;
-        pos = end + 2;
-      } else if (next === 33 /* ! */) {
-        if (buffer.startsWith('<!--', pos)) {
-          const end = buffer.indexOf('-->', pos + 4);
-          if (end < 0) break;
-          pos = end + 3;
-        } else if (buffer.startsWith('<![CDATA[', pos)) {
-          const end = buffer.indexOf(']]>', pos + 9);
-          if (end < 0) break;
-          this.emitRawText(buffer.slice(pos + 9, end));
-          pos = end + 3;
-        } else if (length - pos < 9 && !final) {
-          break;
-        } else if (buffer.startsWith('<!DOCTYPE', pos)) {
-          throw new XmlError('a DOCTYPE declaration (not allowed in OOXML parts)');
-        } else {
-          throw new XmlError(`unexpected markup ${JSON.stringify(buffer.slice(pos, pos + 12))}`);
+        if (lt >= 0 || final) {
+          const end = lt < 0 ? length : lt;
+          this.emitText(buffer.slice(pos, end));
+          pos = end;
+          continue;
         }
-      } else {
-        const end = this.openTag(buffer, pos);
-        if (end < 0) break;
-        pos = end;
+        let cut = length;
+        const amp = buffer.lastIndexOf('&');
+        if (amp >= pos && length - amp <= 12 && buffer.indexOf(';', amp) < 0) cut = amp;
+        if (cut > pos && buffer.charCodeAt(cut - 1) === 13 /* CR */) cut--;
+        if (cut > pos) this.emitText(buffer.slice(pos, cut));
+        return cut;
       }
+      // Where the end of a markup token left incomplete by the last chunk is to be looked for.
+      const hint = pos === 0 ? this.searched - 3 : 0;
+      const end = this.markup(buffer, pos, hint, final);
+      if (end < 0) {
+        this.searched = length - pos;
+        return pos;
+      }
+      this.searched = 0;
+      pos = end;
     }
-    if (final && pos < length) throw new XmlError(`unexpected end of the document inside ${JSON.stringify(buffer.slice(pos, pos + 40))}`);
     return pos;
+  }
+
+  private incomplete(buffer: string, pos: number, final: boolean): number {
+    if (final) throw new XmlError(`unexpected end of the document inside ${JSON.stringify(buffer.slice(pos, pos + 40))}`);
+    return -1;
+  }
+
+  /**
+   * Handles the markup token at `pos`; returns the index after it, or -1 when it is not
+   * complete yet. Its end is not looked for before `hint`.
+   */
+  private markup(buffer: string, pos: number, hint: number, final: boolean): number {
+    const next = buffer.charCodeAt(pos + 1);
+    if (Number.isNaN(next)) return this.incomplete(buffer, pos, final);
+    if (next === 47 /* / */) {
+      const gt = buffer.indexOf('>', Math.max(pos + 2, hint));
+      if (gt < 0) return this.incomplete(buffer, pos, final);
+      this.closeTag(buffer.slice(pos + 2, gt).trim());
+      return gt + 1;
+    }
+    if (next === 63 /* ? */) {
+      const end = buffer.indexOf('?>', Math.max(pos + 2, hint));
+      return end < 0 ? this.incomplete(buffer, pos, final) : end + 2;
+    }
+    if (next === 33 /* ! */) {
+      if (buffer.startsWith('<!--', pos)) {
+        const end = buffer.indexOf('-->', Math.max(pos + 4, hint));
+        return end < 0 ? this.incomplete(buffer, pos, final) : end + 3;
+      }
+      if (buffer.startsWith('<![CDATA[', pos)) {
+        const end = buffer.indexOf(']]>', Math.max(pos + 9, hint));
+        if (end < 0) return this.incomplete(buffer, pos, final);
+        this.emitRawText(buffer.slice(pos + 9, end));
+        return end + 3;
+      }
+      if (buffer.length - pos < 9) return this.incomplete(buffer, pos, final);
+      if (buffer.startsWith('<!DOCTYPE', pos)) throw new XmlError('a DOCTYPE declaration (not allowed in OOXML parts)');
+      throw new XmlError(`unexpected markup ${JSON.stringify(buffer.slice(pos, pos + 12))}`);
+    }
+    // A start tag cannot end before the next ">"; checking that first keeps a tag that
+    // arrives in many chunks from being parsed again for each.
+    if (buffer.indexOf('>', Math.max(pos + 1, hint)) < 0) return this.incomplete(buffer, pos, final);
+    const end = this.openTag(buffer, pos);
+    return end < 0 ? this.incomplete(buffer, pos, final) : end;
   }
 
   private emitText(raw: string): void {
@@ -125,12 +156,12 @@ export class XmlTokenizer {
       if (raw.trim() !== '') throw new XmlError(`text outside the root element: ${JSON.stringify(raw.trim().slice(0, 40))}`);
       return;
     }
-    this.handler.text(decodeEntities(raw));
+    this.handler.text(decodeEntities(normaliseLineEnds(raw)));
   }
 
   private emitRawText(raw: string): void {
     if (this.stack.length === 0) throw new XmlError('CDATA outside the root element');
-    this.handler.text(raw);
+    this.handler.text(normaliseLineEnds(raw));
   }
 
   /** Parses a start tag at `start`; returns the index after it, or -1 when it is not complete yet. */
@@ -201,6 +232,14 @@ export class XmlTokenizer {
   }
 }
 
+/**
+ * XML reads a literal CR or CRLF as LF (a CR survives only as `&#13;` or OOXML's
+ * `_x000D_`), as every conforming parser, openpyxl's included, does.
+ */
+function normaliseLineEnds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
@@ -210,8 +249,10 @@ function isNameEnd(c: number): boolean {
 }
 
 /**
- * OOXML writes characters XML cannot carry (control characters) as `_xHHHH_`, and a
- * literal `_x` that would read as such an escape as `_x005F_x`.
+ * OOXML writes characters XML cannot carry (control characters, and CR, which XML
+ * would read as LF) as `_xHHHH_`, and a literal `_x` that would read as such an
+ * escape as `_x005F_x`. Excel reads and writes them so; openpyxl 3.0 leaves them as
+ * they are written.
  */
 export function unescapeOoxml(text: string): string {
   if (!text.includes('_x')) return text;
@@ -221,8 +262,5 @@ export function unescapeOoxml(text: string): string {
 export function escapeOoxml(text: string): string {
   return text
     .replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1')
-    .replace(
-      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g,
-      (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`,
-    );
+    .replace(/[\u0000-\u0008\u000b-\u001f\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
 }
