@@ -5,13 +5,14 @@ import { BadUserInput } from '../errors.js';
 import { csvCodec, tsvCodec } from './csv.js';
 import { jsonCodec } from './json.js';
 import { ndjsonCodec } from './ndjson.js';
+import { pickleCodec } from './pickle/index.js';
 
 import { textCodec } from './text.js';
 import { xlsxCodec } from './xlsx.js';
 import type { Codec, Compression, Format } from './types.js';
 
 
-export const CODECS: readonly Codec[] = [csvCodec, tsvCodec, xlsxCodec, jsonCodec, ndjsonCodec, textCodec];
+export const CODECS: readonly Codec[] = [csvCodec, tsvCodec, xlsxCodec, jsonCodec, ndjsonCodec, pickleCodec, textCodec];
 
 const byExtension = new Map<string, Codec>(CODECS.flatMap((codec) => codec.extensions.map((ext) => [ext, codec] as const)));
 const byFormat = new Map<Format, Codec>(CODECS.map((codec) => [codec.format, codec]));

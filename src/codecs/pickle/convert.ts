@@ -4,14 +4,25 @@
 // stopped: every value produced is charged to an output budget, and nesting deeper
 // than the limit (a cycle included) fails instead of recursing on.
 import type { RawCell } from '../types.js';
-import { NDArray, NumpyScalar, type ReadContext, type ReadMode, arrayToNested, complexValue, viewReader, wholeView } from './numpy.js';
-import { PdArray, PdDtype, PdFrame, PdIndex, type TableModel, arrayValues, frameModel, indexValues, labelText, uniqueNames } from './pandas.js';
-import { formatDate, formatDuration, formatInstantValue, formatTime, instantCell, wallToInstant } from './time.js';
+import { arrayToNested, complexValue, NDArray, NumpyScalar, type ReadContext, type ReadMode, viewReader, wholeView } from './numpy.js';
+import {
+  arrayValues,
+  frameModel,
+  indexValues,
+  labelText,
+  PdArray,
+  PdDtype,
+  PdFrame,
+  PdIndex,
+  type TableModel,
+  uniqueNames,
+} from './pandas.js';
+import { daysFromCivil, formatDate, formatDuration, formatInstantValue, formatTime, instantCell, wallToInstant } from './time.js';
 import {
   InertObject,
   Instant,
-  PY_MISSING,
   PickleError,
+  PY_MISSING,
   PyBytes,
   PyComplex,
   PyDate,
@@ -41,8 +52,10 @@ export function defaultOutputLimits(inputBytes: number): OutputLimits {
 export const PICKLED_TABLE: unique symbol = Symbol('bucketql.pickledTable');
 
 class Budget {
-  private spent = 0;
+  spent = 0;
   depth = 0;
+  /** Deepest level reached, for measuring the depth of a shared subtree. */
+  peak = 0;
   constructor(readonly limits: OutputLimits) {}
   spend(cost: number): void {
     this.spent += cost;
@@ -51,9 +64,11 @@ class Budget {
     }
   }
   enter(): void {
-    if (++this.depth > this.limits.maxDepth) {
-      throw new PickleError(`pickle nests deeper than ${this.limits.maxDepth} levels (or refers to itself)`);
-    }
+    if (++this.depth > this.limits.maxDepth) this.tooDeep();
+    if (this.depth > this.peak) this.peak = this.depth;
+  }
+  tooDeep(): never {
+    throw new PickleError(`pickle nests deeper than ${this.limits.maxDepth} levels (or refers to itself)`);
   }
   leave(): void {
     this.depth--;
@@ -92,13 +107,28 @@ function pyDateTimeInstant(value: PyDateTime): Instant {
   return wallToInstant(value, value.microsecond, value.tz, value.fold);
 }
 
-/** Builds the JSON and cell converters over one budget. */
+interface SharedResult {
+  result: unknown;
+  cost: number;
+  depth: number;
+}
+
+/**
+ * Builds the JSON and cell converters over one budget. A subtree the pickle refers to
+ * more than once is converted once and reused, charged its full expanded cost each
+ * time: a billion-laughs pickle then fails after a few dozen conversions, not after
+ * building gigabytes.
+ */
 export class Converter {
   private readonly budget: Budget;
+  private readonly sharedResults = new Map<object, SharedResult>();
   readonly json: ReadContext;
   readonly cell: ReadContext;
 
-  constructor(limits: OutputLimits) {
+  constructor(
+    limits: OutputLimits,
+    private readonly shared: ReadonlySet<object> = new Set(),
+  ) {
     this.budget = new Budget(limits);
     const spend = (cost: number) => this.budget.spend(cost);
     const json: ReadContext = {
@@ -156,13 +186,25 @@ export class Converter {
       budget.spend(8);
       return null;
     }
+    if (this.shared.has(value)) return this.sharedToJson(value);
+    return this.objectToJson(value);
+  }
+
+  private objectToJson(value: object): unknown {
+    const { budget } = this;
     const text = scalarText(value);
     if (text !== undefined) {
       budget.spend(8 + text.length);
       return text;
     }
-    if (value instanceof PyDateTime) return formatInstantValue(pyDateTimeInstant(value));
-    if (value instanceof Instant) return formatInstantValue(value);
+    if (value instanceof PyDateTime) {
+      budget.spend(32);
+      return formatInstantValue(pyDateTimeInstant(value));
+    }
+    if (value instanceof Instant) {
+      budget.spend(32);
+      return formatInstantValue(value);
+    }
     if (value instanceof PyBytes) {
       budget.spend(8 + Math.ceil(value.bytes.byteLength / 3) * 4);
       return base64(value.bytes);
@@ -175,6 +217,24 @@ export class Converter {
     } finally {
       budget.leave();
     }
+  }
+
+  private sharedToJson(value: object): unknown {
+    const { budget } = this;
+    const cached = this.sharedResults.get(value);
+    if (cached) {
+      budget.spend(cached.cost);
+      if (budget.depth + cached.depth > budget.limits.maxDepth) budget.tooDeep();
+      return cached.result;
+    }
+    const spentBefore = budget.spent;
+    const peakBefore = budget.peak;
+    budget.peak = budget.depth;
+    const result = this.objectToJson(value);
+    const depth = budget.peak - budget.depth;
+    budget.peak = Math.max(peakBefore, budget.peak);
+    this.sharedResults.set(value, { result, cost: budget.spent - spentBefore, depth });
+    return result;
   }
 
   private containerToJson(value: object): unknown {
@@ -244,6 +304,8 @@ export class Converter {
       return instantCell(instant.epochMs, instant.subMsNanos);
     }
     if (value instanceof Instant) return instantCell(value.epochMs, value.subMsNanos);
+    // A date is a DATETIME cell at midnight UTC, as an ISO date in a CSV column becomes.
+    if (value instanceof PyDate) return instantCell(daysFromCivil(value.year, value.month, value.day) * 86_400_000, 0);
     if (value instanceof NumpyScalar) return viewReader(wholeView(value.array), this.cell)(0) as RawCell;
     return this.toJson(value) as RawCell;
   }

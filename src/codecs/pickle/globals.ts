@@ -12,6 +12,7 @@ import {
   type GlobalSpec,
   type GlobalTable,
   InertObject,
+  makeTuple,
   PickleError,
   PyBytes,
   PyComplex,
@@ -27,7 +28,6 @@ import {
   PyTimeDelta,
   PyUuid,
   type TzInfo,
-  makeTuple,
 } from './values.js';
 
 function expectBytes(value: unknown, what: string): Uint8Array {
@@ -201,12 +201,12 @@ class DateutilOffsetTz implements TzInfo {
 
 const UTC = new FixedOffsetTz(0, 'UTC');
 
-function pytzZone(args: readonly unknown[]): TzInfo {
+function pytzZone(args: readonly unknown[], context: CallContext): TzInfo {
   const [zone, utcoffset, , tzname] = args;
   if (typeof zone !== 'string') throw new PickleError('pytz zone name is not a string');
   // A localized pytz zone pins the offset of the datetime it belongs to.
   if (typeof utcoffset === 'number') return new FixedOffsetTz(utcoffset, typeof tzname === 'string' ? tzname : zone);
-  return zone === 'UTC' ? UTC : new ZoneTz(zone);
+  return zoneInfo(zone, context);
 }
 
 class UuidBuilder {
@@ -239,7 +239,9 @@ const BUILTIN_GLOBALS: GlobalTable = {
       return new PyComplex(real, imag);
     },
   },
-  'builtins.slice': { call: ([a, b, c]) => (b === undefined ? new PySlice(null, a ?? null, null) : new PySlice(a ?? null, b ?? null, c ?? null)) },
+  'builtins.slice': {
+    call: ([a, b, c]) => (b === undefined ? new PySlice(null, a ?? null, null) : new PySlice(a ?? null, b ?? null, c ?? null)),
+  },
   'builtins.range': {
     call: (args) => {
       const ints = args.map((v) => expectInt(v, 'range'));
@@ -249,10 +251,12 @@ const BUILTIN_GLOBALS: GlobalTable = {
     },
   },
   'builtins.int': {
-    call: ([value = 0]) => {
+    call: ([value = 0], context) => {
       if (typeof value === 'number') return Math.trunc(value);
       if (typeof value === 'bigint' || typeof value === 'boolean') return value === true ? 1 : value === false ? 0 : value;
       if (typeof value === 'string' && /^\s*[-+]?\d+\s*$/.test(value) && value.trim().length <= 4300) {
+        // Decimal parsing is superlinear, and one memoized string may be parsed many times.
+        context.charge(value.length + (value.length * value.length) / 64);
         const big = BigInt(value.trim());
         return Number.isSafeInteger(Number(big)) ? Number(big) : big;
       }
@@ -284,13 +288,15 @@ const BUILTIN_GLOBALS: GlobalTable = {
   'builtins.getattr': {
     // Only resolves attributes that are themselves on the allow-list (zoneinfo.ZoneInfo._unpickle).
     call: ([target, name], context) => {
-      if (!(target instanceof PyGlobal) || typeof name !== 'string') throw new PickleError('getattr() is only read on allow-listed classes');
+      if (!(target instanceof PyGlobal) || typeof name !== 'string')
+        throw new PickleError('getattr() is only read on allow-listed classes');
       return context.resolve(`${target.qualifiedName}.${name}`);
     },
   },
   '_codecs.encode': {
     call: ([text, encoding = 'utf-8']) => {
-      if (typeof text !== 'string' || typeof encoding !== 'string') throw new PickleError('_codecs.encode() expects a string and an encoding');
+      if (typeof text !== 'string' || typeof encoding !== 'string')
+        throw new PickleError('_codecs.encode() expects a string and an encoding');
       return encodeText(text, encoding);
     },
   },
@@ -299,7 +305,9 @@ const BUILTIN_GLOBALS: GlobalTable = {
     call: ([cls, base, state], context) => {
       if (!(cls instanceof PyGlobal)) throw new PickleError('copyreg._reconstructor() expects a class');
       if (!(base instanceof PyGlobal) || base.qualifiedName !== 'builtins.object') {
-        throw new PickleError(`copyreg._reconstructor() with base ${base instanceof PyGlobal ? base.qualifiedName : 'unknown'} is not read`);
+        throw new PickleError(
+          `copyreg._reconstructor() with base ${base instanceof PyGlobal ? base.qualifiedName : 'unknown'} is not read`,
+        );
       }
       if (state !== null && state !== undefined) throw new PickleError('copyreg._reconstructor() with a state is not read');
       return createInstance(cls, [], null, context);
@@ -313,7 +321,8 @@ const BUILTIN_GLOBALS: GlobalTable = {
   },
   'copyreg.__newobj_ex__': {
     call: ([cls, args, kwargs], context) => {
-      if (!(cls instanceof PyGlobal) || !Array.isArray(args)) throw new PickleError('copyreg.__newobj_ex__() expects a class and arguments');
+      if (!(cls instanceof PyGlobal) || !Array.isArray(args))
+        throw new PickleError('copyreg.__newobj_ex__() expects a class and arguments');
       return createInstance(cls, args, kwargs instanceof Map ? kwargs : null, context);
     },
   },
@@ -321,7 +330,8 @@ const BUILTIN_GLOBALS: GlobalTable = {
   'collections.defaultdict': {
     // The default factory is only ever a reference here; nothing calls it.
     call: ([factory]) => {
-      if (factory !== undefined && factory !== null && !(factory instanceof PyGlobal)) throw new PickleError('defaultdict factory is not read');
+      if (factory !== undefined && factory !== null && !(factory instanceof PyGlobal))
+        throw new PickleError('defaultdict factory is not read');
       return new Map();
     },
   },
@@ -343,23 +353,29 @@ const BUILTIN_GLOBALS: GlobalTable = {
   'uuid.UUID': {
     create: () => new UuidBuilder(),
     call: ([hex]) => {
-      if (typeof hex !== 'string' || !/^[0-9a-f]{32}$/i.test(hex.replace(/[-{}]|urn:uuid:/gi, ''))) throw new PickleError('UUID() argument is not read');
+      if (typeof hex !== 'string' || !/^[0-9a-f]{32}$/i.test(hex.replace(/[-{}]|urn:uuid:/gi, '')))
+        throw new PickleError('UUID() argument is not read');
       return new PyUuid(BigInt(`0x${hex.replace(/[-{}]|urn:uuid:/gi, '')}`));
     },
   },
   'uuid.SafeUUID': inert('uuid.SafeUUID'),
-  'pytz._p': { call: (args) => pytzZone(args) },
+  'pytz._p': { call: (args, context) => pytzZone(args, context) },
   'pytz._UTC': { call: () => UTC },
   'pytz.utc': { value: UTC },
-  'zoneinfo.ZoneInfo': { call: ([key]) => zoneInfo(key) },
-  'zoneinfo.ZoneInfo._unpickle': { call: ([key]) => zoneInfo(key) },
+  'zoneinfo.ZoneInfo': { call: ([key], context) => zoneInfo(key, context) },
+  'zoneinfo.ZoneInfo._unpickle': { call: ([key], context) => zoneInfo(key, context) },
   'dateutil.tz.tz.tzutc': { create: () => UTC, call: () => UTC },
   'dateutil.tz.tz.tzoffset': { create: (args) => new DateutilOffsetTz(args), call: (args) => new DateutilOffsetTz(args) },
 };
 
-function zoneInfo(key: unknown): TzInfo {
+/** Building an ICU zone formatter is costly: each zone a pickle names counts for much. */
+const ZONE_WORK = 10_000;
+
+function zoneInfo(key: unknown, context: CallContext): TzInfo {
   if (typeof key !== 'string') throw new PickleError('zoneinfo key is not a string');
-  return key === 'UTC' ? UTC : new ZoneTz(key);
+  if (key === 'UTC') return UTC;
+  context.charge(ZONE_WORK);
+  return new ZoneTz(key);
 }
 
 /** `cls.__new__(cls, *args)` for NEWOBJ and copyreg: the class's create, else its call. */
@@ -398,9 +414,7 @@ const NAME_ALIASES: Readonly<Record<string, string>> = {
   'builtins.long': 'builtins.int',
 };
 
-const ALLOW_LIST: ReadonlyMap<string, GlobalSpec> = new Map(
-  Object.entries({ ...BUILTIN_GLOBALS, ...NUMPY_GLOBALS, ...PANDAS_GLOBALS }),
-);
+const ALLOW_LIST: ReadonlyMap<string, GlobalSpec> = new Map(Object.entries({ ...BUILTIN_GLOBALS, ...NUMPY_GLOBALS, ...PANDAS_GLOBALS }));
 
 export function allowListedNames(): string[] {
   return [...ALLOW_LIST.keys()].sort();
@@ -426,4 +440,3 @@ export function lookupGlobal(qualified: string): unknown {
   if ('value' in spec) return spec.value;
   return new PyGlobal(qualified, spec);
 }
-

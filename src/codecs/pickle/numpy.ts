@@ -3,8 +3,8 @@
 // names) and scalars, rebuilt as TypeScript objects over the pickle's raw bytes, plus
 // the element readers that turn those bytes into JSON values or table cells.
 // Numbers are read through typed arrays over one aligned copy, never per byte.
-import { formatDuration, formatInstant, instantCell, splitNanoseconds, timedelta64ToNanos, datetime64ToInstant } from './time.js';
-import { type GlobalTable, PickleError, PyBytes, PyComplex } from './values.js';
+import { datetime64ToInstant, formatDuration, formatInstant, instantCell, splitNanoseconds, timedelta64ToNanos } from './time.js';
+import { type CallContext, type GlobalTable, PickleError, PyBytes, PyComplex } from './values.js';
 
 /** Largest element count an array may claim before its data is even looked at. */
 const MAX_ELEMENTS = 2 ** 40;
@@ -147,6 +147,8 @@ export class NDArray {
     if (dtype.kind === 'O') {
       if (!Array.isArray(data)) throw new PickleError('numpy object array data is not a list');
       if (data.length !== size) throw new PickleError(`numpy object array holds ${data.length} items for shape (${this.shape.join(', ')})`);
+      // numpy lists object items in C order even when the array is flagged Fortran.
+      this.fortran = false;
       this.objects = data;
       this.raw = null;
       return;
@@ -193,10 +195,12 @@ export function reconstructArray(args: readonly unknown[]): NDArray {
 }
 
 /** Protocol 5: `numpy.core.numeric._frombuffer(buffer, dtype, shape, order)`. */
-export function arrayFromBuffer(args: readonly unknown[]): NDArray {
+export function arrayFromBuffer(args: readonly unknown[], context: CallContext): NDArray {
   const [buffer, dtype, shape, order] = args;
   const array = new NDArray();
   array.assign(shape, dtype, order === 'F', buffer);
+  // A memoized buffer may back many arrays: each one counts, so sharing cannot multiply work for free.
+  context.charge(array.raw?.byteLength ?? 0);
   return array;
 }
 

@@ -5,13 +5,13 @@
 // here runs pandas code: each global is a TypeScript stand-in that only records what
 // the pickle says, and the shapes are checked when the table is assembled.
 import { type ArrayView, NDArray, type ReadContext, rowView, viewReader, wholeView } from './numpy.js';
-import { NANOS_PER_UNIT, datetime64ToInstant } from './time.js';
+import { datetime64ToInstant, NANOS_PER_UNIT } from './time.js';
 import {
   type GlobalSpec,
   type GlobalTable,
   InertObject,
-  PY_MISSING,
   PickleError,
+  PY_MISSING,
   PyGlobal,
   PySlice,
   PyTimeDelta,
@@ -52,7 +52,10 @@ export class PdArray {
       return;
     }
     if (Array.isArray(state)) {
-      if (state.length === 1 && state[0] instanceof Map) return this.setState(state[0]);
+      if (state.length === 1 && state[0] instanceof Map) {
+        this.setState(state[0]);
+        return;
+      }
       const [a, b] = state;
       if (a instanceof NDArray) {
         this.ndarray = a;
@@ -356,7 +359,8 @@ export const PANDAS_GLOBALS: GlobalTable = {
         // Nullable arrays may also be rebuilt by calling the class with (values, mask).
         call: ([values, mask]) => {
           const array = new PdArray(kind, name);
-          if (kind !== 'masked' || !(values instanceof NDArray) || !(mask instanceof NDArray)) throw new PickleError(`calling ${name} is not read`);
+          if (kind !== 'masked' || !(values instanceof NDArray) || !(mask instanceof NDArray))
+            throw new PickleError(`calling ${name} is not read`);
           array.ndarray = values;
           array.mask = mask;
           return array;
@@ -387,7 +391,10 @@ export const PANDAS_GLOBALS: GlobalTable = {
     },
   },
   ...Object.fromEntries(
-    OFFSET_CLASSES.map((name): [string, GlobalSpec] => [`pandas._libs.tslibs.offsets.${name}`, inert(`pandas._libs.tslibs.offsets.${name}`)]),
+    OFFSET_CLASSES.map((name): [string, GlobalSpec] => [
+      `pandas._libs.tslibs.offsets.${name}`,
+      inert(`pandas._libs.tslibs.offsets.${name}`),
+    ]),
   ),
 };
 
@@ -512,7 +519,8 @@ export function indexValues(index: PdIndex, context: ReadContext): unknown[] {
   const columns = indexColumns(index);
   const readers = columns.map((column) => column.reader(context));
   const out = new Array<unknown>(length);
-  for (let i = 0; i < length; i++) out[i] = readers.length === 1 ? (readers[0] as (i: number) => unknown)(i) : readers.map((read) => read(i));
+  for (let i = 0; i < length; i++)
+    out[i] = readers.length === 1 ? (readers[0] as (i: number) => unknown)(i) : readers.map((read) => read(i));
   return out;
 }
 
@@ -621,7 +629,8 @@ function seriesModel(series: PdFrame, manager: PdManager, context: ReadContext):
   const rowCount = indexLength(index);
   const values = valuesSource(block.values, 0, 1);
   if (values.length !== rowCount) throw new PickleError(`a Series holds ${values.length} values where its index has ${rowCount}`);
-  const rawName = series.state instanceof Map ? (series.state.get('_name') ?? null) : null;
+  // pandas lists the name in `_metadata`: 'name' in 1.x and 2.x, '_name' in older pickles.
+  const rawName = series.state instanceof Map ? (series.state.get('name') ?? series.state.get('_name') ?? null) : null;
   const name = rawName === null ? 'value' : labelText(context.withMode('json').convert(rawName));
   if (isDefaultRange(index, rowCount)) return { pythonType: series.pythonType, names: [name], columns: [values], rowCount };
   const names = indexNames(index, context.withMode('json'), new Set([name]));

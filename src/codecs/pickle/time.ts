@@ -40,6 +40,12 @@ function formatYear(year: number): string {
   return (year < 0 ? '-' : '+') + pad(Math.abs(year), 6);
 }
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+/** The `YYYY-MM-DDT` of the last day formatted: a column of datetimes mostly repeats days. */
+let lastDay = Number.NaN;
+let lastDayText = '';
+
 /**
  * ISO-8601 UTC text of an instant: milliseconds always (`2024-01-15T09:30:00.000Z`,
  * the contract's form), and six or nine fraction digits only when the value has
@@ -48,16 +54,20 @@ function formatYear(year: number): string {
 export function formatInstant(epochMs: number, subMsNanos: number): string {
   const days = Math.floor(epochMs / MS_PER_DAY);
   let rest = epochMs - days * MS_PER_DAY;
-  const { year, month, day } = civilFromDays(days);
+  if (days !== lastDay) {
+    const { year, month, day } = civilFromDays(days);
+    lastDayText = `${formatYear(year)}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T`;
+    lastDay = days;
+  }
   const hour = Math.floor(rest / 3_600_000);
   rest -= hour * 3_600_000;
   const minute = Math.floor(rest / 60_000);
   rest -= minute * 60_000;
   const second = Math.floor(rest / 1000);
   const ms = rest - second * 1000;
-  let fraction = pad(ms, 3);
+  let fraction = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : `${ms}`;
   if (subMsNanos !== 0) fraction += subMsNanos % 1000 === 0 ? pad(subMsNanos / 1000, 3) : pad(subMsNanos, 6);
-  return `${formatYear(year)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${fraction}Z`;
+  return `${lastDayText}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${fraction}Z`;
 }
 
 export function formatInstantValue(instant: Instant): string {
@@ -182,6 +192,7 @@ export function timedelta64ToNanos(value: bigint, unit: string, count: number): 
 }
 
 const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+const SLICE_MS = 15 * 60 * 1000;
 
 /** An IANA zone (zoneinfo.ZoneInfo, pytz without a pinned offset), resolved through ICU. */
 export class ZoneTz implements TzInfo {
@@ -209,7 +220,26 @@ export class ZoneTz implements TzInfo {
     this.format = format;
   }
 
+  /**
+   * Offsets by 15-minute slice of UTC: a slice whose two ends agree has one offset
+   * throughout (zones change at most once in 15 minutes); one that straddles a change
+   * is asked exactly. Keeps a column of zoned datetimes from costing an ICU call each.
+   */
+  private readonly slices = new Map<number, number>();
+
   private offsetAt(utcMs: number): number {
+    const slice = Math.floor(utcMs / SLICE_MS);
+    let offset = this.slices.get(slice);
+    if (offset === undefined) {
+      const start = this.exactOffsetAt(slice * SLICE_MS);
+      offset = start === this.exactOffsetAt(slice * SLICE_MS + SLICE_MS - 1) ? start : Number.NaN;
+      if (this.slices.size > 100_000) this.slices.clear();
+      this.slices.set(slice, offset);
+    }
+    return Number.isNaN(offset) ? this.exactOffsetAt(utcMs) : offset;
+  }
+
+  private exactOffsetAt(utcMs: number): number {
     const parts: Record<string, string> = {};
     for (const part of this.format.formatToParts(new Date(utcMs))) parts[part.type] = part.value;
     let year = Number(parts.year);

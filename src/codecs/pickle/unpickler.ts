@@ -11,26 +11,31 @@ import { NDArray } from './numpy.js';
 import { type ArgKind, HIGHEST_PROTOCOL, OPCODE_BY_BYTE, type OpcodeName } from './opcodes.js';
 import {
   type CallContext,
+  isBuildable,
+  isTuple,
+  makeTuple,
   PickleError,
   PyBytes,
   type PyDict,
   PyFrozenSet,
   PyGlobal,
-  isBuildable,
-  isTuple,
-  makeTuple,
   pythonTypeName,
 } from './values.js';
 
 export interface UnpickleLimits {
   /** Memo entries (Python memoizes every str, tuple, list, dict and object). */
   maxMemo: number;
+  /**
+   * Containers nested in containers, as far as the machine can see while building:
+   * Python's pickler stops near 1000 levels; objects built by REDUCE add a few more.
+   */
+  maxNesting: number;
   /** Units of work constructors may do (bytes of array data, items copied), beyond the opcodes themselves. */
   maxWork: number;
 }
 
 export function defaultUnpickleLimits(inputBytes: number): UnpickleLimits {
-  return { maxMemo: 10_000_000, maxWork: 64 * 1024 * 1024 + 8 * inputBytes };
+  return { maxMemo: 10_000_000, maxNesting: 1100, maxWork: 64 * 1024 * 1024 + 8 * inputBytes };
 }
 
 /** Python's int → number when it is exact, else bigint. */
@@ -45,17 +50,29 @@ function unquoteString(line: string): string {
     throw new PickleError('the STRING opcode argument must be quoted');
   }
   const body = line.slice(1, -1);
-  const simple: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
-  return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.|\n)/g, (_, escape: string) => {
-    if (escape[0] === 'x') return String.fromCharCode(Number.parseInt(escape.slice(1), 16));
-    if (/^[0-7]/.test(escape)) return String.fromCharCode(Number.parseInt(escape, 8) & 0xff);
-    return simple[escape] ?? `\\${escape}`;
+  const simple: Record<string, string> = {
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    v: '\v',
+    '\n': '',
+  };
+  return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.|\n)/g, (_match, sequence: string) => {
+    if (sequence[0] === 'x') return String.fromCharCode(Number.parseInt(sequence.slice(1), 16));
+    if (/^[0-7]/.test(sequence)) return String.fromCharCode(Number.parseInt(sequence, 8) & 0xff);
+    return simple[sequence] ?? `\\${sequence}`;
   });
 }
 
 /** Protocol 0 UNICODE: raw-unicode-escape, where only \uXXXX and \UXXXXXXXX are escapes. */
 function rawUnicodeEscape(latin1: string): string {
-  return latin1.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u4: string | undefined, u8: string | undefined) => {
+  return latin1.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_match, u4: string | undefined, u8: string | undefined) => {
     const code = Number.parseInt((u4 ?? u8) as string, 16);
     if (code > 0x10ffff) throw new PickleError('UNICODE escape out of range');
     return String.fromCodePoint(code);
@@ -109,6 +126,16 @@ const MAX_INT_DIGITS = 4300;
 /** Binary ints beyond this many bytes (~20,000 digits) are refused rather than converted. */
 const MAX_LONG_BYTES = 8192;
 
+/**
+ * The nesting depth of a container, kept on the container itself (1 when absent).
+ * A chain of 100,000 nested lists is cheap to read but slow for V8's garbage collector
+ * to walk, so it is refused while it is built. Depths grow as items are put in; a
+ * container filled after it was itself put somewhere is caught later, by the converter.
+ */
+const DEPTH: unique symbol = Symbol('bucketql.pickleNesting');
+
+type Nested = { [DEPTH]?: number };
+
 class Machine implements CallContext {
   private pos = 0;
   private stack: unknown[] = [];
@@ -116,6 +143,8 @@ class Machine implements CallContext {
   private readonly memo: unknown[] = [];
   private memoSize = 0;
   private work = 0;
+  /** Objects pushed again from the memo or by DUP: the only ones a bomb can repeat. */
+  readonly shared = new Set<object>();
 
   constructor(
     private readonly data: Buffer,
@@ -133,7 +162,7 @@ class Machine implements CallContext {
     return lookupGlobal(qualified);
   }
 
-  run(): unknown {
+  run(): Unpickled {
     const { data } = this;
     let opStart = 0;
     let opName: OpcodeName | 'unknown' = 'unknown';
@@ -146,7 +175,7 @@ class Machine implements CallContext {
         if (!spec) throw new PickleError(`invalid opcode byte 0x${byte.toString(16).padStart(2, '0')}`);
         opName = spec.name;
         const arg = this.readArg(spec.arg);
-        if (spec.name === 'STOP') return this.pop();
+        if (spec.name === 'STOP') return { value: this.pop(), shared: this.shared };
         HANDLERS[spec.name](this, arg);
       }
     } catch (error) {
@@ -305,6 +334,7 @@ class Machine implements CallContext {
   memoGet(index: unknown): unknown {
     const value = typeof index === 'number' ? this.memo[index] : undefined;
     if (value === undefined) throw new PickleError(`memo key ${String(index)} is not defined`);
+    if (typeof value === 'object' && value !== null) this.shared.add(value);
     return value;
   }
 
@@ -335,39 +365,68 @@ class Machine implements CallContext {
     if (!(callable instanceof PyGlobal)) throw new PickleError(`a ${pythonTypeName(callable)} is not callable`);
     if (!Array.isArray(args)) throw new PickleError('call arguments are not a tuple');
     if (!callable.spec.call) throw new PickleError(`calling ${callable.qualifiedName} is not read`);
-    return callable.spec.call(args, this);
+    const result = callable.spec.call(args, this);
+    this.nest(result, args);
+    return result;
   }
 
   newObject(cls: unknown, args: unknown, kwargs: unknown): unknown {
     if (!(cls instanceof PyGlobal)) throw new PickleError(`NEWOBJ on a ${pythonTypeName(cls)}`);
     if (!Array.isArray(args)) throw new PickleError('NEWOBJ arguments are not a tuple');
-    return createInstance(cls, args, kwargs instanceof Map ? kwargs : null, this);
+    const result = createInstance(cls, args, kwargs instanceof Map ? kwargs : null, this);
+    this.nest(result, args);
+    return result;
+  }
+
+  /** Records that `target` now holds `items`, refusing nesting beyond the limit. */
+  nest(target: unknown, items: readonly unknown[]): void {
+    let deepest = 0;
+    for (const item of items) {
+      if (typeof item === 'object' && item !== null) {
+        const depth = (item as Nested)[DEPTH] ?? 1;
+        if (depth > deepest) deepest = depth;
+      }
+    }
+    if (deepest === 0 || typeof target !== 'object' || target === null) return;
+    const depth = deepest + 1;
+    if (depth > this.limits.maxNesting) throw new PickleError(`pickle nests deeper than ${this.limits.maxNesting} levels`);
+    if (depth > ((target as Nested)[DEPTH] ?? 1) && Object.isExtensible(target)) (target as Nested)[DEPTH] = depth;
+  }
+
+  /** A tuple of items, its depth recorded before it is frozen. */
+  tuple(items: unknown[]): readonly unknown[] {
+    this.nest(items, items);
+    return makeTuple(items);
   }
 
   build(): void {
     const state = this.pop();
     const target = this.top();
     if (!isBuildable(target)) throw new PickleError(`cannot set the state of a ${pythonTypeName(target)}`);
+    this.nest(target, [state]);
     target.setState(state);
     if (target instanceof NDArray) this.charge(target.raw?.byteLength ?? target.objects?.length ?? 0);
     this.replaceTop(finishBuilt(target));
   }
 }
 
-function appendTo(target: unknown, items: readonly unknown[]): void {
+function appendTo(vm: Machine, target: unknown, items: readonly unknown[]): void {
   if (!Array.isArray(target) || isTuple(target)) throw new PickleError(`cannot append to a ${pythonTypeName(target)}`);
-  for (const item of items) target.push(item);
+  vm.nest(target, items);
+  const list = target as unknown[];
+  for (const item of items) list.push(item);
 }
 
-function setItems(target: unknown, items: readonly unknown[]): void {
+function setItems(vm: Machine, target: unknown, items: readonly unknown[]): void {
   if (!(target instanceof Map)) throw new PickleError(`cannot set items of a ${pythonTypeName(target)}`);
   if (items.length % 2 !== 0) throw new PickleError('odd number of items for SETITEMS');
+  vm.nest(target, items);
   for (let i = 0; i < items.length; i += 2) target.set(items[i], items[i + 1]);
 }
 
-function dictFromPairs(items: readonly unknown[]): PyDict {
+function dictFromPairs(vm: Machine, items: readonly unknown[]): PyDict {
   const dict: PyDict = new Map();
-  setItems(dict, items);
+  setItems(vm, dict, items);
   return dict;
 }
 
@@ -386,7 +445,11 @@ const HANDLERS: Record<OpcodeName, Handler> = {
     }
   },
   POP_MARK: (vm) => void vm.popMark(),
-  DUP: (vm) => vm.push(vm.top()),
+  DUP: (vm) => {
+    const top = vm.top();
+    if (typeof top === 'object' && top !== null) vm.shared.add(top);
+    vm.push(top);
+  },
   FLOAT: (vm, arg) => vm.push(arg),
   INT: (vm, arg) => vm.push(arg),
   BININT: (vm, arg) => vm.push(arg),
@@ -411,18 +474,18 @@ const HANDLERS: Record<OpcodeName, Handler> = {
   BINUNICODE: (vm, arg) => vm.push(arg),
   APPEND: (vm) => {
     const value = vm.pop();
-    appendTo(vm.top(), [value]);
+    appendTo(vm, vm.top(), [value]);
   },
   BUILD: (vm) => vm.build(),
   GLOBAL: (vm, arg) => {
     const [module, name] = arg as [string, string];
     vm.push(vm.global(module, name));
   },
-  DICT: (vm) => vm.push(dictFromPairs(vm.popMark())),
+  DICT: (vm) => vm.push(dictFromPairs(vm, vm.popMark())),
   EMPTY_DICT: (vm) => vm.push(new Map()),
   APPENDS: (vm) => {
     const items = vm.popMark();
-    appendTo(vm.top(), items);
+    appendTo(vm, vm.top(), items);
   },
   GET: (vm, arg) => vm.push(vm.memoGet(arg)),
   BINGET: (vm, arg) => vm.push(vm.memoGet(arg)),
@@ -433,7 +496,11 @@ const HANDLERS: Record<OpcodeName, Handler> = {
     vm.push(vm.call(cls, args));
   },
   LONG_BINGET: (vm, arg) => vm.push(vm.memoGet(arg)),
-  LIST: (vm) => vm.push(vm.popMark()),
+  LIST: (vm) => {
+    const items = vm.popMark();
+    vm.nest(items, items);
+    vm.push(items);
+  },
   EMPTY_LIST: (vm) => vm.push([]),
   OBJ: (vm) => {
     const [cls, ...args] = vm.popMark();
@@ -445,13 +512,13 @@ const HANDLERS: Record<OpcodeName, Handler> = {
   SETITEM: (vm) => {
     const value = vm.pop();
     const key = vm.pop();
-    setItems(vm.top(), [key, value]);
+    setItems(vm, vm.top(), [key, value]);
   },
-  TUPLE: (vm) => vm.push(makeTuple(vm.popMark())),
+  TUPLE: (vm) => vm.push(vm.tuple(vm.popMark())),
   EMPTY_TUPLE: (vm) => vm.push(makeTuple([])),
   SETITEMS: (vm) => {
     const items = vm.popMark();
-    setItems(vm.top(), items);
+    setItems(vm, vm.top(), items);
   },
   BINFLOAT: (vm, arg) => vm.push(arg),
   PROTO: (vm, arg) => vm.setProto(arg as number),
@@ -469,17 +536,17 @@ const HANDLERS: Record<OpcodeName, Handler> = {
   EXT4: () => {
     throw new PickleError('pickle uses the copyreg extension registry, which bucketql does not load');
   },
-  TUPLE1: (vm) => vm.push(makeTuple([vm.pop()])),
+  TUPLE1: (vm) => vm.push(vm.tuple([vm.pop()])),
   TUPLE2: (vm) => {
     const b = vm.pop();
     const a = vm.pop();
-    vm.push(makeTuple([a, b]));
+    vm.push(vm.tuple([a, b]));
   },
   TUPLE3: (vm) => {
     const c = vm.pop();
     const b = vm.pop();
     const a = vm.pop();
-    vm.push(makeTuple([a, b, c]));
+    vm.push(vm.tuple([a, b, c]));
   },
   NEWTRUE: (vm) => vm.push(true),
   NEWFALSE: (vm) => vm.push(false),
@@ -495,9 +562,15 @@ const HANDLERS: Record<OpcodeName, Handler> = {
     const items = vm.popMark();
     const target = vm.top();
     if (!(target instanceof Set) || target instanceof PyFrozenSet) throw new PickleError(`cannot add items to a ${pythonTypeName(target)}`);
+    vm.nest(target, items);
     for (const item of items) target.add(item);
   },
-  FROZENSET: (vm) => vm.push(new PyFrozenSet(vm.popMark())),
+  FROZENSET: (vm) => {
+    const items = vm.popMark();
+    const set = new PyFrozenSet(items);
+    vm.nest(set, items);
+    vm.push(set);
+  },
   NEWOBJ_EX: (vm) => {
     const kwargs = vm.pop();
     const args = vm.pop();
@@ -523,11 +596,17 @@ const HANDLERS: Record<OpcodeName, Handler> = {
   },
 };
 
+export interface Unpickled {
+  value: unknown;
+  /** Objects the pickle refers to more than once (memo gets, DUP). */
+  shared: ReadonlySet<object>;
+}
+
 /**
  * Unpickles bytes into the Python object model. Throws DecodeFailed naming the global
  * for anything outside the allow-list, and for malformed or oversized pickles.
  */
-export function unpickle(bytes: Uint8Array, limits: UnpickleLimits = defaultUnpickleLimits(bytes.byteLength)): unknown {
+export function unpickle(bytes: Uint8Array, limits: UnpickleLimits = defaultUnpickleLimits(bytes.byteLength)): Unpickled {
   const data = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return new Machine(data, limits).run();
 }

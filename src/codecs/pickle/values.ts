@@ -215,7 +215,6 @@ export class PyGlobal {
 
 export type GlobalTable = Readonly<Record<string, GlobalSpec>>;
 
-
 /** builtins.slice, as pandas uses it for a block's column placement. */
 export class PySlice {
   readonly pythonType = 'slice';
