@@ -79,6 +79,31 @@ with open(os.path.join(HERE, "events.ndjson"), "w", encoding="utf-8") as f:
     for e in events:
         f.write(json.dumps(e, ensure_ascii=False) + "\n")
 
+# Monthly figures per branch with Korean column names (a dataset in the demo config).
+branches = ["강남점", "홍대점", "부산서면점", "대구동성로점", "광주충장점"]
+monthly = []
+for b, branch in enumerate(branches):
+    for month in range(1, 13):
+        visitors = int(rng.integers(800, 5000))
+        monthly.append(
+            {
+                "지점": branch,
+                "월": dt.date(2024, month, 1).isoformat(),
+                "매출액": int(visitors * rng.uniform(20_000, 60_000)),
+                "방문객 수": visitors,
+                "신규 고객 비율": round(float(rng.uniform(0.05, 0.4)), 3),
+            }
+        )
+pd.DataFrame(monthly).to_csv(os.path.join(HERE, "branch-sales.csv"), index=False)
+
+# Event logs split by day under a prefix (a prefix dataset in the demo config).
+os.makedirs(os.path.join(HERE, "logs"), exist_ok=True)
+for day in (1, 2, 3):
+    with open(os.path.join(HERE, "logs", f"2024-03-0{day}.ndjson"), "w", encoding="utf-8") as f:
+        for i, e in enumerate(events):
+            if i % 3 == day - 1:
+                f.write(json.dumps(e, ensure_ascii=False) + "\n")
+
 # A DataFrame pickled by pandas, the way notebooks save them.
 frame = sales.head(50).copy()
 frame["city"] = frame["city"].astype("category")
@@ -93,6 +118,8 @@ with open(os.path.join(HERE, "README.txt"), "w", encoding="utf-8") as f:
         "- sales-cp949.csv: 같은 데이터, CP949 인코딩\n"
         "- sales.csv.gz: 같은 데이터, gzip 압축\n"
         "- report.xlsx: 시트 두 개 (Orders, 요약)\n"
+        "- branch-sales.csv: 지점별 월 매출 (한글 열 이름)\n"
+        "- logs/: 날짜별 이벤트 로그 (NDJSON)\n"
         "- people.json, events.ndjson, orders.pkl\n"
     )
 print("wrote demo data to", HERE)

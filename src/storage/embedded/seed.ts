@@ -1,7 +1,7 @@
 // Seeds the embedded store's `demo` bucket, once, with the files in
 // examples/demo-data (written by pandas and openpyxl; see make_demo_data.py).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { codecForWrite } from '../../codecs/registry.js';
 import type { Logger } from '../../server/log.js';
@@ -38,9 +38,12 @@ export async function seedDemo(storage: Storage, log: Logger, bucket = DEMO_BUCK
   if (await storage.bucketExists(bucket)) return false;
   await storage.createBucket(bucket);
   const dir = demoDataDir();
-  const files = readdirSync(dir).filter((name) => !name.endsWith('.py'));
-  for (const name of files) {
-    await storage.putObject({ bucket, key: name }, readFileSync(join(dir, name)), { contentType: contentTypeOf(name) });
+  // Keys are paths under the folder (logs/2024-03-01.ndjson); the script that made them stays out.
+  const files = readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.py'))
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
+  for (const key of files) {
+    await storage.putObject({ bucket, key }, readFileSync(join(dir, key)), { contentType: contentTypeOf(key) });
   }
   log.info('seeded the demo bucket', { bucket, objects: files.length });
   return true;
