@@ -30,7 +30,7 @@ describe('the typed example client', () => {
   it('lists the demo bucket and reads its CSV as typed rows', async () => {
     const lines = await listDemo(`${app.url}/graphql`, bucket, 'sales.csv');
     expect(lines).toContain('sales.csv\t12054 bytes\tCSV');
-    expect(lines).toContain('report.xlsx\t14988 bytes\tXLSX');
+    expect(lines).toContain('report.xlsx\t14989 bytes\tXLSX');
     const summary = lines.find((line) => line.startsWith('sales.csv: '));
     expect(summary).toBe(
       'sales.csv: 200 rows; columns order_id:INT, sold_at:DATETIME, city:STRING, product:STRING, quantity:INT, unit_price:FLOAT, paid:BOOLEAN, zip_code:STRING',
