@@ -8,6 +8,9 @@ export type Format = (typeof FORMATS)[number];
 
 export type Compression = 'NONE' | 'GZIP';
 
+/** A column type a codec may declare (the table layer's ColumnType). */
+export type ColumnTypeName = 'STRING' | 'INT' | 'FLOAT' | 'BOOLEAN' | 'DATETIME' | 'JSON';
+
 /**
  * A cell as a codec reads it, before type inference. Text formats (CSV, TSV) give
  * strings (empty string for an empty cell); typed formats give numbers, booleans,
@@ -49,8 +52,12 @@ export type TableEvent =
   | { type: 'dialect'; encoding: string; delimiter?: string }
   /** XLSX: every worksheet name in workbook order, and the one being read. */
   | { type: 'sheets'; sheets: string[]; sheet: string }
-  /** Column names from the header row, as written (possibly empty or duplicated). */
-  | { type: 'header'; names: string[] }
+  /**
+   * Column names from the header row, as written (possibly empty or duplicated), and
+   * for typed sources the types their columns declare (pickled float arrays: FLOAT),
+   * which inference then respects.
+   */
+  | { type: 'header'; names: string[]; types?: (ColumnTypeName | null)[] }
   /**
    * Data rows as arrays of cells. `offsetAfter(i)`, when present, is the byte offset
    * (in the stored object) where the row after `rows[i]` starts: a later read can

@@ -139,7 +139,8 @@ export function createPickleCodec(options: PickleCodecOptions = {}): Codec {
       return;
     }
     const { model } = table;
-    yield { type: 'header', names: model.names };
+    const declared = model.columns.map((column) => column.declaredType ?? null);
+    yield { type: 'header', names: model.names, ...(declared.some(Boolean) ? { types: declared } : {}) };
     let row = 0;
     try {
       const readers = model.columns.map((column) => column.reader(converter.cell));

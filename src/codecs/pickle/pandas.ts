@@ -405,6 +405,11 @@ export const PANDAS_GLOBALS: GlobalTable = {
 export interface ColumnSource {
   readonly length: number;
   reader(context: ReadContext): (i: number) => unknown;
+  /**
+   * FLOAT for numpy float columns: their whole-number values (1.0) would otherwise be
+   * inferred as INT, since a JS number does not say it was a float.
+   */
+  readonly declaredType?: 'FLOAT';
 }
 
 export interface TableModel {
@@ -416,7 +421,8 @@ export interface TableModel {
 }
 
 function viewSource(view: ArrayView): ColumnSource {
-  return { length: view.length, reader: (context) => viewReader(view, context) };
+  const float = view.array.dtype.kind === 'f';
+  return { length: view.length, reader: (context) => viewReader(view, context), ...(float ? { declaredType: 'FLOAT' as const } : {}) };
 }
 
 function ndarraySource(array: NDArray | null, item: number, items: number): ColumnSource {
