@@ -9,10 +9,12 @@ import { z } from 'zod';
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 
+/** A switch, in any letter case (`TRUE`, `Yes` and `on` alike). */
 const bool = z
-  .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'], {
-    message: 'expected 1/0, true/false, yes/no or on/off',
-  })
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'], { message: 'expected 1/0, true/false, yes/no or on/off' }))
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
 /** A byte size: a plain number of bytes, or a number with a KiB/MiB/GiB suffix (also k/m/g). */
@@ -28,11 +30,7 @@ const bytes = z.string().transform((raw, ctx) => {
 });
 
 const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, { message: 'expected a whole number' })
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
+  z.string().regex(/^\d+$/, { message: 'expected a whole number' }).transform(Number).pipe(z.number().int().min(min).max(max));
 
 const list = z.string().transform((raw) =>
   raw
@@ -195,12 +193,19 @@ export const SETTINGS = {
   }),
   maxDepth: setting({ env: 'BUCKETQL_MAX_DEPTH', schema: int(1, 1000), default: '12', help: 'Deepest selection a query may nest.' }),
   maxAliases: setting({ env: 'BUCKETQL_MAX_ALIASES', schema: int(1, 10_000), default: '30', help: 'Most aliases in one query.' }),
-  maxTokens: setting({ env: 'BUCKETQL_MAX_TOKENS', schema: int(10, 1_000_000), default: '2000', help: 'Most lexical tokens in one query document.' }),
+  maxTokens: setting({
+    env: 'BUCKETQL_MAX_TOKENS',
+    schema: int(10, 1_000_000),
+    default: '2000',
+    help: 'Most lexical tokens in one query document.',
+  }),
   maxCost: setting({
     env: 'BUCKETQL_MAX_COST',
-    schema: int(1, 10_000_000),
-    default: '5000',
-    help: 'Highest estimated cost of one query (graphql-armor cost limit: objects and scalars weighted by depth).',
+    schema: int(1, 100_000_000),
+    // A literal `first` multiplies the cost of what it pages: one full page of table rows
+    // (`rows(first: 10000) { edges { cursor node { index values cells } } }`) costs about 700,000.
+    default: '1000000',
+    help: 'Highest estimated cost of one query (graphql-armor cost limit: objects and scalars weighted by depth, times a literal `first`). The default lets one page of the largest size through.',
   }),
   maxBatch: setting({
     env: 'BUCKETQL_MAX_BATCH',
@@ -224,7 +229,10 @@ export type Settings = {
 };
 
 export function flagName(env: string): string {
-  return `--${env.replace(/^BUCKETQL_/, '').toLowerCase().replace(/_/g, '-')}`;
+  return `--${env
+    .replace(/^BUCKETQL_/, '')
+    .toLowerCase()
+    .replace(/_/g, '-')}`;
 }
 
 export class SettingsError extends Error {

@@ -16,9 +16,14 @@ export function createErrorMasker(log: Logger) {
         if (typeof code === 'string' && KNOWN.has(code)) return error;
         // GraphQL's own request errors (bad variables, unknown operation) are the user's;
         // graphql-armor's limits say "Syntax Error: ... limit" and are validation failures.
-        if (!original) {
+        // A variable of the wrong type wraps its scalar's GraphQLError, outside any resolver (no path).
+        if (!original || (!error.path && !isBucketqlError(original))) {
           const limit = /^Syntax Error: .*limit/i.test(error.message);
-          const code = limit ? 'GRAPHQL_VALIDATION_FAILED' : /^Syntax Error:/.test(error.message) ? 'GRAPHQL_PARSE_FAILED' : 'BAD_USER_INPUT';
+          const code = limit
+            ? 'GRAPHQL_VALIDATION_FAILED'
+            : /^Syntax Error:/.test(error.message)
+              ? 'GRAPHQL_PARSE_FAILED'
+              : 'BAD_USER_INPUT';
           return new GraphQLError(limit ? error.message.replace(/^Syntax Error: /, '') : error.message, {
             nodes: error.nodes,
             source: error.source,

@@ -163,8 +163,10 @@ export class Storage {
    * stream, or aborting `signal`, aborts the download.
    */
   async getObject(request: GetRequest): Promise<ObjectBody> {
-    const range =
-      request.start !== undefined || request.end !== undefined ? `bytes=${request.start ?? 0}-${request.end ?? ''}` : undefined;
+    // A read from the first byte to the end is the whole object: no Range, since a
+    // range on an empty object is unsatisfiable (416 on S3; s3rver drops the connection).
+    const ranged = (request.start ?? 0) > 0 || request.end !== undefined;
+    const range = ranged ? `bytes=${request.start ?? 0}-${request.end ?? ''}` : undefined;
     try {
       const out = await this.client.send(
         new GetObjectCommand({
@@ -202,7 +204,12 @@ export class Storage {
   async putObject(
     ref: ObjectRef,
     body: Buffer,
-    options: { contentType?: string | undefined; contentEncoding?: string | undefined; ifMatch?: string | undefined; ifNoneMatch?: string | undefined } = {},
+    options: {
+      contentType?: string | undefined;
+      contentEncoding?: string | undefined;
+      ifMatch?: string | undefined;
+      ifNoneMatch?: string | undefined;
+    } = {},
   ): Promise<string> {
     try {
       const out = await this.client.send(

@@ -22,9 +22,12 @@ export function resolveEncoding(label: string): EncodingName {
   try {
     name = new TextDecoder(normalised).encoding;
   } catch {
-    throw new BadUserInput(`Unknown encoding ${JSON.stringify(label)}: use a WHATWG Encoding Standard label (utf-8, euc-kr, shift_jis, windows-1252, ...) or cp949`, {
-      encoding: label,
-    });
+    throw new BadUserInput(
+      `Unknown encoding ${JSON.stringify(label)}: use a WHATWG Encoding Standard label (utf-8, euc-kr, shift_jis, windows-1252, ...) or cp949`,
+      {
+        encoding: label,
+      },
+    );
   }
   return name === 'euc-kr' ? 'cp949' : name;
 }
@@ -61,11 +64,37 @@ export function createDecoder(encoding: EncodingName): StreamingDecoder {
     };
   }
   const decoder = new TextDecoder(encoding, { ignoreBOM: false });
+  // In UTF-8 a U+FFFD can be text the bytes spell out (EF BF BD): that one decoded fine.
+  const spelled = encoding === 'utf-8' ? spelledReplacementCounter() : null;
   return {
-    write: (chunk) => track(decoder.decode(chunk, { stream: true })),
+    write: (chunk) => {
+      spelled?.add(chunk);
+      return track(decoder.decode(chunk, { stream: true }));
+    },
     end: () => track(decoder.decode()),
     get replacements() {
-      return replacements;
+      return replacements - (spelled?.count ?? 0);
+    },
+  };
+}
+
+const UTF8_REPLACEMENT = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/** Counts the UTF-8 encodings of U+FFFD in a byte stream, including those split across chunks. */
+function spelledReplacementCounter() {
+  let count = 0;
+  let tail = Buffer.alloc(0);
+  return {
+    get count() {
+      return count;
+    },
+    add(chunk: Uint8Array) {
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      // A sequence that starts in the last two bytes of the previous chunk ends in this one.
+      const seam = Buffer.concat([tail, bytes.subarray(0, 2)]);
+      for (let i = seam.indexOf(UTF8_REPLACEMENT); i !== -1 && i < tail.length; i = seam.indexOf(UTF8_REPLACEMENT, i + 1)) count++;
+      for (let i = bytes.indexOf(UTF8_REPLACEMENT); i !== -1; i = bytes.indexOf(UTF8_REPLACEMENT, i + 3)) count++;
+      tail = Buffer.from(bytes.length >= 2 ? bytes.subarray(-2) : Buffer.concat([tail, bytes]).subarray(-2));
     },
   };
 }

@@ -6,6 +6,8 @@
 'use strict';
 const fs = require('node:fs');
 const S3rver = require('s3rver');
+// s3rver's ListObjectsV2 is not S3's (order, common prefixes, paging): replaced.
+require('./s3rver-listing-v2.cjs');
 
 const [directory, portArg, countBytes] = process.argv.slice(2);
 fs.mkdirSync(directory, { recursive: true });
