@@ -6,6 +6,7 @@ import type { Settings } from '../config/settings.js';
 import type { Storage } from '../storage/s3.js';
 import type { BucketInfo, ListPage, ListRequest, ObjectMeta, ObjectRef } from '../storage/types.js';
 import type { TableReader } from '../tables/reader.js';
+import type { Format } from '../codecs/types.js';
 
 export interface Loaders {
   /** HEAD: the object's metadata, or null when it (or its bucket) does not exist. */
@@ -15,6 +16,9 @@ export interface Loaders {
   listPage: DataLoader<ListRequest, ListPage, string>;
   /** Readers by object version and table options; created by the objects service. */
   tables: Map<string, TableReader>;
+  /** Per object version: its sniffed format and its whole decompressed bytes, read once a request. */
+  formats: Map<string, Promise<Format>>;
+  wholeBytes: Map<string, Promise<Buffer>>;
   /** Forgets what this request knew of an object (after a write to it). */
   forget(ref: ObjectRef): void;
 }
@@ -55,6 +59,8 @@ export function createLoaders(storage: Storage, settings: Settings): Loaders {
     { cacheKeyFn: (r) => JSON.stringify([r.bucket, r.prefix ?? '', r.delimiter ?? '', r.maxKeys, r.continuationToken ?? '', r.startAfter ?? '']) },
   );
   const tables = new Map<string, TableReader>();
+  const formats = new Map<string, Promise<Format>>();
+  const wholeBytes = new Map<string, Promise<Buffer>>();
   return {
     head,
     bucketExists,
@@ -64,7 +70,11 @@ export function createLoaders(storage: Storage, settings: Settings): Loaders {
     },
     listPage,
     tables,
+    formats,
+    wholeBytes,
     forget(ref) {
+      const prefix = `${refKey(ref)}\u0000`;
+      for (const memo of [formats, wholeBytes]) for (const key of memo.keys()) if (key.startsWith(prefix)) memo.delete(key);
       head.clear(ref);
       listPage.clearAll();
       for (const [key, reader] of tables) if (reader.object.bucket === ref.bucket && reader.object.key === ref.key) tables.delete(key);

@@ -10,6 +10,7 @@ import type { Context } from '../context.js';
 import { BadUserInput, NotFound, PayloadTooLarge } from '../errors.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
 import { digest } from '../tables/cursor.js';
+import { refKey } from '../loaders/index.js';
 import { jsonValue } from '../tables/query.js';
 import { readFailure, type TableObject, type TableOptions, TableReader } from '../tables/reader.js';
 import { looksLikeText, resolveEncoding } from '../text/encoding.js';
@@ -48,13 +49,23 @@ export function compressionOf(node: ObjectRef): Compression {
   return formatOfKey(node.key).compression;
 }
 
-/** The object's format: from the key's extension, else sniffed from its first bytes. */
+/** Memoises per request and object version (the ETag is in the key). */
+function memo<T>(map: Map<string, Promise<T>>, node: ObjectNode, work: () => Promise<T>): Promise<T> {
+  const key = `${refKey(node)}\u0000${node.etag}`;
+  let value = map.get(key);
+  if (!value) {
+    value = work();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** The object's format: from the key's extension, else sniffed from its first bytes (once a request). */
 export async function formatOf(ctx: Context, node: ObjectNode): Promise<Format> {
   const { format } = formatOfKey(node.key);
   if (format) return format;
   if (node.size === 0) return 'TEXT';
-  const sample = await readHead(ctx, node, SNIFF_BYTES);
-  return looksLikeText(sample) ? 'TEXT' : 'BINARY';
+  return memo(ctx.loaders.formats, node, async () => (looksLikeText(await readHead(ctx, node, SNIFF_BYTES)) ? 'TEXT' : 'BINARY'));
 }
 
 async function openBytes(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal, end?: number): Promise<Readable> {
@@ -116,8 +127,15 @@ function tooLarge(node: ObjectNode, limit: number): PayloadTooLarge {
   );
 }
 
-/** The whole object, decompressed, refusing anything beyond BUCKETQL_MAX_OBJECT_BYTES. */
-export async function readWhole(ctx: Context, node: ObjectNode): Promise<Buffer> {
+/**
+ * The whole object, decompressed, refusing anything beyond BUCKETQL_MAX_OBJECT_BYTES;
+ * read once a request however many of text/json/content ask for it.
+ */
+export function readWhole(ctx: Context, node: ObjectNode): Promise<Buffer> {
+  return memo(ctx.loaders.wholeBytes, node, () => downloadWhole(ctx, node));
+}
+
+async function downloadWhole(ctx: Context, node: ObjectNode): Promise<Buffer> {
   const limit = ctx.settings.maxObjectBytes;
   const gz = compressionOf(node) === 'GZIP';
   if (!gz && node.size > limit) throw tooLarge(node, limit);
