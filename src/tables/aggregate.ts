@@ -5,7 +5,8 @@ import { compareValues } from './compare.js';
 import { compileFilter, findColumn, type RowFilter } from './filter.js';
 import { fitsType } from './infer.js';
 import { jsonValue } from './query.js';
-import type { TableReader, TableRow, TableSchema } from './reader.js';
+import type { TableRow, TableSchema } from './reader.js';
+import type { RowSource } from './source.js';
 import type { Column, ColumnType, TypedValue } from './types.js';
 
 export const MAX_GROUPS = 10_000;
@@ -101,7 +102,7 @@ function compareKeys(a: TypedValue[], b: TypedValue[]): number {
   return 0;
 }
 
-export async function aggregate(reader: TableReader, args: AggregateArgs): Promise<AggregateGroup[]> {
+export async function aggregate(reader: RowSource, args: AggregateArgs): Promise<AggregateGroup[]> {
   const schema = await reader.schema();
   const groupBy = (args.groupBy ?? []).map((name) => findColumn(schema.columns, name, 'groupBy'));
   const columns = chooseColumns(schema, args.columns);

@@ -10,7 +10,8 @@ import { compareValues } from './compare.js';
 import { compileFilter, findColumn, type RowFilter } from './filter.js';
 import { fitsType } from './infer.js';
 import { jsonValue } from './query.js';
-import type { TableReader, TableRow } from './reader.js';
+import type { TableRow } from './reader.js';
+import type { RowSource } from './source.js';
 import type { Column, TypedValue } from './types.js';
 
 export const MAX_BINS = 200;
@@ -194,7 +195,7 @@ export interface SummaryArgs {
   top?: number | null | undefined;
 }
 
-export async function summarizeColumn(reader: TableReader, args: SummaryArgs): Promise<ColumnSummary> {
+export async function summarizeColumn(reader: RowSource, args: SummaryArgs): Promise<ColumnSummary> {
   const schema = await reader.schema();
   const column: Column = findColumn(schema.columns, args.column, 'summary');
   const bins = args.bins ?? 20;

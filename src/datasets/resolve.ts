@@ -1,0 +1,147 @@
+// Datasets from the config, resolved against the data: their objects listed, their
+// columns inferred (the same inference as tables), the config's overrides applied,
+// and GraphQL names chosen. At start and on each schema refresh; per request,
+// openDataset reads the same objects afresh.
+import type { Format } from '../codecs/types.js';
+import type { Context } from '../context.js';
+import { BadUserInput, NotFound } from '../errors.js';
+import { headObject, nodeFromMeta, type ObjectNode, tableReaderOf, type TableArgs } from '../objects/service.js';
+import type { ObjectSummary } from '../storage/types.js';
+import type { TableSchema } from '../tables/reader.js';
+import type { Column, ColumnType } from '../tables/types.js';
+import type { DatasetConfig } from './config.js';
+import { fieldNamesFor, typeNameFor } from './names.js';
+import { DatasetReader } from './reader.js';
+
+/** Objects one prefix dataset may span. */
+export const MAX_DATASET_OBJECTS = 10_000;
+
+/** Field names the row types use themselves. */
+export const RESERVED_FIELDS = new Set(['_index', '_values']);
+
+export interface DatasetColumn extends Column {
+  /** The GraphQL field name. */
+  field: string;
+  description: string | null;
+  hidden: boolean;
+}
+
+export interface ResolvedDataset {
+  config: DatasetConfig;
+  /** PascalCase base of the dataset's type names ("sales" → "Sales"). */
+  typeName: string;
+  format: Format;
+  columns: DatasetColumn[];
+}
+
+export interface DatasetFailure {
+  name: string;
+  message: string;
+}
+
+function tableArgs(config: DatasetConfig): TableArgs {
+  return { format: config.format, sheet: config.sheet, delimiter: config.delimiter, encoding: config.encoding, header: config.header ?? true };
+}
+
+/** The objects a dataset reads now, in key order. */
+async function datasetObjects(ctx: Context, config: DatasetConfig): Promise<ObjectNode[]> {
+  ctx.access.checkBucket(config.bucket);
+  if (config.key !== undefined) {
+    const meta = await headObject(ctx, { bucket: config.bucket, key: config.key });
+    if (!meta) throw new NotFound(`Dataset ${config.name}: ${config.bucket}/${config.key} does not exist`);
+    return [nodeFromMeta(meta)];
+  }
+  const objects: ObjectSummary[] = [];
+  let token: string | undefined;
+  do {
+    const page = await ctx.storage.listObjects({ bucket: config.bucket, prefix: config.prefix, maxKeys: 1000, continuationToken: token });
+    // Folder markers ("logs/") hold no rows.
+    objects.push(...page.objects.filter((o) => !o.key.endsWith('/')));
+    token = page.nextToken ?? undefined;
+    if (objects.length > MAX_DATASET_OBJECTS) throw new BadUserInput(`Dataset ${config.name}: more than ${MAX_DATASET_OBJECTS} objects under ${config.prefix}`);
+  } while (token);
+  if (objects.length === 0) throw new NotFound(`Dataset ${config.name}: no objects under ${config.bucket}/${config.prefix}`);
+  return objects;
+}
+
+/** The type two parts of a dataset share for one column (as inference joins kinds). */
+function joinTypes(a: ColumnType, b: ColumnType): ColumnType {
+  if (a === b || b === 'NULL') return a;
+  if (a === 'NULL') return b;
+  if (a === 'JSON' || b === 'JSON') return 'JSON';
+  if ((a === 'INT' && b === 'FLOAT') || (a === 'FLOAT' && b === 'INT')) return 'FLOAT';
+  return 'STRING';
+}
+
+/** Infers the dataset's columns from its objects and applies the config's overrides. */
+export async function resolveDataset(ctx: Context, config: DatasetConfig): Promise<ResolvedDataset> {
+  const nodes = await datasetObjects(ctx, config);
+  const merged = new Map<string, { type: ColumnType; nullable: boolean; parts: number }>();
+  let format: Format | null = null;
+  for (const node of nodes) {
+    const reader = await tableReaderOf(ctx, node, tableArgs(config));
+    const schema = await reader.schema();
+    format ??= schema.format;
+    for (const column of schema.columns) {
+      const seen = merged.get(column.name);
+      if (seen) {
+        seen.type = joinTypes(seen.type, column.type);
+        seen.nullable ||= column.nullable;
+        seen.parts++;
+      } else merged.set(column.name, { type: column.type, nullable: column.nullable, parts: 1 });
+    }
+  }
+  // A column missing from some objects is null in their rows.
+  for (const info of merged.values()) if (info.parts < nodes.length) info.nullable = true;
+
+  const overrides = config.columns ?? {};
+  const unknown = Object.keys(overrides).filter((name) => !merged.has(name) && name !== config.sourceKeyColumn);
+  if (unknown.length > 0) {
+    throw new BadUserInput(
+      `Dataset ${config.name}: no column ${unknown.map((n) => JSON.stringify(n)).join(', ')} to override; the columns are ${[...merged.keys()].map((n) => JSON.stringify(n)).join(', ')}`,
+    );
+  }
+  const names = [...merged.keys()];
+  if (config.sourceKeyColumn !== undefined) {
+    if (merged.has(config.sourceKeyColumn)) throw new BadUserInput(`Dataset ${config.name}: sourceKeyColumn ${JSON.stringify(config.sourceKeyColumn)} is already a column`);
+    names.push(config.sourceKeyColumn);
+    merged.set(config.sourceKeyColumn, { type: 'STRING', nullable: false, parts: nodes.length });
+  }
+  const fieldOverrides = new Map(Object.entries(overrides).flatMap(([name, o]) => (o.field ? [[name, o.field] as const] : [])));
+  const fields = fieldNamesFor(names, fieldOverrides, RESERVED_FIELDS);
+  const duplicate = fields.find((f, i) => fields.indexOf(f) !== i);
+  if (duplicate) throw new BadUserInput(`Dataset ${config.name}: the field name ${duplicate} is given to two columns`);
+  const columns: DatasetColumn[] = names.map((name, index) => {
+    const info = merged.get(name) as { type: ColumnType; nullable: boolean };
+    const override = overrides[name] ?? {};
+    const type = (override.type as ColumnType | undefined) ?? (info.type === 'NULL' ? 'STRING' : info.type);
+    return {
+      name,
+      index,
+      type,
+      nullable: info.nullable || info.type === 'NULL' || override.type !== undefined,
+      field: fields[index] as string,
+      description: override.description ?? null,
+      hidden: override.hidden ?? false,
+    };
+  });
+  if (columns.every((c) => c.hidden)) throw new BadUserInput(`Dataset ${config.name}: every column is hidden`);
+  return { config, typeName: typeNameFor(config.name), format: format ?? 'CSV', columns };
+}
+
+/** The dataset's rows for this request: its objects as they are now. */
+export async function openDataset(ctx: Context, dataset: ResolvedDataset): Promise<DatasetReader> {
+  const nodes = await datasetObjects(ctx, dataset.config);
+  const parts = await Promise.all(nodes.map(async (node) => ({ key: node.key, reader: await tableReaderOf(ctx, node, tableArgs(dataset.config)) })));
+  const reading = dataset.format === 'CSV' || dataset.format === 'TSV' ? 'text' : dataset.format === 'JSON' || dataset.format === 'NDJSON' ? 'json' : 'literal';
+  const schema: TableSchema = {
+    format: dataset.format,
+    sheet: dataset.config.sheet ?? null,
+    sheets: [],
+    columns: dataset.columns.map(({ name, index, type, nullable }) => ({ name, index, type, nullable })),
+    keys: null,
+    reading,
+  };
+  const sourceKey = dataset.config.sourceKeyColumn === undefined ? -1 : dataset.columns.findIndex((c) => c.name === dataset.config.sourceKeyColumn);
+  return new DatasetReader(schema, parts, sourceKey, ctx.tableCache);
+}

@@ -1,0 +1,75 @@
+// Shared passes: every scan of one row source asked for in the same tick runs in one
+// pass over its rows, which stops (aborting the read behind it) as soon as no
+// consumer wants more. Consumers with different starts get a pass each.
+import type { ScanConsumer, ScanStart, TableRow } from './reader.js';
+
+export interface RowBatch {
+  rows: TableRow[];
+  /** Where the row after rows[i] starts, for sources that can resume there. */
+  offsetAfter?: ((i: number) => number) | undefined;
+}
+
+interface Job {
+  consumer: ScanConsumer;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class SharedPasses {
+  private pending: Job[] = [];
+  private scheduled = false;
+
+  constructor(private readonly scan: (start: ScanStart) => AsyncIterable<RowBatch>) {}
+
+  run(consumer: ScanConsumer): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ consumer, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // After the current microtasks: sibling fields resolving together join one pass.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const jobs = this.pending;
+    this.pending = [];
+    const groups = new Map<string, Job[]>();
+    for (const job of jobs) {
+      const key = `${job.consumer.start.index}:${job.consumer.start.offset ?? ''}`;
+      const group = groups.get(key);
+      if (group) group.push(job);
+      else groups.set(key, [job]);
+    }
+    for (const group of groups.values()) {
+      this.pass((group[0] as Job).consumer.start, group).then(
+        () => {
+          for (const job of group) job.resolve();
+        },
+        (error: unknown) => {
+          for (const job of group) job.reject(error);
+        },
+      );
+    }
+  }
+
+  private async pass(start: ScanStart, jobs: Job[]): Promise<void> {
+    let active = jobs.map((job) => job.consumer);
+    for await (const batch of this.scan(start)) {
+      const { rows, offsetAfter } = batch;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as TableRow;
+        const after = offsetAfter ? () => offsetAfter(i) : undefined;
+        let finished: ScanConsumer[] | null = null;
+        for (const consumer of active) if (!consumer.take(row, after)) (finished ??= []).push(consumer);
+        if (finished) {
+          const gone = finished;
+          active = active.filter((consumer) => !gone.includes(consumer));
+        }
+        if (active.length === 0) return; // leaving the loop aborts the read
+      }
+    }
+  }
+}
