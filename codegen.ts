@@ -21,6 +21,14 @@ const config: CodegenConfig = {
       presetConfig: { fragmentMasking: false },
       config: { scalars, enumsAsTypes: true, useTypeImports: true, strictScalars: true },
     },
+    // The explorer page: documents as plain strings (documentMode: 'string'), so the
+    // browser bundle carries no GraphQL parser or printer.
+    'explorer/src/gql/': {
+      documents: ['explorer/src/**/*.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { scalars, enumsAsTypes: true, useTypeImports: true, strictScalars: true, documentMode: 'string' },
+    },
   },
 };
 

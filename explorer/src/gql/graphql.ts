@@ -1,0 +1,632 @@
+/* eslint-disable */
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = T | null | undefined;
+export type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+export type MakeOptional<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]?: Maybe<T[SubKey]> };
+export type MakeMaybe<T, K extends keyof T> = Omit<T, K> & { [SubKey in K]: Maybe<T[SubKey]> };
+export type MakeEmpty<T extends { [key: string]: unknown }, K extends keyof T> = { [_ in K]?: never };
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** A date-time string at UTC, such as 2007-12-03T10:15:30Z, compliant with the `date-time` format outlined in section 5.6 of the RFC 3339 profile of the ISO 8601 standard for representation of dates and times using the Gregorian calendar. */
+  DateTime: { input: string; output: string; }
+  /** A file sent with the GraphQL multipart request spec (https://github.com/jaydenseric/graphql-multipart-request-spec). */
+  File: { input: File; output: File; }
+  /** The `JSON` scalar type represents JSON values as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSON: { input: unknown; output: unknown; }
+  /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
+  JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
+  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
+  SafeInt: { input: number; output: number; }
+};
+
+export type Bucket = {
+  __typename?: 'Bucket';
+  createdAt?: Maybe<Scalars['DateTime']['output']>;
+  name: Scalars['String']['output'];
+  object?: Maybe<S3Object>;
+  /** Objects (and common prefixes) in key order, a page at a time. `first` is 1 to 1000. */
+  objects: ObjectConnection;
+};
+
+
+export type BucketObjectArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+export type BucketObjectsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  delimiter?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  prefix?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Column = {
+  __typename?: 'Column';
+  index: Scalars['Int']['output'];
+  name: Scalars['String']['output'];
+  nullable: Scalars['Boolean']['output'];
+  type: ColumnType;
+};
+
+/** A column’s type, inferred from its leading rows. JSON: nested arrays/objects (JSON, NDJSON, pickle). */
+export type ColumnType =
+  | 'BOOLEAN'
+  | 'DATETIME'
+  | 'FLOAT'
+  | 'INT'
+  | 'JSON'
+  | 'NULL'
+  | 'STRING';
+
+export type Compression =
+  | 'GZIP'
+  | 'NONE';
+
+export type FilterOp =
+  | 'CONTAINS'
+  | 'ENDS_WITH'
+  | 'EQ'
+  | 'GT'
+  | 'GTE'
+  | 'IN'
+  | 'IS_NOT_NULL'
+  | 'IS_NULL'
+  | 'LT'
+  | 'LTE'
+  | 'NE'
+  | 'NOT_IN'
+  | 'STARTS_WITH';
+
+/** How an object is decoded, picked from its key’s extension (BINARY when unknown and not text). */
+export type Format =
+  | 'BINARY'
+  | 'CSV'
+  | 'JSON'
+  | 'NDJSON'
+  | 'PICKLE'
+  | 'TEXT'
+  | 'TSV'
+  | 'XLSX';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  copyObject: S3Object;
+  createBucket: Bucket;
+  createUploadUrl: PresignedRequest;
+  /** True when something was deleted. */
+  deleteObject: Scalars['Boolean']['output'];
+  /** The keys deleted (those that existed). */
+  deleteObjects: Array<Scalars['String']['output']>;
+  /** Writes `content` encoded by the key’s extension (see the README for what each takes). */
+  putObject: S3Object;
+  /** Streams a file (GraphQL multipart request spec) to S3; multipart upload for large files. */
+  uploadFile: S3Object;
+};
+
+
+export type MutationCopyObjectArgs = {
+  from: ObjectRef;
+  to: ObjectRef;
+};
+
+
+export type MutationCreateBucketArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationCreateUploadUrlArgs = {
+  bucket: Scalars['String']['input'];
+  contentType?: InputMaybe<Scalars['String']['input']>;
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+  key: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteObjectArgs = {
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+};
+
+
+export type MutationDeleteObjectsArgs = {
+  bucket: Scalars['String']['input'];
+  keys: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationPutObjectArgs = {
+  bucket: Scalars['String']['input'];
+  content: Scalars['JSON']['input'];
+  contentType?: InputMaybe<Scalars['String']['input']>;
+  ifMatch?: InputMaybe<Scalars['String']['input']>;
+  ifNoneMatch?: InputMaybe<Scalars['String']['input']>;
+  key: Scalars['String']['input'];
+};
+
+
+export type MutationUploadFileArgs = {
+  bucket: Scalars['String']['input'];
+  contentType?: InputMaybe<Scalars['String']['input']>;
+  file: Scalars['File']['input'];
+  key: Scalars['String']['input'];
+};
+
+export type ObjectConnection = {
+  __typename?: 'ObjectConnection';
+  edges: Array<ObjectEdge>;
+  pageInfo: PageInfo;
+  /** Common prefixes ("folders") of this page, when `delimiter` is set. */
+  prefixes: Array<Scalars['String']['output']>;
+};
+
+export type ObjectEdge = {
+  __typename?: 'ObjectEdge';
+  cursor: Scalars['String']['output'];
+  node: S3Object;
+};
+
+export type ObjectRef = {
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A presigned request: send `method` to `url` with exactly these `headers` before `expiresAt`. */
+export type PresignedRequest = {
+  __typename?: 'PresignedRequest';
+  expiresAt: Scalars['DateTime']['output'];
+  headers: Scalars['JSONObject']['output'];
+  method: Scalars['String']['output'];
+  url: Scalars['String']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** The bucket, or null when it does not exist. */
+  bucket?: Maybe<Bucket>;
+  /** The buckets these credentials can list (only those BUCKETQL_BUCKETS allows). */
+  buckets: Array<Bucket>;
+  /** The object, or null when it (or its bucket) does not exist. */
+  object?: Maybe<S3Object>;
+  /** Several objects at once, in the order of `refs`; null where one does not exist. */
+  objects: Array<Maybe<S3Object>>;
+};
+
+
+export type QueryBucketArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type QueryObjectArgs = {
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+};
+
+
+export type QueryObjectsArgs = {
+  refs: Array<ObjectRef>;
+};
+
+export type Row = {
+  __typename?: 'Row';
+  /** Typed values in column order. */
+  cells: Array<Maybe<Scalars['JSON']['output']>>;
+  /** 0-based position of the row in the table. */
+  index: Scalars['Int']['output'];
+  /** { column name: typed value } */
+  values: Scalars['JSONObject']['output'];
+};
+
+export type RowConnection = {
+  __typename?: 'RowConnection';
+  edges: Array<RowEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching `where` in the whole table (a full scan, unless cached). */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type RowEdge = {
+  __typename?: 'RowEdge';
+  cursor: Scalars['String']['output'];
+  node: Row;
+};
+
+/** A condition on rows: `column` + `op` (+ `value`), and/or `and`, `or`, `not`. Several parts in one filter must all hold. */
+export type RowFilter = {
+  and?: InputMaybe<Array<RowFilter>>;
+  column?: InputMaybe<Scalars['String']['input']>;
+  /** String comparisons (EQ, NE, IN, NOT_IN, CONTAINS, STARTS_WITH, ENDS_WITH) ignore letter case. */
+  ignoreCase?: InputMaybe<Scalars['Boolean']['input']>;
+  not?: InputMaybe<RowFilter>;
+  op?: InputMaybe<FilterOp>;
+  or?: InputMaybe<Array<RowFilter>>;
+  /** A value of the column’s type; a list for IN / NOT_IN; none for IS_NULL / IS_NOT_NULL. */
+  value?: InputMaybe<Scalars['JSON']['input']>;
+};
+
+export type RowOrder = {
+  column: Scalars['String']['input'];
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** An object in a bucket: its metadata, and its bytes decoded by format. */
+export type S3Object = {
+  __typename?: 'S3Object';
+  bucket: Scalars['String']['output'];
+  /** GZIP for `.gz` keys (`format` is then the inner extension’s). */
+  compression: Compression;
+  /** Decoded by format: tables as an array of row objects, JSON/pickle as their value, text as a string. */
+  content?: Maybe<Scalars['JSON']['output']>;
+  contentType?: Maybe<Scalars['String']['output']>;
+  /** A presigned GET URL. */
+  downloadUrl: Scalars['String']['output'];
+  /** The ETag, without surrounding quotes. */
+  etag: Scalars['String']['output'];
+  /** From the extension; for unknown extensions, TEXT or BINARY from the first bytes. */
+  format: Format;
+  /** The parsed value of a JSON, NDJSON (as an array) or pickle object. */
+  json?: Maybe<Scalars['JSON']['output']>;
+  key: Scalars['String']['output'];
+  lastModified: Scalars['DateTime']['output'];
+  /** User metadata (x-amz-meta-*), {} when none. */
+  metadata: Scalars['JSONObject']['output'];
+  /** The last path segment of the key. */
+  name: Scalars['String']['output'];
+  /** Size in bytes, as stored. */
+  size: Scalars['SafeInt']['output'];
+  /** The object read as a typed table (CSV, TSV, XLSX, JSON arrays of objects, NDJSON, pickled tables). */
+  table?: Maybe<Table>;
+  /** The decoded text. The encoding is detected when omitted (UTF-8, BOMs, CP949/EUC-KR, ...). */
+  text: Scalars['String']['output'];
+};
+
+
+/** An object in a bucket: its metadata, and its bytes decoded by format. */
+export type S3ObjectDownloadUrlArgs = {
+  expiresIn?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** An object in a bucket: its metadata, and its bytes decoded by format. */
+export type S3ObjectTableArgs = {
+  delimiter?: InputMaybe<Scalars['String']['input']>;
+  encoding?: InputMaybe<Scalars['String']['input']>;
+  format?: InputMaybe<Format>;
+  header?: InputMaybe<Scalars['Boolean']['input']>;
+  sheet?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** An object in a bucket: its metadata, and its bytes decoded by format. */
+export type S3ObjectTextArgs = {
+  encoding?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SortDirection =
+  | 'ASC'
+  | 'DESC';
+
+export type Table = {
+  __typename?: 'Table';
+  columns: Array<Column>;
+  /** Rows matching `where` (all rows when omitted). */
+  count: Scalars['Int']['output'];
+  format: Format;
+  /** Data rows (header excluded). */
+  rowCount: Scalars['Int']['output'];
+  /** A page of rows: `first` is 1 to 10000; `columns` picks (and orders) the columns returned. */
+  rows: RowConnection;
+  /** XLSX: the sheet read. */
+  sheet?: Maybe<Scalars['String']['output']>;
+  /** XLSX: every worksheet in workbook order; [] otherwise. */
+  sheets: Array<Scalars['String']['output']>;
+};
+
+
+export type TableCountArgs = {
+  where?: InputMaybe<RowFilter>;
+};
+
+
+export type TableRowsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  columns?: InputMaybe<Array<Scalars['String']['input']>>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<RowOrder>>;
+  where?: InputMaybe<RowFilter>;
+};
+
+export type BucketsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type BucketsQuery = { __typename?: 'Query', buckets: Array<{ __typename?: 'Bucket', name: string, createdAt?: string | null }> };
+
+export type FolderQueryVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  prefix?: InputMaybe<Scalars['String']['input']>;
+  first: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type FolderQuery = { __typename?: 'Query', bucket?: { __typename?: 'Bucket', name: string, objects: { __typename?: 'ObjectConnection', prefixes: Array<string>, edges: Array<{ __typename?: 'ObjectEdge', cursor: string, node: { __typename?: 'S3Object', key: string, name: string, size: number, lastModified: string, format: Format, compression: Compression } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } } | null };
+
+export type ObjectDetailsQueryVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+}>;
+
+
+export type ObjectDetailsQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', bucket: string, key: string, name: string, size: number, etag: string, lastModified: string, contentType?: string | null, metadata: Record<string, unknown>, format: Format, compression: Compression, downloadUrl: string } | null };
+
+export type TablePageQueryVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+  sheet?: InputMaybe<Scalars['String']['input']>;
+  encoding?: InputMaybe<Scalars['String']['input']>;
+  first: Scalars['Int']['input'];
+  after?: InputMaybe<Scalars['String']['input']>;
+  where?: InputMaybe<RowFilter>;
+  orderBy?: InputMaybe<Array<RowOrder> | RowOrder>;
+}>;
+
+
+export type TablePageQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', key: string, table?: { __typename?: 'Table', format: Format, sheet?: string | null, sheets: Array<string>, columns: Array<{ __typename?: 'Column', name: string, index: number, type: ColumnType, nullable: boolean }>, rows: { __typename?: 'RowConnection', edges: Array<{ __typename?: 'RowEdge', node: { __typename?: 'Row', index: number, cells: Array<unknown | null> } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } } | null } | null };
+
+export type TableCountQueryVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+  sheet?: InputMaybe<Scalars['String']['input']>;
+  encoding?: InputMaybe<Scalars['String']['input']>;
+  where?: InputMaybe<RowFilter>;
+}>;
+
+
+export type TableCountQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', key: string, table?: { __typename?: 'Table', rowCount: number, count: number } | null } | null };
+
+export type ColumnSampleQueryVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+  sheet?: InputMaybe<Scalars['String']['input']>;
+  encoding?: InputMaybe<Scalars['String']['input']>;
+  where?: InputMaybe<RowFilter>;
+  column: Scalars['String']['input'];
+}>;
+
+
+export type ColumnSampleQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', key: string, table?: { __typename?: 'Table', count: number, rows: { __typename?: 'RowConnection', edges: Array<{ __typename?: 'RowEdge', node: { __typename?: 'Row', cells: Array<unknown | null> } }> } } | null } | null };
+
+export type ObjectTextQueryVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+  encoding?: InputMaybe<Scalars['String']['input']>;
+}>;
+
+
+export type ObjectTextQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', key: string, text: string } | null };
+
+export type ObjectJsonQueryVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+}>;
+
+
+export type ObjectJsonQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', key: string, format: Format, json?: unknown | null } | null };
+
+export type CreateBucketMutationVariables = Exact<{
+  name: Scalars['String']['input'];
+}>;
+
+
+export type CreateBucketMutation = { __typename?: 'Mutation', createBucket: { __typename?: 'Bucket', name: string, createdAt?: string | null } };
+
+export type UploadFileMutationVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+  file: Scalars['File']['input'];
+}>;
+
+
+export type UploadFileMutation = { __typename?: 'Mutation', uploadFile: { __typename?: 'S3Object', key: string, size: number, etag: string } };
+
+export type DeleteObjectMutationVariables = Exact<{
+  bucket: Scalars['String']['input'];
+  key: Scalars['String']['input'];
+}>;
+
+
+export type DeleteObjectMutation = { __typename?: 'Mutation', deleteObject: boolean };
+
+export type WriteAccessMutationVariables = Exact<{
+  bucket: Scalars['String']['input'];
+}>;
+
+
+export type WriteAccessMutation = { __typename?: 'Mutation', deleteObjects: Array<string> };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+
+export const BucketsDocument = new TypedDocumentString(`
+    query Buckets {
+  buckets {
+    name
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<BucketsQuery, BucketsQueryVariables>;
+export const FolderDocument = new TypedDocumentString(`
+    query Folder($bucket: String!, $prefix: String, $first: Int!, $after: String) {
+  bucket(name: $bucket) {
+    name
+    objects(prefix: $prefix, delimiter: "/", first: $first, after: $after) {
+      prefixes
+      edges {
+        cursor
+        node {
+          key
+          name
+          size
+          lastModified
+          format
+          compression
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<FolderQuery, FolderQueryVariables>;
+export const ObjectDetailsDocument = new TypedDocumentString(`
+    query ObjectDetails($bucket: String!, $key: String!) {
+  object(bucket: $bucket, key: $key) {
+    bucket
+    key
+    name
+    size
+    etag
+    lastModified
+    contentType
+    metadata
+    format
+    compression
+    downloadUrl
+  }
+}
+    `) as unknown as TypedDocumentString<ObjectDetailsQuery, ObjectDetailsQueryVariables>;
+export const TablePageDocument = new TypedDocumentString(`
+    query TablePage($bucket: String!, $key: String!, $sheet: String, $encoding: String, $first: Int!, $after: String, $where: RowFilter, $orderBy: [RowOrder!]) {
+  object(bucket: $bucket, key: $key) {
+    key
+    table(sheet: $sheet, encoding: $encoding) {
+      format
+      sheet
+      sheets
+      columns {
+        name
+        index
+        type
+        nullable
+      }
+      rows(first: $first, after: $after, where: $where, orderBy: $orderBy) {
+        edges {
+          node {
+            index
+            cells
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TablePageQuery, TablePageQueryVariables>;
+export const TableCountDocument = new TypedDocumentString(`
+    query TableCount($bucket: String!, $key: String!, $sheet: String, $encoding: String, $where: RowFilter) {
+  object(bucket: $bucket, key: $key) {
+    key
+    table(sheet: $sheet, encoding: $encoding) {
+      rowCount
+      count(where: $where)
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<TableCountQuery, TableCountQueryVariables>;
+export const ColumnSampleDocument = new TypedDocumentString(`
+    query ColumnSample($bucket: String!, $key: String!, $sheet: String, $encoding: String, $where: RowFilter, $column: String!) {
+  object(bucket: $bucket, key: $key) {
+    key
+    table(sheet: $sheet, encoding: $encoding) {
+      count(where: $where)
+      rows(first: 10000, where: $where, columns: [$column]) {
+        edges {
+          node {
+            cells
+          }
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ColumnSampleQuery, ColumnSampleQueryVariables>;
+export const ObjectTextDocument = new TypedDocumentString(`
+    query ObjectText($bucket: String!, $key: String!, $encoding: String) {
+  object(bucket: $bucket, key: $key) {
+    key
+    text(encoding: $encoding)
+  }
+}
+    `) as unknown as TypedDocumentString<ObjectTextQuery, ObjectTextQueryVariables>;
+export const ObjectJsonDocument = new TypedDocumentString(`
+    query ObjectJson($bucket: String!, $key: String!) {
+  object(bucket: $bucket, key: $key) {
+    key
+    format
+    json
+  }
+}
+    `) as unknown as TypedDocumentString<ObjectJsonQuery, ObjectJsonQueryVariables>;
+export const CreateBucketDocument = new TypedDocumentString(`
+    mutation CreateBucket($name: String!) {
+  createBucket(name: $name) {
+    name
+    createdAt
+  }
+}
+    `) as unknown as TypedDocumentString<CreateBucketMutation, CreateBucketMutationVariables>;
+export const UploadFileDocument = new TypedDocumentString(`
+    mutation UploadFile($bucket: String!, $key: String!, $file: File!) {
+  uploadFile(bucket: $bucket, key: $key, file: $file) {
+    key
+    size
+    etag
+  }
+}
+    `) as unknown as TypedDocumentString<UploadFileMutation, UploadFileMutationVariables>;
+export const DeleteObjectDocument = new TypedDocumentString(`
+    mutation DeleteObject($bucket: String!, $key: String!) {
+  deleteObject(bucket: $bucket, key: $key)
+}
+    `) as unknown as TypedDocumentString<DeleteObjectMutation, DeleteObjectMutationVariables>;
+export const WriteAccessDocument = new TypedDocumentString(`
+    mutation WriteAccess($bucket: String!) {
+  deleteObjects(bucket: $bucket, keys: [])
+}
+    `) as unknown as TypedDocumentString<WriteAccessMutation, WriteAccessMutationVariables>;
