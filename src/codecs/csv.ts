@@ -3,7 +3,7 @@
 // for every row boundary so that a later page can resume with a ranged read.
 import Papa from 'papaparse';
 import { BadUserInput, DecodeFailed } from '../errors.js';
-import { type EncodingName, bomLength, createDecoder, detectEncoding, resolveEncoding } from '../text/encoding.js';
+import { bomLength, createDecoder, detectEncoding, type EncodingName, resolveEncoding } from '../text/encoding.js';
 import { encodedLength, supportsResume } from '../text/length.js';
 import { normaliseRowsInput } from './rows-input.js';
 import type { ByteSource, Codec, RawCell, TableEvent, TableReadOptions } from './types.js';
@@ -17,30 +17,38 @@ export const MAX_ROW_CHARS = 32 * 1024 * 1024;
 
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
 
-function parseRows(text: string, delimiter: string, limit: number): string[][] {
+/** The first `limit` rows of a sample, or null when its quoting is broken with this delimiter. */
+function parseRows(text: string, delimiter: string, newline: Newline, limit: number, complete: boolean): string[][] | null {
   const rows: string[][] = [];
+  let broken = false;
   const parser = new Papa.Parser({
     delimiter,
-    newline: '\n',
-    step: (result: { data: string[] }) => {
-      rows.push(result.data);
-      if (rows.length >= limit) parser.abort();
+    newline,
+    step: (result: { data: string[][]; errors: unknown[] }) => {
+      if (result.errors.length > 0) broken = true;
+      rows.push(result.data[0] as string[]);
+      if (rows.length >= limit || broken) parser.abort();
     },
   });
-  parser.parse(text, 0, true);
-  return rows;
+  // A sample cut from a longer text ends in a partial row: leave it out.
+  parser.parse(text, 0, !complete);
+  return broken ? null : rows;
 }
 
 /**
- * Picks the delimiter whose first rows have the most fields, consistently. A comma
- * wins ties, and is the answer when nothing is consistent (one-column files).
+ * Picks the delimiter whose first rows have the most fields, consistently and with
+ * well-formed quotes (`"a, b",c` read with tabs is one broken field, not a table). A
+ * comma wins ties, and is the answer when nothing fits (one-column files).
+ * `complete`: the sample is the whole text, so its last row counts even without a line break.
  */
-export function guessDelimiter(sample: string): string {
+export function guessDelimiter(sample: string, complete = false, newline: Newline = newlineOf(sample)): string {
   let best = ',';
   let bestFields = 1;
   for (const delimiter of CANDIDATE_DELIMITERS) {
-    const rows = parseRows(sample, delimiter, 20).filter((row) => !(row.length === 1 && row[0] === ''));
-    if (rows.length === 0) continue;
+    const rows = parseRows(sample, delimiter, newline, 20, complete)?.filter(
+      (row) => !(row.length === 1 && (row[0] === '' || row[0] === '\r')),
+    );
+    if (!rows || rows.length === 0) continue;
     const fields = rows[0]?.length ?? 0;
     const consistent = rows.every((row) => row.length === fields);
     if (consistent && fields > bestFields) {
@@ -49,6 +57,16 @@ export function guessDelimiter(sample: string): string {
     }
   }
   return best;
+}
+
+type Newline = '\n' | '\r';
+
+/**
+ * Rows end at LF (a CR before it is dropped, so CRLF and mixed files read alike), or at
+ * CR alone in old Mac files: those with a CR but no LF in their first 64 KiB.
+ */
+function newlineOf(sample: string): Newline {
+  return !sample.includes('\n') && sample.includes('\r') ? '\r' : '\n';
 }
 
 function validateDelimiter(delimiter: string): string {
@@ -72,18 +90,44 @@ async function readSample(iterator: AsyncIterator<Buffer>, min: number): Promise
   return { chunks, ended: false };
 }
 
-function stripCarriageReturn(row: string[]): void {
+/**
+ * With LF as the line break, an unquoted last field of a CRLF line ends with the CR:
+ * drop it. A quoted one keeps its CR (`"x\r"`), since papaparse already skipped the
+ * CR after the closing quote: the row's text (`start` to `end`) tells them apart, as an
+ * unquoted field is its cell's text as is, right after a delimiter or the row's start.
+ */
+function stripCarriageReturn(row: string[], input: string, start: number, end: number, delimiter: string): void {
   const last = row.length - 1;
   const cell = row[last] as string;
-  if (cell.endsWith('\r')) row[last] = cell.slice(0, -1);
+  if (!cell.endsWith('\r')) return;
+  const fieldEnd = input[end - 1] === '\n' ? end - 1 : end;
+  const fieldStart = fieldEnd - cell.length;
+  const unquoted =
+    fieldStart >= start &&
+    input.startsWith(cell, fieldStart) &&
+    (fieldStart === start || input.startsWith(delimiter, fieldStart - delimiter.length));
+  if (unquoted) row[last] = cell.slice(0, -1);
 }
 
-export async function* readDelimited(source: ByteSource, options: TableReadOptions, formatDelimiter: string | null): AsyncGenerator<TableEvent> {
-  const resuming = options.startOffset !== undefined && options.startOffset > 0;
+/** The rows one parse found, with the cursor (in the parsed text) where each ends. */
+interface Parsed {
+  rows: string[][];
+  ends: number[];
+  /** Quote errors of complete rows, by position in `rows`. */
+  errors: { code: string; row: number }[];
+}
+
+export async function* readDelimited(
+  source: ByteSource,
+  options: TableReadOptions,
+  formatDelimiter: string | null,
+): AsyncGenerator<TableEvent> {
+  const startOffset = options.startOffset ?? 0;
+  const resuming = startOffset > 0;
   if (resuming && (!options.encoding || !options.delimiter)) {
     throw new Error('a resumed CSV read needs the encoding and delimiter of the first read');
   }
-  const stream = await source.open(options.startOffset ?? 0);
+  const stream = await source.open(startOffset);
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   try {
     const { chunks, ended } = await readSample(iterator, SNIFF_BYTES);
@@ -91,21 +135,33 @@ export async function* readDelimited(source: ByteSource, options: TableReadOptio
     const encoding: EncodingName = options.encoding ? resolveEncoding(options.encoding) : detectEncoding(sample, ended);
     const decoder = createDecoder(encoding);
     let pending = decoder.write(sample);
-    const delimiter = options.delimiter
-      ? validateDelimiter(options.delimiter)
-      : (formatDelimiter ?? guessDelimiter(pending.length > SNIFF_BYTES ? pending.slice(0, SNIFF_BYTES) : pending));
+    const sniff = pending.length > SNIFF_BYTES ? pending.slice(0, SNIFF_BYTES) : pending;
+    const newline = newlineOf(sniff);
+    const delimiter = options.delimiter ? validateDelimiter(options.delimiter) : (formatDelimiter ?? guessDelimiter(sniff, ended, newline));
     yield { type: 'dialect', encoding, delimiter };
 
     const offsetsUsable = supportsResume(encoding);
     // Byte offset (in the object) where `pending` starts.
-    let pendingByteStart = (options.startOffset ?? 0) + (resuming ? 0 : bomLength(sample, encoding));
+    let pendingByteStart = startOffset + (resuming ? 0 : bomLength(sample, encoding));
     let sawHeader = resuming || !options.header;
-    let rowNumber = 0; // records parsed so far (header included), for error messages
-    const parser = new Papa.Parser({ delimiter, newline: '\n' });
+    let rowNumber = 0; // records parsed so far (header and blank lines included), for error messages
+    // Step mode tells where every row ends, and which errors belong to complete rows:
+    // those of the unfinished last row (a parse of text cut mid-row) are not errors yet.
+    let parsed: Parsed = { rows: [], ends: [], errors: [] };
+    const parser = new Papa.Parser({
+      delimiter,
+      newline,
+      step: (result: { data: string[][]; errors: { code: string }[]; meta: { cursor: number } }) => {
+        for (const error of result.errors) parsed.errors.push({ code: error.code, row: parsed.rows.length });
+        parsed.rows.push(result.data[0] as string[]);
+        parsed.ends.push(result.meta.cursor);
+      },
+    });
     let done = ended;
+    let want = PARSE_CHARS;
 
     while (true) {
-      while (!done && pending.length < PARSE_CHARS) {
+      while (!done && pending.length < want) {
         const next = await iterator.next();
         if (next.done) done = true;
         else pending += decoder.write(next.value);
@@ -113,27 +169,34 @@ export async function* readDelimited(source: ByteSource, options: TableReadOptio
       if (done) pending += decoder.end();
 
       const input = pending;
-      const result = parser.parse(input, 0, !done) as { data: string[][]; errors: { code: string; row: number }[]; meta: { cursor: number } };
-      const consumed = result.meta.cursor;
-      const quoteError = result.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
+      const byteStart = pendingByteStart;
+      parsed = { rows: [], ends: [], errors: [] };
+      const consumed = (parser.parse(input, 0, !done) as { meta: { cursor: number } }).meta.cursor;
+      const { rows: data, ends } = parsed;
+      const startOf = (i: number) => (i === 0 ? 0 : (ends[i - 1] as number));
+      const quoteError = parsed.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
       if (quoteError) {
+        // Row numbers are not known in a read resumed mid-file: say where the row starts.
+        const byte = byteStart + encodedLength(input.slice(0, startOf(quoteError.row)), encoding);
+        const where = resuming
+          ? { text: `the row starting at byte ${byte}`, at: { byte } }
+          : { text: `row ${rowNumber + quoteError.row + 1}`, at: { row: rowNumber + quoteError.row + 1 } };
         throw new DecodeFailed(
           quoteError.code === 'MissingQuotes'
-            ? `CSV: unterminated quoted field in row ${rowNumber + quoteError.row + 1}`
-            : `CSV: text after a closing quote in row ${rowNumber + quoteError.row + 1}`,
-          { row: rowNumber + quoteError.row + 1 },
+            ? `CSV: unterminated quoted field in ${where.text}`
+            : `CSV: text after a closing quote in ${where.text}`,
+          where.at,
         );
       }
 
-      // Row i of `data` ends where row i+1 starts; the parser only tells the end of
-      // the last one, so the others are found by re-parsing when someone asks.
-      const data = result.data;
       const kept: RawCell[][] = [];
       const keptIndex: number[] = [];
       for (let i = 0; i < data.length; i++) {
         const row = data[i] as string[];
-        if (row.length === 1 && (row[0] === '' || row[0] === '\r')) continue; // blank line
-        stripCarriageReturn(row);
+        const start = startOf(i);
+        // A blank line, not a row holding one quoted empty field (`""`).
+        if (row.length === 1 && (row[0] === '' || row[0] === '\r') && input[start] !== '"') continue;
+        if (newline === '\n') stripCarriageReturn(row, input, start, ends[i] as number, delimiter);
         if (!sawHeader) {
           sawHeader = true;
           yield { type: 'header', names: row };
@@ -145,17 +208,28 @@ export async function* readDelimited(source: ByteSource, options: TableReadOptio
       rowNumber += data.length;
 
       if (kept.length > 0) {
-        const byteStart = pendingByteStart;
-        const lastCursor = consumed;
+        let byteEnds: number[] | null = null;
+        // Byte offsets of all kept rows at once, when first asked: one pass over the text.
+        const offsetsOfRows = (): number[] => {
+          const out: number[] = [];
+          let cursor = 0;
+          let bytes = byteStart;
+          for (const raw of keptIndex) {
+            const end = ends[raw] as number;
+            bytes += encodedLength(input.slice(cursor, end), encoding);
+            cursor = end;
+            out.push(bytes);
+          }
+          return out;
+        };
         yield {
           type: 'rows',
           rows: kept,
           ...(offsetsUsable && decoder.replacements === 0
             ? {
                 offsetAfter: (i: number) => {
-                  const raw = keptIndex[i] as number;
-                  const cursor = raw === data.length - 1 ? lastCursor : cursorAfterRow(input, delimiter, raw);
-                  return byteStart + encodedLength(input.slice(0, cursor), encoding);
+                  byteEnds ??= offsetsOfRows();
+                  return byteEnds[i] as number;
                 },
               }
             : {}),
@@ -170,6 +244,9 @@ export async function* readDelimited(source: ByteSource, options: TableReadOptio
           row: rowNumber + 1,
         });
       }
+      // A row longer than a parse: wait for more text than is pending (doubling, so that
+      // parsing it again and again stays linear overall), or the parse would repeat forever.
+      want = pending.length < PARSE_CHARS / 2 ? PARSE_CHARS : pending.length * 2;
     }
   } finally {
     await iterator.return?.();
@@ -177,41 +254,22 @@ export async function* readDelimited(source: ByteSource, options: TableReadOptio
   }
 }
 
-/** The cursor just after record `index` of `input` (parsed again, stopping there). */
-function cursorAfterRow(input: string, delimiter: string, index: number): number {
-  let seen = 0;
-  let cursor = 0;
-  const parser = new Papa.Parser({
-    delimiter,
-    newline: '\n',
-    step: (result: { meta: { cursor: number } }) => {
-      if (seen++ === index) {
-        cursor = result.meta.cursor;
-        parser.abort();
-      }
-    },
-  });
-  parser.parse(input, 0, false);
-  return cursor;
-}
-
 /** Quotes a cell when RFC 4180 requires it (delimiter, quote, line break, or edge spaces). */
 function formatCell(value: unknown, delimiter: string): string {
   if (value === null || value === undefined) return '';
   const text =
-    typeof value === 'string'
-      ? value
-      : typeof value === 'number' || typeof value === 'boolean'
-        ? String(value)
-        : JSON.stringify(value);
+    typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   if (text.includes(delimiter) || /["\r\n]/.test(text) || /^\s|\s$/.test(text)) return `"${text.replace(/"/g, '""')}"`;
   return text;
 }
 
 export function encodeDelimited(content: unknown, extension: string, delimiter: string): Buffer {
   const { columns, rows } = normaliseRowsInput(content, extension);
-  const lines = [columns.map((c) => formatCell(c, delimiter)).join(delimiter)];
-  for (const row of rows) lines.push(row.map((cell) => formatCell(cell, delimiter)).join(delimiter));
+  // One empty cell alone would make a blank line, which readers skip: quote it.
+  const line = (cells: unknown[]) =>
+    cells.length === 1 && formatCell(cells[0], delimiter) === '' ? '""' : cells.map((cell) => formatCell(cell, delimiter)).join(delimiter);
+  const lines = [line(columns)];
+  for (const row of rows) lines.push(line(row));
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }
 

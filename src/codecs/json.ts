@@ -1,12 +1,61 @@
 // JSON: any value for `json`/`content`; a top-level array of objects is a table,
 // read with a streaming parser so a large array never sits in memory whole.
-import { JSONParser } from '@streamparser/json';
+import { Tokenizer, TokenParser } from '@streamparser/json';
 import { BadUserInput, DecodeFailed } from '../errors.js';
 import { createDecoder } from '../text/encoding.js';
-import { describeJsonType, isRecord, jsonEncodingOf, jsonText, parseJson } from './json-text.js';
+import { describeJsonType, isRecord, jsonEncodingOf, jsonText, lineAndColumn, parseJson } from './json-text.js';
 import type { ByteSource, Codec, TableEvent, TableReadOptions } from './types.js';
 
 const BATCH = 1000;
+
+/**
+ * Where the text fed so far stands: turns the parser's byte offsets (UTF-8, into the
+ * decoded text) into lines and columns. Only the current chunk is kept: errors
+ * happen while it is being parsed.
+ */
+class TextPosition {
+  private line = 1;
+  private column = 1;
+  private bytesBefore = 0;
+  private chunk = '';
+
+  feed(text: string): void {
+    const nl = this.chunk.lastIndexOf('\n');
+    if (nl === -1) this.column += this.chunk.length;
+    else {
+      for (let at = this.chunk.indexOf('\n'); at !== -1; at = this.chunk.indexOf('\n', at + 1)) this.line++;
+      this.column = this.chunk.length - nl;
+    }
+    this.bytesBefore += Buffer.byteLength(this.chunk, 'utf8');
+    this.chunk = text;
+  }
+
+  /** Line and column of a byte offset; one before the current chunk counts as its start. */
+  at(byteOffset: number): { line: number; column: number } {
+    let bytes = this.bytesBefore;
+    let index = 0;
+    for (const char of this.chunk) {
+      if (bytes >= byteOffset) break;
+      bytes += Buffer.byteLength(char, 'utf8');
+      index += char.length;
+    }
+    const where = lineAndColumn(this.chunk, index);
+    return where.line === 1
+      ? { line: this.line, column: this.column + where.column - 1 }
+      : { line: this.line + where.line - 1, column: where.column };
+  }
+
+  /** Where the text ends. */
+  end(): { line: number; column: number } {
+    return this.at(Number.POSITIVE_INFINITY);
+  }
+}
+
+/** Errors of the tokenizer say where, in bytes: `... (absolute position "12") ...`. */
+function tokenizerPosition(error: Error): number | null {
+  const match = /absolute position "(\d+)"/.exec(error.message);
+  return match ? Number(match[1]) : null;
+}
 
 async function* readJsonTable(source: ByteSource, options: TableReadOptions): AsyncGenerator<TableEvent> {
   const stream = await source.open(0);
@@ -14,67 +63,81 @@ async function* readJsonTable(source: ByteSource, options: TableReadOptions): As
   try {
     let records: Record<string, unknown>[] = [];
     let index = 0;
-    let failure: unknown = null;
-    const parser = new JSONParser({ paths: ['$.*'], keepStack: false });
+    const position = new TextPosition();
+    // The tokenizer and token parser of @streamparser/json wired by hand, as its
+    // JSONParser does, to know which token a parse error is about. Errors throw out of
+    // write(): with the JSONParser's onError they were only noted, and a broken array
+    // (or one holding non-objects) read as a shorter table.
+    let tokenOffset = 0;
+    let failure: Error | null = null;
+    const fail = (error: Error) => {
+      if (!failure) {
+        if (error instanceof BadUserInput) failure = error;
+        else {
+          const at = tokenizerPosition(error);
+          const truncated = /ended in (the middle of a token|mid-parsing)/.test(error.message);
+          const where = truncated ? position.end() : position.at(at ?? tokenOffset);
+          const reason = truncated ? 'unexpected end of input (truncated?)' : at !== null ? 'unexpected character' : 'unexpected token';
+          failure = new DecodeFailed(`JSON: invalid JSON at line ${where.line}, column ${where.column}: ${reason}`, where);
+        }
+      }
+      throw failure;
+    };
+    const tokenizer = new Tokenizer();
+    const parser = new TokenParser({ paths: ['$.*'], keepStack: false });
+    tokenizer.onToken = (token) => {
+      tokenOffset = token.offset;
+      parser.write(token);
+    };
+    tokenizer.onError = fail;
+    tokenizer.onEnd = () => {
+      if (!parser.isEnded) parser.end();
+    };
+    parser.onError = fail;
+    parser.onEnd = () => {
+      if (!tokenizer.isEnded) tokenizer.end();
+    };
     parser.onValue = ({ value }) => {
       if (!isRecord(value)) {
-        failure = new BadUserInput(`The JSON object is not a table: item ${index} of the top-level array is ${describeJsonType(value)}, not an object`);
-        throw failure;
+        throw new BadUserInput(
+          `The JSON object is not a table: item ${index} of the top-level array is ${describeJsonType(value)}, not an object`,
+        );
       }
       records.push(value);
       index++;
     };
-    parser.onError = (error) => {
-      failure ??= error;
-    };
-    let first = true;
-    let checkedTopLevel = false;
+
     let decoder: ReturnType<typeof createDecoder> | null = null;
-    while (true) {
-      const next = await iterator.next();
-      if (next.done) break;
-      if (first) {
-        decoder = createDecoder(jsonEncodingOf(next.value, options.encoding));
-        first = false;
-      }
-      const text = (decoder as ReturnType<typeof createDecoder>).write(next.value);
+    let checkedTopLevel = false;
+    const write = (text: string) => {
+      if (!text) return;
+      position.feed(text);
       if (!checkedTopLevel && text.trim() !== '') {
         // Only an array can be a table: say so before parsing anything else.
         if (text.trimStart()[0] !== '[') throw new BadUserInput('The JSON object is not a table: only a top-level array of objects is');
         checkedTopLevel = true;
       }
-      if (text) writeOrFail(parser, text, () => failure);
+      tokenizer.write(text);
+      if (failure) throw failure;
+    };
+    while (true) {
+      const next = await iterator.next();
+      if (next.done) break;
+      decoder ??= createDecoder(jsonEncodingOf(next.value, options.encoding));
+      write(decoder.write(next.value));
       if (records.length >= BATCH) {
         yield { type: 'records', records };
         records = [];
       }
     }
-    if (decoder) {
-      const rest = decoder.end();
-      if (rest) writeOrFail(parser, rest, () => failure);
-    }
-    if (first) throw new DecodeFailed('JSON: the object is empty', { line: 1 });
-    if (!parser.isEnded) {
-      try {
-        parser.end();
-      } catch {
-        throw new DecodeFailed('JSON: unexpected end of input (truncated?)', {});
-      }
-    }
+    if (decoder) write(decoder.end());
+    if (!checkedTopLevel) throw new DecodeFailed('JSON: the object is empty', { line: 1 });
+    if (!tokenizer.isEnded) tokenizer.end();
+    if (failure) throw failure;
     if (records.length > 0) yield { type: 'records', records };
   } finally {
     await iterator.return?.();
     stream.destroy();
-  }
-}
-
-function writeOrFail(parser: JSONParser, text: string, failure: () => unknown): void {
-  try {
-    parser.write(text);
-  } catch (error) {
-    const cause = failure() ?? error;
-    if (cause instanceof BadUserInput || cause instanceof DecodeFailed) throw cause;
-    throw new DecodeFailed(`JSON: invalid JSON: ${String((cause as Error)?.message ?? cause).slice(0, 200)}`, {});
   }
 }
 

@@ -1,7 +1,7 @@
 // NDJSON / JSON Lines: one JSON value a line. Lines are split on the raw bytes
 // (UTF-8 never has 0x0A inside a character), so every row knows the exact byte
 // offset where the next one starts and a later page can resume with a ranged read.
-import { BadUserInput } from '../errors.js';
+import { BadUserInput, DecodeFailed } from '../errors.js';
 import { describeJsonType, isRecord, parseJson } from './json-text.js';
 import type { ByteSource, Codec, TableEvent, TableReadOptions } from './types.js';
 
@@ -15,6 +15,8 @@ function isBlank(buffer: Buffer, start: number, end: number): boolean {
   return true;
 }
 
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 function hasBom(buffer: Buffer): boolean {
   return buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
 }
@@ -27,11 +29,18 @@ async function* readNdjsonTable(source: ByteSource, options: TableReadOptions): 
     let carry: Buffer = Buffer.alloc(0);
     let carryStart = startOffset; // byte offset of carry[0] in the object
     let line = 0; // lines before carry (only known when reading from the start)
-    let first = startOffset === 0;
+    // Where a line is: its number from the start, else (resumed reads) its byte offset.
+    const where = (lineStartByte: number): Where => (startOffset === 0 ? { line } : { byte: lineStartByte });
+    let bomChecked = startOffset !== 0;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      if (first) {
-        first = false;
+      if (!bomChecked) {
+        // A BOM may come split over the first chunks: wait for three bytes to decide.
+        if (buffer.length < 3 && BOM.subarray(0, buffer.length).equals(buffer)) {
+          carry = buffer;
+          continue;
+        }
+        bomChecked = true;
         if (hasBom(buffer)) {
           buffer = buffer.subarray(3);
           carryStart += 3;
@@ -43,7 +52,7 @@ async function* readNdjsonTable(source: ByteSource, options: TableReadOptions): 
       for (let nl = buffer.indexOf(0x0a); nl !== -1; nl = buffer.indexOf(0x0a, lineStart)) {
         line++;
         if (!isBlank(buffer, lineStart, nl)) {
-          records.push(toRecord(buffer.toString('utf8', lineStart, nl), startOffset === 0 ? line : null));
+          records.push(toRecord(buffer.toString('utf8', lineStart, nl), where(carryStart + lineStart)));
           ends.push(carryStart + nl + 1);
         }
         lineStart = nl + 1;
@@ -55,7 +64,7 @@ async function* readNdjsonTable(source: ByteSource, options: TableReadOptions): 
     }
     if (!isBlank(carry, 0, carry.length)) {
       line++;
-      yield* emit([toRecord(carry.toString('utf8'), startOffset === 0 ? line : null)], [carryStart + carry.length]);
+      yield* emit([toRecord(carry.toString('utf8'), where(carryStart))], [carryStart + carry.length]);
     }
   } finally {
     stream.destroy();
@@ -66,12 +75,27 @@ function* emit(records: Record<string, unknown>[], ends: number[]): Generator<Ta
   yield { type: 'records', records, offsetAfter: (i) => ends[i] as number };
 }
 
-function toRecord(text: string, line: number | null): Record<string, unknown> {
-  const value = parseJson(text, 'NDJSON', (line ?? 1) - 1);
+type Where = { line: number } | { byte: number };
+
+function toRecord(text: string, where: Where): Record<string, unknown> {
+  let value: unknown;
+  if ('line' in where) value = parseJson(text, 'NDJSON', where.line - 1);
+  else {
+    try {
+      value = parseJson(text, 'NDJSON');
+    } catch (error) {
+      // Line numbers are not known in a read resumed mid-file: say where the line starts.
+      const e = error as DecodeFailed;
+      const column = e.extensions.column;
+      throw new DecodeFailed(e.message.replace(/at line 1, column (\d+)/, `in the line at byte ${where.byte}, column $1`), {
+        byte: where.byte,
+        column,
+      });
+    }
+  }
   if (!isRecord(value)) {
-    throw new BadUserInput(`The NDJSON object is not a table: line ${line ?? '?'} holds ${describeJsonType(value)}, not an object`, {
-      line,
-    });
+    const at = 'line' in where ? `line ${where.line}` : `the line at byte ${where.byte}`;
+    throw new BadUserInput(`The NDJSON object is not a table: ${at} holds ${describeJsonType(value)}, not an object`, where);
   }
   return value;
 }

@@ -12,6 +12,24 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An unpaired surrogate: text that UTF-8 cannot hold (it would be written as U+FFFD). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Refuses names and cells that would not survive being written as UTF-8. */
+function checkText(input: RowsInput, expected: string): RowsInput {
+  const bad = (value: unknown) => typeof value === 'string' && LONE_SURROGATE.test(value);
+  const column = input.columns.findIndex(bad);
+  if (column !== -1) throw new BadUserInput(`${expected}; columns[${column}] holds an unpaired surrogate, which UTF-8 cannot encode`);
+  input.rows.forEach((row, i) => {
+    const cell = row.findIndex(bad);
+    if (cell !== -1)
+      throw new BadUserInput(
+        `${expected}; row ${i}, column ${JSON.stringify(input.columns[cell])} holds an unpaired surrogate, which UTF-8 cannot encode`,
+      );
+  });
+  return input;
+}
+
 export function normaliseRowsInput(content: unknown, extension: string): RowsInput {
   const expected = `${extension} content must be an array of row objects or { "columns": [...], "rows": [[...], ...] }`;
   if (Array.isArray(content)) {
@@ -26,8 +44,11 @@ export function normaliseRowsInput(content: unknown, extension: string): RowsInp
         }
       }
     });
-    const rows = content.map((row) => columns.map((column) => (row as Record<string, unknown>)[column] ?? null));
-    return { columns, rows };
+    // Own keys only: a row without `toString` has none, not Object.prototype's.
+    const rows = content.map((row) =>
+      columns.map((column) => (Object.hasOwn(row, column) ? (row as Record<string, unknown>)[column] : null) ?? null),
+    );
+    return checkText({ columns, rows }, expected);
   }
   if (isPlainObject(content) && Array.isArray(content.columns) && Array.isArray(content.rows)) {
     const columns = content.columns;
@@ -43,7 +64,7 @@ export function normaliseRowsInput(content: unknown, extension: string): RowsInp
     });
     const extra = Object.keys(content).filter((k) => k !== 'columns' && k !== 'rows');
     if (extra.length > 0) throw new BadUserInput(`${expected}; unexpected field ${extra.map((k) => JSON.stringify(k)).join(', ')}`);
-    return { columns: columns as string[], rows };
+    return checkText({ columns: columns as string[], rows }, expected);
   }
   throw new BadUserInput(expected);
 }

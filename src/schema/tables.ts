@@ -1,7 +1,7 @@
 // Tables: S3Object.table, columns, rows with filters, ordering, projection and paging.
 import { tableReaderOf } from '../objects/service.js';
 import { FILTER_OPS, type RowFilter as RowFilterShape } from '../tables/filter.js';
-import { countRows, MAX_PAGE, type RowOrder as RowOrderShape, readPage, type RowResult } from '../tables/query.js';
+import { countRows, MAX_PAGE, type RowOrder as RowOrderShape, type RowResult, readPage } from '../tables/query.js';
 import type { TableReader } from '../tables/reader.js';
 import { COLUMN_TYPES, type Column as ColumnShape } from '../tables/types.js';
 import { builder } from './builder.js';
@@ -51,7 +51,12 @@ const Row = builder.objectRef<RowResult>('Row').implement({
   fields: (t) => ({
     index: t.exposeInt('index', { description: '0-based position of the row in the table.' }),
     values: t.field({ type: 'JSONObject', description: '{ column name: typed value }', resolve: (r) => r.values }),
-    cells: t.field({ type: ['JSON'], nullable: { list: false, items: true }, description: 'Typed values in column order.', resolve: (r) => r.cells }),
+    cells: t.field({
+      type: ['JSON'],
+      nullable: { list: false, items: true },
+      description: 'Typed values in column order.',
+      resolve: (r) => r.cells,
+    }),
   }),
 });
 
@@ -72,7 +77,10 @@ const RowConnection = builder.objectRef<RowConnectionShape>('RowConnection').imp
   fields: (t) => ({
     edges: t.field({ type: [RowEdge], resolve: (c) => c.page.rows }),
     pageInfo: t.field({ type: PageInfo, resolve: (c) => ({ hasNextPage: c.page.hasNextPage, endCursor: c.page.endCursor }) }),
-    totalCount: t.int({ description: 'Rows matching `where` in the whole table (a full scan, unless cached).', resolve: (c) => countRows(c.reader, c.where) }),
+    totalCount: t.int({
+      description: 'Rows matching `where` in the whole table (a full scan, unless cached).',
+      resolve: (c) => countRows(c.reader, c.where),
+    }),
   }),
 });
 
@@ -80,7 +88,10 @@ const Table = builder.objectRef<TableReader>('Table').implement({
   fields: (t) => ({
     format: t.field({ type: FormatEnum, resolve: (r) => r.options.format }),
     sheet: t.string({ nullable: true, description: 'XLSX: the sheet read.', resolve: async (r) => (await r.schema()).sheet }),
-    sheets: t.stringList({ description: 'XLSX: every worksheet in workbook order; [] otherwise.', resolve: async (r) => (await r.schema()).sheets }),
+    sheets: t.stringList({
+      description: 'XLSX: every worksheet in workbook order; [] otherwise.',
+      resolve: async (r) => (await r.schema()).sheets,
+    }),
     columns: t.field({ type: [Column], resolve: async (r) => (await r.schema()).columns }),
     rowCount: t.int({ description: 'Data rows (header excluded).', resolve: (r) => countRows(r, null) }),
     count: t.int({

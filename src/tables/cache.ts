@@ -13,7 +13,8 @@ export class TableCache {
   constructor(maxBytes: number) {
     this.lru = new LRUCache<string, Entry>({
       maxSize: Math.max(1, maxBytes),
-      sizeCalculation: (entry) => (entry.kind === 'rows' ? Math.max(1, entry.bytes) : entry.kind === 'schema' ? 1024 + entry.schema.columns.length * 128 : 64),
+      sizeCalculation: (entry) =>
+        entry.kind === 'rows' ? Math.max(1, entry.bytes) : entry.kind === 'schema' ? 1024 + entry.schema.columns.length * 128 : 64,
     });
   }
 

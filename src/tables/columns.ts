@@ -6,23 +6,28 @@
  * (skipping suffixes already taken).
  */
 export function uniqueColumnNames(names: readonly string[]): string[] {
-  const out: string[] = [];
+  const empty = names.map((name) => name.trim() === '');
+  // Names as written win over generated ones: the first of each claims its name
+  // before any `column_i` or `_n` suffix is made (["", "column_1"] keeps "column_1").
   const taken = new Set<string>();
-  const wanted = names.map((name, i) => (name.trim() === '' ? `column_${i + 1}` : name));
-  // Names as written win over generated ones: reserve them first.
-  const written = new Set(wanted);
-  for (const name of wanted) {
-    if (!taken.has(name)) {
-      out.push(name);
-      taken.add(name);
-      continue;
+  const out: (string | null)[] = names.map((name, i) => {
+    if (empty[i] || taken.has(name)) return null;
+    taken.add(name);
+    return name;
+  });
+  const written = new Set(names);
+  return out.map((name, i) => {
+    if (name !== null) return name;
+    const base = empty[i] ? `column_${i + 1}` : (names[i] as string);
+    if (empty[i] && !taken.has(base)) {
+      taken.add(base);
+      return base;
     }
     let n = 2;
-    while (taken.has(`${name}_${n}`) || written.has(`${name}_${n}`)) n++;
-    out.push(`${name}_${n}`);
-    taken.add(`${name}_${n}`);
-  }
-  return out;
+    while (taken.has(`${base}_${n}`) || written.has(`${base}_${n}`)) n++;
+    taken.add(`${base}_${n}`);
+    return `${base}_${n}`;
+  });
 }
 
 /** Extends a name list to `width` columns, naming the new ones `column_i`. */

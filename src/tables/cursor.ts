@@ -45,7 +45,10 @@ export function encodeCursor(table: string, cursor: RowCursor): string {
 export function decodeCursor(text: string, table: string): RowCursor {
   let envelope: Envelope;
   try {
-    envelope = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Envelope;
+    const bytes = Buffer.from(text, 'base64url');
+    // Node's decoder skips characters it cannot use: only the canonical spelling is a cursor.
+    if (bytes.toString('base64url') !== text) throw new Error('not canonical base64url');
+    envelope = JSON.parse(bytes.toString('utf8')) as Envelope;
   } catch {
     throw new BadUserInput('Malformed cursor: pass `endCursor` from an earlier page as `after`');
   }
@@ -54,16 +57,24 @@ export function decodeCursor(text: string, table: string): RowCursor {
     envelope === null ||
     envelope.v !== 1 ||
     typeof envelope.c !== 'object' ||
+    envelope.c === null ||
     digest({ v: envelope.v, t: envelope.t, c: envelope.c }).slice(0, 8) !== envelope.h
   ) {
     throw new BadUserInput('Malformed cursor: pass `endCursor` from an earlier page as `after`');
   }
   if (envelope.t !== table) {
-    throw new BadUserInput('This cursor belongs to another table, other read options, or an older version of this object: start again without `after`');
+    throw new BadUserInput(
+      'This cursor belongs to another table, other read options, or an older version of this object: start again without `after`',
+    );
   }
   const c = envelope.c;
-  const validPosition = c.kind === 'position' && Number.isSafeInteger(c.next) && c.next >= 0 && (c.offset === undefined || (Number.isSafeInteger(c.offset) && c.offset >= 0));
-  const validOrder = c.kind === 'order' && typeof c.order === 'string' && Array.isArray(c.key) && Number.isSafeInteger(c.index) && c.index >= 0;
+  const validPosition =
+    c.kind === 'position' &&
+    Number.isSafeInteger(c.next) &&
+    c.next >= 0 &&
+    (c.offset === undefined || (Number.isSafeInteger(c.offset) && c.offset >= 0));
+  const validOrder =
+    c.kind === 'order' && typeof c.order === 'string' && Array.isArray(c.key) && Number.isSafeInteger(c.index) && c.index >= 0;
   if (!validPosition && !validOrder) throw new BadUserInput('Malformed cursor: pass `endCursor` from an earlier page as `after`');
   return c;
 }

@@ -101,7 +101,8 @@ export function compileFilter(filter: RowFilter | null | undefined, columns: rea
   if (!filter) return null;
   let nodes = 0;
   const compile = (node: RowFilter, depth: number): RowPredicate => {
-    if (++nodes > MAX_FILTER_NODES || depth > 50) throw new BadUserInput(`The filter is too large (at most ${MAX_FILTER_NODES} conditions, 50 levels deep)`);
+    if (++nodes > MAX_FILTER_NODES || depth > 50)
+      throw new BadUserInput(`The filter is too large (at most ${MAX_FILTER_NODES} conditions, 50 levels deep)`);
     const parts: RowPredicate[] = [];
     if (node.column != null || node.op != null) parts.push(compileCondition(node, columns));
     if (node.and) {

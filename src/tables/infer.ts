@@ -33,19 +33,18 @@ export function parseIsoDateTime(text: string): Date | null {
   const second = Number(s);
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
   const ms = frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0;
-  let time = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const check = new Date(time);
-  if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return null;
-  if (year < 100) {
-    // Date.UTC maps years 0-99 to 1900-1999.
-    check.setUTCFullYear(year);
-    time = check.getTime();
-  }
+  // setUTCFullYear, not Date.UTC: Date.UTC maps years 0-99 to 1900-1999, whose leap years differ (0000-02-29).
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return null;
+  date.setUTCHours(hour, minute, second, ms);
+  let time = date.getTime();
   if (zone && zone !== 'Z') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0');
-    if (offset > 18 * 60) return null;
+    const zoneMinutes = Number(digits.slice(2, 4) || '0');
+    const offset = Number(digits.slice(0, 2)) * 60 + zoneMinutes;
+    if (offset > 18 * 60 || zoneMinutes > 59) return null;
     time -= sign * offset * 60_000;
   }
   return new Date(time);

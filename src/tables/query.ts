@@ -60,7 +60,14 @@ function projection(schema: TableSchema, names: readonly string[] | null | undef
   return names.map((name) => findColumn(schema.columns, name, 'columns'));
 }
 
-function shapeRow(reader: TableReader, schema: TableSchema, columns: Column[], row: TableRow, cursor: string, withExtra: boolean): RowResult {
+function shapeRow(
+  reader: TableReader,
+  schema: TableSchema,
+  columns: Column[],
+  row: TableRow,
+  cursor: string,
+  withExtra: boolean,
+): RowResult {
   const values: Record<string, unknown> = {};
   const cells: unknown[] = [];
   for (const column of columns) {
@@ -96,7 +103,8 @@ export async function readPage(reader: TableReader, args: PageArgs): Promise<Pag
   const schema = await reader.schema();
   const columns = projection(schema, args.columns);
   const test = makePredicate(reader, schema, args.where);
-  const cursor = args.after ? decodeCursor(args.after, reader.id) : null;
+  // `after: ""` is no cursor from an earlier page: malformed, not "from the start".
+  const cursor = args.after != null ? decodeCursor(args.after, reader.id) : null;
   const orderBy = args.orderBy ?? [];
   if (orderBy.length > 0) return readOrderedPage(reader, schema, args, columns, test, cursor);
   if (cursor && cursor.kind !== 'position') throw new BadUserInput('This cursor is from an ordered page: pass the same `orderBy` with it');
@@ -118,7 +126,11 @@ export async function readPage(reader: TableReader, args: PageArgs): Promise<Pag
   });
   const withExtra = !args.columns;
   const rows = taken.map(({ row, offsetAfter }) => {
-    const position: RowCursor = { kind: 'position', next: row.index + 1, offset: reader.resumable && offsetAfter ? offsetAfter() : undefined };
+    const position: RowCursor = {
+      kind: 'position',
+      next: row.index + 1,
+      offset: reader.resumable && offsetAfter ? offsetAfter() : undefined,
+    };
     return shapeRow(reader, schema, columns, row, encodeCursor(reader.id, position), withExtra);
   });
   return { rows, hasNextPage, endCursor: rows.at(-1)?.cursor ?? null };
@@ -169,7 +181,10 @@ async function readOrderedPage(
   test: ((row: TableRow) => boolean) | null,
   cursor: RowCursor | null,
 ): Promise<PageResult> {
-  const sorts = (args.orderBy ?? []).map((o) => ({ column: findColumn(schema.columns, o.column, 'orderBy'), descending: o.direction === 'DESC' }));
+  const sorts = (args.orderBy ?? []).map((o) => ({
+    column: findColumn(schema.columns, o.column, 'orderBy'),
+    descending: o.direction === 'DESC',
+  }));
   const orderDigest = digest(sorts.map((s) => [s.column.name, s.descending]));
   if (cursor && (cursor.kind !== 'order' || cursor.order !== orderDigest)) {
     throw new BadUserInput('This cursor is from a page with another `orderBy`: pass the same `orderBy` with it');
@@ -193,7 +208,14 @@ async function readOrderedPage(
   const page = sorted.slice(0, args.first);
   const withExtra = !args.columns;
   const rows = page.map(({ key, row }) =>
-    shapeRow(reader, schema, columns, row, encodeCursor(reader.id, { kind: 'order', order: orderDigest, key: keyToJson(key), index: row.index }), withExtra),
+    shapeRow(
+      reader,
+      schema,
+      columns,
+      row,
+      encodeCursor(reader.id, { kind: 'order', order: orderDigest, key: keyToJson(key), index: row.index }),
+      withExtra,
+    ),
   );
   return { rows, hasNextPage, endCursor: rows.at(-1)?.cursor ?? null };
 }

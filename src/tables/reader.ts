@@ -3,13 +3,13 @@
 // runs scans: every scan asked for in the same tick shares one pass over the object,
 // which stops (and aborts the S3 download) as soon as no scan wants more rows.
 import type { Readable } from 'node:stream';
-import type { Codec, Compression, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
+import type { Codec, ColumnTypeName, Compression, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
 import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
 import type { TableCache } from './cache.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
 import { digest } from './cursor.js';
 import { ColumnSample, convert, type StringReading } from './infer.js';
-import type { Column, TypedValue } from './types.js';
+import type { Column, ColumnType, TypedValue } from './types.js';
 
 export interface TableRow {
   /** 0-based position among the table's data rows. */
@@ -83,6 +83,17 @@ function readingOf(format: Format): StringReading {
   return 'literal';
 }
 
+/**
+ * A type the codec declares wins over the sampled one when the sample agrees with it:
+ * all empty, the same, or integers in a declared FLOAT column (a float array holding
+ * 1.0, 2.0). Anything else keeps the sampled type, so no value becomes a misfit.
+ */
+function respectDeclared(declared: ColumnTypeName | null, sampled: ColumnType): ColumnType {
+  if (!declared) return sampled;
+  if (sampled === 'NULL' || sampled === declared || (declared === 'FLOAT' && sampled === 'INT')) return declared;
+  return sampled;
+}
+
 /** Rough bytes a row takes in memory, to bound the cache. */
 function rowBytes(cells: RawCell[]): number {
   let bytes = 64 + cells.length * 16;
@@ -93,6 +104,8 @@ function rowBytes(cells: RawCell[]): number {
 /** Turns codec events into numbered rows, mapping record keys to column positions. */
 class RowAssembler {
   header: string[] | null = null;
+  /** Types the codec declares for the header's columns (pickled float arrays: FLOAT). */
+  declared: (ColumnTypeName | null)[] | null = null;
   sheets: string[] = [];
   sheet: string | null = null;
   encoding: string | undefined;
@@ -135,6 +148,7 @@ class RowAssembler {
         return null;
       case 'header':
         this.header = event.names.map((n) => (n == null ? '' : String(n)));
+        this.declared = event.types ?? null;
         return null;
       case 'rows': {
         const rows = event.rows.map((cells) => this.arrayRow(cells));
@@ -204,7 +218,6 @@ export class TableReader {
   private schemaPromise: Promise<TableSchema> | null = null;
   private full: TableRow[] | null = null;
   private sample: { rows: TableRow[]; complete: boolean; resumeOffset: number | undefined } | null = null;
-  private pending: ScanConsumer[] = [];
   private pendingResolvers: { consumer: ScanConsumer; resolve: () => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
   private readonly what: string;
@@ -220,9 +233,13 @@ export class TableReader {
     this.what = `${object.bucket}/${object.key}`;
   }
 
-  /** Whether a read can start at a byte offset (line formats, stored uncompressed). */
+  /**
+   * Whether a read can start at a byte offset (line formats). Offsets are positions in
+   * the decompressed bytes (`open` takes them): a gzipped table resumed there is
+   * decompressed from the top but not parsed again, which is most of the work.
+   */
   get resumable(): boolean {
-    return Boolean(this.object.codec.supportsOffsets) && this.object.compression === 'NONE';
+    return Boolean(this.object.codec.supportsOffsets);
   }
 
   schema(): Promise<TableSchema> {
@@ -297,7 +314,8 @@ export class TableReader {
     } else {
       // Keep the sample: a scan from the top replays it, then reads on from where it ended.
       const kept = complete ? rows : sampleRows;
-      const resumeOffset = !complete && this.resumable && lastOffsetAfter && rows.length === sampleRows.length ? lastOffsetAfter() : undefined;
+      const resumeOffset =
+        !complete && this.resumable && lastOffsetAfter && rows.length === sampleRows.length ? lastOffsetAfter() : undefined;
       this.sample = { rows: this.shape(kept, schema), complete: complete && kept.length === rows.length, resumeOffset };
     }
     this.cache.setSchema(this.id, schema);
@@ -335,7 +353,8 @@ export class TableReader {
     }
     const columns: Column[] = names.map((name, index) => {
       const s = samples[index] as ColumnSample;
-      return { name, index, type: s.type, nullable: s.sawNull || s.type === 'NULL' };
+      const type = respectDeclared(assembler.keyed ? null : (assembler.declared?.[index] ?? null), s.type);
+      return { name, index, type, nullable: s.sawNull || type === 'NULL' };
     });
     return {
       format: this.options.format,
