@@ -6,7 +6,8 @@ import { compareValues, stringForm } from './compare.js';
 import { decodeCursor, digest, encodeCursor, type RowCursor } from './cursor.js';
 import { compileFilter, findColumn, type RowFilter, type RowPredicate } from './filter.js';
 import { fitsType } from './infer.js';
-import type { ScanStart, TableReader, TableRow, TableSchema } from './reader.js';
+import type { ScanStart, TableRow, TableSchema } from './reader.js';
+import type { RowSource } from './source.js';
 import type { Column, TypedValue } from './types.js';
 
 export const MAX_PAGE = 10_000;
@@ -45,7 +46,7 @@ export function jsonValue(value: TypedValue | unknown): unknown {
   return value;
 }
 
-function makePredicate(reader: TableReader, schema: TableSchema, where: RowFilter | null | undefined) {
+function makePredicate(reader: RowSource, schema: TableSchema, where: RowFilter | null | undefined) {
   const predicate = compileFilter(where, schema.columns);
   if (!predicate) return null;
   return (row: TableRow) => predicate((column: Column) => reader.typed(row, column, schema));
@@ -61,7 +62,7 @@ function projection(schema: TableSchema, names: readonly string[] | null | undef
 }
 
 function shapeRow(
-  reader: TableReader,
+  reader: RowSource,
   schema: TableSchema,
   columns: Column[],
   row: TableRow,
@@ -80,7 +81,7 @@ function shapeRow(
 }
 
 /** Counts rows matching `where` (all rows when omitted), from the cache when it knows. */
-export async function countRows(reader: TableReader, where: RowFilter | null | undefined): Promise<number> {
+export async function countRows(reader: RowSource, where: RowFilter | null | undefined): Promise<number> {
   const schema = await reader.schema();
   const test = makePredicate(reader, schema, where);
   const key = where ? digest(where) : 'all';
@@ -98,7 +99,7 @@ export async function countRows(reader: TableReader, where: RowFilter | null | u
   return count;
 }
 
-export async function readPage(reader: TableReader, args: PageArgs): Promise<PageResult> {
+export async function readPage(reader: RowSource, args: PageArgs): Promise<PageResult> {
   validateFirst(args.first, MAX_PAGE, '`first`');
   const schema = await reader.schema();
   const columns = projection(schema, args.columns);
@@ -174,7 +175,7 @@ function keyFromJson(key: unknown[]): SortKey {
 }
 
 async function readOrderedPage(
-  reader: TableReader,
+  reader: RowSource,
   schema: TableSchema,
   args: PageArgs,
   columns: Column[],

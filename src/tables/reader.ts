@@ -9,6 +9,8 @@ import type { TableCache } from './cache.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
 import { digest } from './cursor.js';
 import { ColumnSample, convert, type StringReading } from './infer.js';
+import { type RowBatch, SharedPasses } from './passes.js';
+import type { RowSource } from './source.js';
 import type { Column, ColumnType, TypedValue } from './types.js';
 
 export interface TableRow {
@@ -70,11 +72,6 @@ export interface ScanConsumer {
   start: ScanStart;
   /** `offsetAfter()` gives the byte offset where the next row starts, when known. */
   take(row: TableRow, offsetAfter: (() => number) | undefined): boolean;
-}
-
-interface RowBatch {
-  rows: TableRow[];
-  offsetAfter?: ((i: number) => number) | undefined;
 }
 
 function readingOf(format: Format): StringReading {
@@ -212,14 +209,13 @@ export function readFailure(error: unknown, what: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export class TableReader {
+export class TableReader implements RowSource {
   /** Digest of object, version and options: keys the cache and stamps cursors. */
   readonly id: string;
   private schemaPromise: Promise<TableSchema> | null = null;
   private full: TableRow[] | null = null;
   private sample: { rows: TableRow[]; complete: boolean; resumeOffset: number | undefined } | null = null;
-  private pendingResolvers: { consumer: ScanConsumer; resolve: () => void; reject: (e: unknown) => void }[] = [];
-  private scheduled = false;
+  private readonly passes = new SharedPasses((start) => this.scan(start));
   private readonly what: string;
 
   constructor(
@@ -386,52 +382,7 @@ export class TableReader {
    * same tick share one pass.
    */
   run(consumer: ScanConsumer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.pendingResolvers.push({ consumer, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  private flush(): void {
-    this.scheduled = false;
-    const jobs = this.pendingResolvers;
-    this.pendingResolvers = [];
-    // One pass per distinct start; most requests have one.
-    const groups = new Map<string, typeof jobs>();
-    for (const job of jobs) {
-      const key = `${job.consumer.start.index}:${job.consumer.start.offset ?? ''}`;
-      const group = groups.get(key) ?? [];
-      group.push(job);
-      groups.set(key, group);
-    }
-    for (const group of groups.values()) {
-      this.pass(
-        (group[0] as (typeof jobs)[number]).consumer.start,
-        group.map((j) => j.consumer),
-      ).then(
-        () => {
-          for (const job of group) job.resolve();
-        },
-        (error) => {
-          for (const job of group) job.reject(error);
-        },
-      );
-    }
-  }
-
-  private async pass(start: ScanStart, consumers: ScanConsumer[]): Promise<void> {
-    let active = consumers;
-    for await (const batch of this.scan(start)) {
-      for (let i = 0; i < batch.rows.length; i++) {
-        const row = batch.rows[i] as TableRow;
-        const offsetAfter = batch.offsetAfter ? () => (batch.offsetAfter as (i: number) => number)(i) : undefined;
-        active = active.filter((consumer) => consumer.take(row, offsetAfter));
-        if (active.length === 0) return; // leaving the loop aborts the read
-      }
-    }
+    return this.passes.run(consumer);
   }
 
   /** The table's rows from `start`, in batches. */
