@@ -1,14 +1,14 @@
 // Writing objects: encode-by-extension, uploads, copies, deletes, buckets and
 // presigned uploads. Every write returns fresh metadata (HEAD after the write) and
 // makes the request forget what it knew of the key.
-import { gzipSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { codecForWrite, formatOfKey } from '../codecs/registry.js';
 import type { Context } from '../context.js';
 import { BadUserInput, NotFound, PreconditionFailed } from '../errors.js';
+import { mapWithConcurrency } from '../loaders/index.js';
 import { unquoteEtag } from '../storage/s3.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
-import { mapWithConcurrency } from '../loaders/index.js';
 
 const MAX_KEY_BYTES = 1024;
 export const MAX_DELETE_KEYS = 100_000;
@@ -18,18 +18,21 @@ const DELETE_BATCH = 1000;
 export function validateBucketName(name: string): void {
   const problems: string[] = [];
   if (name.length < 3 || name.length > 63) problems.push('be 3 to 63 characters long');
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) problems.push('use only lower-case letters, digits, dots and hyphens, and start and end with a letter or digit');
+  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
+    problems.push('use only lower-case letters, digits, dots and hyphens, and start and end with a letter or digit');
   if (name.includes('..') || name.includes('.-') || name.includes('-.')) problems.push('not have two dots, or a dot next to a hyphen');
   if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) problems.push('not look like an IP address');
   if (name.startsWith('xn--') || name.startsWith('sthree-') || name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
     problems.push('not use a prefix or suffix S3 reserves (xn--, sthree-, -s3alias, --ol-s3)');
   }
-  if (problems.length > 0) throw new BadUserInput(`Invalid bucket name ${JSON.stringify(name)}: a bucket name must ${problems.join('; ')}`, { bucket: name });
+  if (problems.length > 0)
+    throw new BadUserInput(`Invalid bucket name ${JSON.stringify(name)}: a bucket name must ${problems.join('; ')}`, { bucket: name });
 }
 
 export function validateKey(key: string): void {
   if (key.length === 0) throw new BadUserInput('The object key is empty');
-  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) throw new BadUserInput(`The object key is longer than ${MAX_KEY_BYTES} bytes (UTF-8)`);
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES)
+    throw new BadUserInput(`The object key is longer than ${MAX_KEY_BYTES} bytes (UTF-8)`);
 }
 
 function checkWritable(ctx: Context, ...refs: ObjectRef[]): void {
@@ -134,7 +137,12 @@ function contentTypeForUpload(key: string, given: string | null | undefined, par
   }
 }
 
-export async function uploadFile(ctx: Context, ref: ObjectRef, file: UploadedFile, contentType: string | null | undefined): Promise<ObjectMeta> {
+export async function uploadFile(
+  ctx: Context,
+  ref: ObjectRef,
+  file: UploadedFile,
+  contentType: string | null | undefined,
+): Promise<ObjectMeta> {
   let consumed = false;
   try {
     checkWritable(ctx, ref);
@@ -154,7 +162,9 @@ export async function copyObject(ctx: Context, from: ObjectRef, to: ObjectRef): 
   const source = await ctx.storage.headObject(from);
   if (!source) throw new NotFound(`${from.bucket}/${from.key} does not exist`);
   if (source.size > 5 * 1024 ** 3) {
-    throw new BadUserInput(`${from.bucket}/${from.key} is larger than 5 GiB, the most S3 copies in one request; bucketql does not copy in parts yet`);
+    throw new BadUserInput(
+      `${from.bucket}/${from.key} is larger than 5 GiB, the most S3 copies in one request; bucketql does not copy in parts yet`,
+    );
   }
   await ctx.storage.copyObject(from, to);
   return freshMeta(ctx, to);

@@ -1,5 +1,6 @@
 // Every write: buckets, uploads, encode-by-extension, copies, deletes, presigned PUTs.
 import { Readable } from 'node:stream';
+import { BadUserInput } from '../errors.js';
 import { nodeFromMeta } from '../objects/service.js';
 import {
   copyObject,
@@ -11,9 +12,8 @@ import {
   type UploadedFile,
   uploadFile,
 } from '../objects/write.js';
-import { BadUserInput } from '../errors.js';
-import { builder } from './builder.js';
 import { Bucket } from './buckets.js';
+import { builder } from './builder.js';
 import { ObjectRefInput, S3Object } from './objects.js';
 
 const PresignedRequest = builder

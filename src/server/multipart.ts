@@ -1,8 +1,16 @@
 // The GraphQL multipart request spec, streamed: busboy reads `operations` and
 // `map`, and each file part is handed to its resolver as a stream while it is still
 // arriving, so an upload never sits in memory whole (yoga's own parser buffers it).
+// Parts arrive in the order the client sent them, which need not be the order the
+// mutation fields read them: a part that stands in the way of one a field waits for
+// is set aside in a temporary file rather than in memory.
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
-import { PassThrough, type Readable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import busboy from 'busboy';
 import { BadUserInput, PayloadTooLarge } from '../errors.js';
 import type { UploadedFile } from '../objects/write.js';
@@ -19,41 +27,118 @@ export class StreamingFile implements UploadedFile {
   name?: string;
   type?: string;
   private readonly body = new PassThrough();
+  private source: Readable | null = null;
   private taken = false;
   private arrived = false;
+  private ended = false;
+  private failure: Error | null = null;
+  /** The rest of the part, in a temporary file, once it was set aside. */
+  private spill: { path: string; out: WriteStream; written: Promise<void> } | null = null;
+
+  /** Called when a field asks for this file before its part arrived. */
+  constructor(private readonly onWait: () => void = () => undefined) {}
 
   /** Called when busboy reaches this part. */
   attach(stream: Readable, info: { filename?: string | undefined; mimeType: string }, limit: number): void {
     this.arrived = true;
+    this.source = stream;
     if (info.filename !== undefined) this.name = info.filename;
     this.type = info.mimeType;
-    stream.on('limit', () => {
-      this.body.destroy(new PayloadTooLarge(`The file is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limit} bytes)`, { limit }));
+    if (this.failure) {
       stream.resume();
+      return;
+    }
+    stream.on('limit', () => {
+      this.fail(new PayloadTooLarge(`The file is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limit} bytes)`, { limit }));
     });
-    stream.on('error', (error) => this.body.destroy(error));
+    stream.on('error', (error) => this.fail(error));
+    stream.on('end', () => {
+      this.ended = true;
+    });
+    // A reader that gave up (a failed upload) must not hold up the parts after this one.
+    this.body.on('close', () => {
+      if (!this.ended && !this.spill) {
+        stream.unpipe(this.body);
+        stream.resume();
+      }
+    });
     stream.pipe(this.body);
   }
 
+  /** Fails the file's reader, unless every byte of the part has arrived already. */
   fail(error: Error): void {
+    if (this.ended) return;
+    this.failure ??= error;
     this.body.destroy(error);
+    const spill = this.spill;
+    if (spill) {
+      spill.out.destroy();
+      // No reader will come for it (or one will get the error first): remove it now.
+      if (!this.taken) void spill.written.then(() => rm(spill.path, { force: true }));
+    }
+    // Drain the rest of the part, so that the parts after it still arrive.
+    this.source?.unpipe();
+    this.source?.resume();
+  }
+
+  /**
+   * Moves the rest of this part to a temporary file, so that busboy can go on to the
+   * parts after it. Only for a part that has arrived, is not being read and has not ended.
+   */
+  setAside(): void {
+    const source = this.source;
+    if (this.taken || !source || this.ended || this.spill || this.failure) return;
+    const path = join(tmpdir(), `bucketql-upload-${randomUUID()}`);
+    const out = createWriteStream(path);
+    const written = new Promise<void>((resolve) => out.on('close', resolve));
+    out.on('error', (error) => this.fail(error));
+    this.spill = { path, out, written };
+    source.unpipe(this.body);
+    this.body.end();
+    source.pipe(out);
   }
 
   nodeStream(): Readable {
     if (this.taken) throw new BadUserInput('A file variable can be read by one field only');
     this.taken = true;
-    return this.body;
+    if (!this.arrived) this.onWait();
+    const spill = this.spill;
+    if (!spill) return this.body;
+    const body = this.body;
+    const failure = () => this.failure;
+    return Readable.from(
+      (async function* () {
+        try {
+          yield* body;
+          await spill.written;
+          const error = failure();
+          if (error) throw error;
+          yield* createReadStream(spill.path);
+        } finally {
+          await spill.written;
+          await rm(spill.path, { force: true });
+        }
+      })(),
+      { objectMode: false },
+    );
   }
 
   discard(): void {
     if (!this.taken) {
       this.taken = true;
       this.body.resume();
+      const spill = this.spill;
+      if (spill) void spill.written.then(() => rm(spill.path, { force: true }));
     }
   }
 
   get pending(): boolean {
     return !this.arrived;
+  }
+
+  /** A field reads this file, whose part has not arrived yet. */
+  get waiting(): boolean {
+    return this.taken && !this.arrived;
   }
 }
 
@@ -68,11 +153,13 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
   let node: unknown = target;
   for (let i = 0; i < parts.length - 1; i++) {
     const part = parts[i] as string;
-    if (typeof node !== 'object' || node === null || !(part in node)) throw new BadUserInput(`multipart map: no such path ${JSON.stringify(path)} in operations`);
+    if (typeof node !== 'object' || node === null || !(part in node))
+      throw new BadUserInput(`multipart map: no such path ${JSON.stringify(path)} in operations`);
     node = (node as Record<string, unknown>)[part];
   }
   const last = parts.at(-1) as string;
-  if (typeof node !== 'object' || node === null || !(last in node)) throw new BadUserInput(`multipart map: no such path ${JSON.stringify(path)} in operations`);
+  if (typeof node !== 'object' || node === null || !(last in node))
+    throw new BadUserInput(`multipart map: no such path ${JSON.stringify(path)} in operations`);
   (node as Record<string, unknown>)[last] = value;
 }
 
@@ -99,6 +186,10 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
       parser.on('close', done);
       parser.on('error', () => done());
     });
+    // A field waits for a part that comes after others: move those out of its way.
+    const setAsideArrived = () => {
+      for (const file of files.values()) file.setAside();
+    };
     const fail = (error: Error) => {
       for (const file of files.values()) file.fail(error);
       if (!settled) {
@@ -120,7 +211,7 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
           const map = JSON.parse(value) as Record<string, string[]>;
           for (const [field, paths] of Object.entries(map)) {
             if (!Array.isArray(paths)) throw new BadUserInput('multipart `map` values must be arrays of paths');
-            const file = new StreamingFile();
+            const file = new StreamingFile(setAsideArrived);
             files.set(field, file);
             for (const path of paths) setPath(operations as unknown as Record<string, unknown>, path, file);
           }
@@ -146,6 +237,7 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
         return;
       }
       file.attach(stream, info, limits.maxUploadBytes);
+      if ([...files.values()].some((other) => other.waiting)) file.setAside();
     });
     parser.on('close', () => {
       for (const file of files.values()) if (file.pending) file.fail(new BadUserInput('The multipart request ended before this file'));
@@ -153,7 +245,23 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
     });
     parser.on('error', (error: Error) => fail(new BadUserInput(`Malformed multipart request: ${error.message}`)));
     req.on('close', () => {
-      if (!req.complete) fail(new BadUserInput('The client closed the request before the upload finished'));
+      if (req.complete) return;
+      fail(new BadUserInput('The client closed the request before the upload finished'));
+      // No one is left to read the parts that did arrive: drop them (and what was set aside) now.
+      for (const file of files.values()) file.discard();
+    });
+    // The limit is on the whole request; without a Content-Length it is checked as the bytes come.
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      const before = received;
+      received += chunk.length;
+      if (received > limits.maxUploadBytes && before <= limits.maxUploadBytes) {
+        fail(
+          new PayloadTooLarge(`The upload is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limits.maxUploadBytes} bytes)`, {
+            limit: limits.maxUploadBytes,
+          }),
+        );
+      }
     });
     req.pipe(parser);
   });
