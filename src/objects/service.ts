@@ -11,7 +11,7 @@ import { BadUserInput, NotFound, PayloadTooLarge } from '../errors.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
 import { digest } from '../tables/cursor.js';
 import { refKey } from '../loaders/index.js';
-import { jsonValue } from '../tables/query.js';
+import { jsonValue, setOwn } from '../tables/query.js';
 import { readFailure, type TableObject, type TableOptions, TableReader } from '../tables/reader.js';
 import { looksLikeText, resolveEncoding } from '../text/encoding.js';
 
@@ -230,8 +230,8 @@ export async function contentOf(ctx: Context, node: ObjectNode): Promise<unknown
   for await (const batch of reader.scan({ index: 0 })) {
     for (const row of batch.rows) {
       const values: Record<string, unknown> = {};
-      for (const column of schema.columns) values[column.name] = jsonValue(reader.typed(row, column, schema));
-      if (row.extra) for (const [k, v] of Object.entries(row.extra)) if (!(k in values)) values[k] = jsonValue(v);
+      for (const column of schema.columns) setOwn(values, column.name, jsonValue(reader.typed(row, column, schema)));
+      if (row.extra) for (const [k, v] of Object.entries(row.extra)) if (!Object.hasOwn(values, k)) setOwn(values, k, jsonValue(v));
       rows.push(values);
     }
   }

@@ -1,8 +1,8 @@
 // The Pothos SchemaBuilder: scalars, context type and defaults, declared once.
 // A schema is built by a fresh builder each time (datasets change the types).
 import SchemaBuilder from '@pothos/core';
-import { DateTimeResolver, JSONObjectResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 import { GraphQLScalarType } from 'graphql';
+import { DateTimeResolver, JSONObjectResolver, JSONResolver, SafeIntResolver } from 'graphql-scalars';
 import type { Context } from '../context.js';
 
 export interface SchemaTypes {
@@ -35,5 +35,3 @@ export function createBuilder(): Builder {
   builder.queryType({});
   return builder;
 }
-
-export const builder = createBuilder();

@@ -39,6 +39,11 @@ export interface PageResult {
   endCursor: string | null;
 }
 
+/** Sets an own property, also for names like `__proto__` that plain assignment would not. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A typed value as JSON: DATETIME as an ISO-8601 UTC string. */
 export function jsonValue(value: TypedValue | unknown): unknown {
   if (value instanceof Date) return value.toISOString();
@@ -73,10 +78,10 @@ function shapeRow(
   const cells: unknown[] = [];
   for (const column of columns) {
     const value = jsonValue(reader.typed(row, column, schema));
-    values[column.name] = value;
+    setOwn(values, column.name, value);
     cells.push(value);
   }
-  if (withExtra && row.extra) for (const [key, value] of Object.entries(row.extra)) if (!(key in values)) values[key] = jsonValue(value);
+  if (withExtra && row.extra) for (const [key, value] of Object.entries(row.extra)) if (!Object.hasOwn(values, key)) setOwn(values, key, jsonValue(value));
   return { index: row.index, cursor, values, cells };
 }
 

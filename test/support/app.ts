@@ -51,6 +51,9 @@ export async function startTestApp(
     });
   const app = createApp({ settings, storage, logger: createLogger(settings.logLevel) });
   const port = await app.listen();
+  // Client and server share one event loop here: under load, the server's keep-alive
+  // timeout can close a socket just as the client reuses it (ECONNRESET).
+  app.server.keepAliveTimeout = 60_000;
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
