@@ -37,7 +37,10 @@ const dataset = z
   })
   .strict()
   .refine((d) => (d.key === undefined) !== (d.prefix === undefined), { message: 'give exactly one of `key` and `prefix`' })
-  .refine((d) => d.sourceKeyColumn === undefined || d.prefix !== undefined, { message: '`sourceKeyColumn` needs `prefix`', path: ['sourceKeyColumn'] });
+  .refine((d) => d.sourceKeyColumn === undefined || d.prefix !== undefined, {
+    message: '`sourceKeyColumn` needs `prefix`',
+    path: ['sourceKeyColumn'],
+  });
 
 const configFile = z
   .object({
@@ -48,7 +51,8 @@ const configFile = z
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
     config.datasets.forEach((d, i) => {
-      if (seen.has(d.name)) ctx.addIssue({ code: 'custom', message: `dataset name ${d.name} is used twice`, path: ['datasets', i, 'name'] });
+      if (seen.has(d.name))
+        ctx.addIssue({ code: 'custom', message: `dataset name ${d.name} is used twice`, path: ['datasets', i, 'name'] });
       seen.add(d.name);
     });
   });

@@ -4,8 +4,59 @@
 // `maechulaek`; other characters outside ASCII become their code point (`u4e2d`).
 
 const INITIALS = ['g', 'kk', 'n', 'd', 'tt', 'r', 'm', 'b', 'pp', 's', 'ss', '', 'j', 'jj', 'ch', 'k', 't', 'p', 'h'];
-const MEDIALS = ['a', 'ae', 'ya', 'yae', 'eo', 'e', 'yeo', 'ye', 'o', 'wa', 'wae', 'oe', 'yo', 'u', 'wo', 'we', 'wi', 'yu', 'eu', 'ui', 'i'];
-const FINALS = ['', 'k', 'k', 'k', 'n', 'n', 'n', 't', 'l', 'k', 'm', 'l', 'l', 'l', 'p', 'l', 'm', 'p', 'p', 't', 't', 'ng', 't', 't', 'k', 't', 'p', 't'];
+const MEDIALS = [
+  'a',
+  'ae',
+  'ya',
+  'yae',
+  'eo',
+  'e',
+  'yeo',
+  'ye',
+  'o',
+  'wa',
+  'wae',
+  'oe',
+  'yo',
+  'u',
+  'wo',
+  'we',
+  'wi',
+  'yu',
+  'eu',
+  'ui',
+  'i',
+];
+const FINALS = [
+  '',
+  'k',
+  'k',
+  'k',
+  'n',
+  'n',
+  'n',
+  't',
+  'l',
+  'k',
+  'm',
+  'l',
+  'l',
+  'l',
+  'p',
+  'l',
+  'm',
+  'p',
+  'p',
+  't',
+  't',
+  'ng',
+  't',
+  't',
+  'k',
+  't',
+  'p',
+  't',
+];
 
 /** Romanises Hangul syllables; leaves everything else as it is. */
 export function romanizeHangul(text: string): string {
@@ -62,7 +113,11 @@ export const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
  * reserved), others are made readable; a collision gets `_2`, `_3`, ... in column order.
  * `overrides` (from the config) win and must themselves be valid and unique.
  */
-export function fieldNamesFor(columns: readonly string[], overrides: ReadonlyMap<string, string> = new Map(), reserved: ReadonlySet<string> = new Set()): string[] {
+export function fieldNamesFor(
+  columns: readonly string[],
+  overrides: ReadonlyMap<string, string> = new Map(),
+  reserved: ReadonlySet<string> = new Set(),
+): string[] {
   const taken = new Set<string>([...reserved, ...overrides.values()]);
   return columns.map((column) => {
     const chosen = overrides.get(column);

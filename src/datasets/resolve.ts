@@ -5,7 +5,7 @@
 import type { Format } from '../codecs/types.js';
 import type { Context } from '../context.js';
 import { BadUserInput, NotFound } from '../errors.js';
-import { headObject, nodeFromMeta, type ObjectNode, tableReaderOf, type TableArgs } from '../objects/service.js';
+import { headObject, nodeFromMeta, type ObjectNode, type TableArgs, tableReaderOf } from '../objects/service.js';
 import type { ObjectSummary } from '../storage/types.js';
 import type { TableSchema } from '../tables/reader.js';
 import type { Column, ColumnType } from '../tables/types.js';
@@ -40,7 +40,13 @@ export interface DatasetFailure {
 }
 
 function tableArgs(config: DatasetConfig): TableArgs {
-  return { format: config.format, sheet: config.sheet, delimiter: config.delimiter, encoding: config.encoding, header: config.header ?? true };
+  return {
+    format: config.format,
+    sheet: config.sheet,
+    delimiter: config.delimiter,
+    encoding: config.encoding,
+    header: config.header ?? true,
+  };
 }
 
 /** The objects a dataset reads now, in key order. */
@@ -58,7 +64,8 @@ async function datasetObjects(ctx: Context, config: DatasetConfig): Promise<Obje
     // Folder markers ("logs/") hold no rows.
     objects.push(...page.objects.filter((o) => !o.key.endsWith('/')));
     token = page.nextToken ?? undefined;
-    if (objects.length > MAX_DATASET_OBJECTS) throw new BadUserInput(`Dataset ${config.name}: more than ${MAX_DATASET_OBJECTS} objects under ${config.prefix}`);
+    if (objects.length > MAX_DATASET_OBJECTS)
+      throw new BadUserInput(`Dataset ${config.name}: more than ${MAX_DATASET_OBJECTS} objects under ${config.prefix}`);
   } while (token);
   if (objects.length === 0) throw new NotFound(`Dataset ${config.name}: no objects under ${config.bucket}/${config.prefix}`);
   return objects;
@@ -103,7 +110,8 @@ export async function resolveDataset(ctx: Context, config: DatasetConfig): Promi
   }
   const names = [...merged.keys()];
   if (config.sourceKeyColumn !== undefined) {
-    if (merged.has(config.sourceKeyColumn)) throw new BadUserInput(`Dataset ${config.name}: sourceKeyColumn ${JSON.stringify(config.sourceKeyColumn)} is already a column`);
+    if (merged.has(config.sourceKeyColumn))
+      throw new BadUserInput(`Dataset ${config.name}: sourceKeyColumn ${JSON.stringify(config.sourceKeyColumn)} is already a column`);
     names.push(config.sourceKeyColumn);
     merged.set(config.sourceKeyColumn, { type: 'STRING', nullable: false, parts: nodes.length });
   }
@@ -132,8 +140,15 @@ export async function resolveDataset(ctx: Context, config: DatasetConfig): Promi
 /** The dataset's rows for this request: its objects as they are now. */
 export async function openDataset(ctx: Context, dataset: ResolvedDataset): Promise<DatasetReader> {
   const nodes = await datasetObjects(ctx, dataset.config);
-  const parts = await Promise.all(nodes.map(async (node) => ({ key: node.key, reader: await tableReaderOf(ctx, node, tableArgs(dataset.config)) })));
-  const reading = dataset.format === 'CSV' || dataset.format === 'TSV' ? 'text' : dataset.format === 'JSON' || dataset.format === 'NDJSON' ? 'json' : 'literal';
+  const parts = await Promise.all(
+    nodes.map(async (node) => ({ key: node.key, reader: await tableReaderOf(ctx, node, tableArgs(dataset.config)) })),
+  );
+  const reading =
+    dataset.format === 'CSV' || dataset.format === 'TSV'
+      ? 'text'
+      : dataset.format === 'JSON' || dataset.format === 'NDJSON'
+        ? 'json'
+        : 'literal';
   const schema: TableSchema = {
     format: dataset.format,
     sheet: dataset.config.sheet ?? null,
@@ -142,6 +157,7 @@ export async function openDataset(ctx: Context, dataset: ResolvedDataset): Promi
     keys: null,
     reading,
   };
-  const sourceKey = dataset.config.sourceKeyColumn === undefined ? -1 : dataset.columns.findIndex((c) => c.name === dataset.config.sourceKeyColumn);
+  const sourceKey =
+    dataset.config.sourceKeyColumn === undefined ? -1 : dataset.columns.findIndex((c) => c.name === dataset.config.sourceKeyColumn);
   return new DatasetReader(schema, parts, sourceKey, ctx.tableCache);
 }

@@ -3,6 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { parseSettings, type Settings } from '../../src/config/settings.js';
+import type { ConfigFile } from '../../src/datasets/config.js';
+import { SchemaHolder } from '../../src/datasets/schema-holder.js';
 import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/log.js';
 import { EMBEDDED_CREDENTIALS } from '../../src/storage/embedded/embedded.js';
@@ -15,9 +17,15 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface TestApp {
   url: string;
+  /** With a datasets config: the schema holder (refresh() rebuilds the dataset types). */
+  holder: SchemaHolder | null;
   storage: Storage;
   settings: Settings;
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
 
@@ -37,7 +45,7 @@ export function uniqueBucket(prefix: string): string {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { endpoint?: string; storage?: Storage } = {},
+  options: { endpoint?: string; storage?: Storage; config?: ConfigFile } = {},
 ): Promise<TestApp> {
   const settings = parseSettings([], { BUCKETQL_PORT: '0', BUCKETQL_LOG_LEVEL: 'silent', ...env });
   const storage =
@@ -49,7 +57,13 @@ export async function startTestApp(
       timeoutMs: settings.s3TimeoutMs,
       maxAttempts: settings.s3MaxAttempts,
     });
-  const app = createApp({ settings, storage, logger: createLogger(settings.logLevel) });
+  const logger = createLogger(settings.logLevel);
+  let holder: SchemaHolder | null = null;
+  const app = createApp({ settings, storage, logger, ...(options.config ? { schema: () => (holder as SchemaHolder).current } : {}) });
+  if (options.config) {
+    holder = new SchemaHolder(app.services, options.config, logger);
+    await holder.refresh();
+  }
   const port = await app.listen();
   // Client and server share one event loop here: under load, the server's keep-alive
   // timeout can close a socket just as the client reuses it (ECONNRESET).
@@ -57,6 +71,7 @@ export async function startTestApp(
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    holder,
     storage,
     settings,
     async gql(query, variables, headers) {
