@@ -2,7 +2,7 @@
 // through GraphQL, checked against values computed here from the same data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../src/datasets/config.js';
-import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { type GraphQLResponse, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 
 interface Order {
   order_id: number;
@@ -209,7 +209,7 @@ describe('typed datasets', () => {
     const seen: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const result = await app.gql(
+      const result: GraphQLResponse = await app.gql(
         'query($after: String) { orders(first: 7, after: $after, orderBy: [{ column: city }, { column: amount, direction: DESC }]) { pageInfo { hasNextPage endCursor } edges { node { orderId } } } }',
         { after },
       );
