@@ -209,7 +209,7 @@ describe('typed datasets', () => {
     const seen: number[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20; page++) {
-      const result: GraphQLResponse = await app.gql(
+      const result: GraphQLResponse<Record<string, any>> = await app.gql(
         'query($after: String) { orders(first: 7, after: $after, orderBy: [{ column: city }, { column: amount, direction: DESC }]) { pageInfo { hasNextPage endCursor } edges { node { orderId } } } }',
         { after },
       );
