@@ -36,7 +36,12 @@ function contentTypeOf(key: string): string {
 /** Creates the demo bucket with its files, unless it exists already. Returns true when it seeded. */
 export async function seedDemo(storage: Storage, log: Logger, bucket = DEMO_BUCKET): Promise<boolean> {
   if (await storage.bucketExists(bucket)) return false;
-  await storage.createBucket(bucket);
+  try {
+    await storage.createBucket(bucket);
+  } catch (error) {
+    // Another process seeding the same store at once (tests) created it first: fill it anyway.
+    if (!(await storage.bucketExists(bucket))) throw error;
+  }
   const dir = demoDataDir();
   // Keys are paths under the folder (logs/2024-03-01.ndjson); the script that made them stays out.
   const files = readdirSync(dir, { recursive: true, withFileTypes: true })
