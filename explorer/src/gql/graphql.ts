@@ -26,6 +26,137 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+export type AggregateGroup = {
+  __typename?: 'AggregateGroup';
+  columns: Array<ColumnAggregate>;
+  /** Rows in the group. */
+  count: Scalars['Int']['output'];
+  /** The group’s values of the groupBy columns ({} without groupBy). */
+  key: Scalars['JSONObject']['output'];
+};
+
+/** Conditions on a Boolean column; several conditions must all hold. A null cell matches only isNull: true. */
+export type BooleanFilter = {
+  eq?: InputMaybe<Scalars['Boolean']['input']>;
+  /** true: the cell is empty; false: it is not. */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  ne?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type BranchSalesAverages = {
+  __typename?: 'BranchSalesAverages';
+  bangmungaekSu?: Maybe<Scalars['Float']['output']>;
+  maechulaek?: Maybe<Scalars['Float']['output']>;
+  singyuGogaekBiyul?: Maybe<Scalars['Float']['output']>;
+};
+
+/** The columns of branchSales, for ordering and grouping. */
+export type BranchSalesColumn =
+  /** Column "방문객 수" */
+  | 'bangmungaekSu'
+  /** Column "지점" */
+  | 'jijeom'
+  /** Column "매출액" */
+  | 'maechulaek'
+  /** Column "신규 고객 비율" */
+  | 'singyuGogaekBiyul'
+  /** Column "월" */
+  | 'wol';
+
+export type BranchSalesConnection = {
+  __typename?: 'BranchSalesConnection';
+  edges: Array<BranchSalesEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching `where` in the whole dataset. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type BranchSalesEdge = {
+  __typename?: 'BranchSalesEdge';
+  cursor: Scalars['String']['output'];
+  node: BranchSalesRow;
+};
+
+/** Conditions on rows of branchSales: every field given must hold; and/or/not combine filters. */
+export type BranchSalesFilter = {
+  and?: InputMaybe<Array<BranchSalesFilter>>;
+  bangmungaekSu?: InputMaybe<IntFilter>;
+  jijeom?: InputMaybe<StringFilter>;
+  maechulaek?: InputMaybe<IntFilter>;
+  not?: InputMaybe<BranchSalesFilter>;
+  or?: InputMaybe<Array<BranchSalesFilter>>;
+  singyuGogaekBiyul?: InputMaybe<FloatFilter>;
+  wol?: InputMaybe<DateTimeFilter>;
+};
+
+export type BranchSalesGroup = {
+  __typename?: 'BranchSalesGroup';
+  avg: BranchSalesAverages;
+  /** Rows in the group. */
+  count: Scalars['Int']['output'];
+  key: BranchSalesGroupKey;
+  max: BranchSalesMaximums;
+  min: BranchSalesMinimums;
+  sum: BranchSalesSums;
+};
+
+/** The values of the groupBy columns (null for columns not grouped by). */
+export type BranchSalesGroupKey = {
+  __typename?: 'BranchSalesGroupKey';
+  bangmungaekSu?: Maybe<Scalars['SafeInt']['output']>;
+  jijeom?: Maybe<Scalars['String']['output']>;
+  maechulaek?: Maybe<Scalars['SafeInt']['output']>;
+  singyuGogaekBiyul?: Maybe<Scalars['Float']['output']>;
+  wol?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type BranchSalesMaximums = {
+  __typename?: 'BranchSalesMaximums';
+  bangmungaekSu?: Maybe<Scalars['SafeInt']['output']>;
+  maechulaek?: Maybe<Scalars['SafeInt']['output']>;
+  singyuGogaekBiyul?: Maybe<Scalars['Float']['output']>;
+  wol?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type BranchSalesMinimums = {
+  __typename?: 'BranchSalesMinimums';
+  bangmungaekSu?: Maybe<Scalars['SafeInt']['output']>;
+  maechulaek?: Maybe<Scalars['SafeInt']['output']>;
+  singyuGogaekBiyul?: Maybe<Scalars['Float']['output']>;
+  wol?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type BranchSalesOrderBy = {
+  column: BranchSalesColumn;
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** A row of the dataset branchSales (demo/branch-sales.csv). */
+export type BranchSalesRow = {
+  __typename?: 'BranchSalesRow';
+  /** 0-based position of the row in the dataset. */
+  _index: Scalars['Int']['output'];
+  /** Every value, by original column name, as the generic table API returns it. */
+  _values: Scalars['JSONObject']['output'];
+  /** Column "방문객 수" (INT). */
+  bangmungaekSu: Scalars['SafeInt']['output'];
+  /** Column "지점" (STRING). */
+  jijeom: Scalars['String']['output'];
+  /** Revenue in won. Column "매출액" (INT). */
+  maechulaek: Scalars['SafeInt']['output'];
+  /** Share of first-time customers (0 to 1). Column "신규 고객 비율" (FLOAT). */
+  singyuGogaekBiyul: Scalars['Float']['output'];
+  /** Column "월" (DATETIME). */
+  wol: Scalars['DateTime']['output'];
+};
+
+export type BranchSalesSums = {
+  __typename?: 'BranchSalesSums';
+  bangmungaekSu?: Maybe<Scalars['Float']['output']>;
+  maechulaek?: Maybe<Scalars['Float']['output']>;
+  singyuGogaekBiyul?: Maybe<Scalars['Float']['output']>;
+};
+
 export type Bucket = {
   __typename?: 'Bucket';
   createdAt?: Maybe<Scalars['DateTime']['output']>;
@@ -56,6 +187,39 @@ export type Column = {
   type: ColumnType;
 };
 
+/** One column of a group: values of its type counted (nulls and misfits are not), sum and avg for numbers, min and max. */
+export type ColumnAggregate = {
+  __typename?: 'ColumnAggregate';
+  avg?: Maybe<Scalars['Float']['output']>;
+  column: Scalars['String']['output'];
+  count: Scalars['Int']['output'];
+  max?: Maybe<Scalars['JSON']['output']>;
+  min?: Maybe<Scalars['JSON']['output']>;
+  sum?: Maybe<Scalars['Float']['output']>;
+};
+
+export type ColumnSummary = {
+  __typename?: 'ColumnSummary';
+  column: Scalars['String']['output'];
+  /** Rows (matching `where`). */
+  count: Scalars['Int']['output'];
+  /** Distinct values; null when there are too many to count exactly. */
+  distinct?: Maybe<Scalars['Int']['output']>;
+  /** Equal-width bins over [min, max]; [] for columns that are not numbers or dates. */
+  histogram: Array<HistogramBin>;
+  /** True beyond 100,000 values: counts are then placed to within 1/4096 of the range. */
+  histogramApproximate: Scalars['Boolean']['output'];
+  max?: Maybe<Scalars['JSON']['output']>;
+  min?: Maybe<Scalars['JSON']['output']>;
+  /** Values that do not fit the column’s type (returned as written). */
+  misfits: Scalars['Int']['output'];
+  nulls: Scalars['Int']['output'];
+  /** The most frequent values, most frequent first. */
+  topValues: Array<ValueCount>;
+  /** True when there were too many distinct values to count exactly: counts are then lower bounds. */
+  topValuesApproximate: Scalars['Boolean']['output'];
+};
+
 /** A column’s type, inferred from its leading rows. JSON: nested arrays/objects (JSON, NDJSON, pickle). */
 export type ColumnType =
   | 'BOOLEAN'
@@ -69,6 +233,126 @@ export type ColumnType =
 export type Compression =
   | 'GZIP'
   | 'NONE';
+
+/** Conditions on a DateTime column; several conditions must all hold. A null cell matches only isNull: true. */
+export type DateTimeFilter = {
+  eq?: InputMaybe<Scalars['DateTime']['input']>;
+  gt?: InputMaybe<Scalars['DateTime']['input']>;
+  gte?: InputMaybe<Scalars['DateTime']['input']>;
+  in?: InputMaybe<Array<Scalars['DateTime']['input']>>;
+  /** true: the cell is empty; false: it is not. */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  lt?: InputMaybe<Scalars['DateTime']['input']>;
+  lte?: InputMaybe<Scalars['DateTime']['input']>;
+  ne?: InputMaybe<Scalars['DateTime']['input']>;
+  notIn?: InputMaybe<Array<Scalars['DateTime']['input']>>;
+};
+
+export type EventsAverages = {
+  __typename?: 'EventsAverages';
+  amount?: Maybe<Scalars['Float']['output']>;
+};
+
+/** The columns of events, for ordering and grouping. */
+export type EventsColumn =
+  /** Column "amount" */
+  | 'amount'
+  /** Column "event" */
+  | 'event'
+  /** Column "source_file" */
+  | 'source_file'
+  /** Column "ts" */
+  | 'ts'
+  /** Column "user" */
+  | 'user';
+
+export type EventsConnection = {
+  __typename?: 'EventsConnection';
+  edges: Array<EventsEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching `where` in the whole dataset. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type EventsEdge = {
+  __typename?: 'EventsEdge';
+  cursor: Scalars['String']['output'];
+  node: EventsRow;
+};
+
+/** Conditions on rows of events: every field given must hold; and/or/not combine filters. */
+export type EventsFilter = {
+  amount?: InputMaybe<FloatFilter>;
+  and?: InputMaybe<Array<EventsFilter>>;
+  event?: InputMaybe<StringFilter>;
+  not?: InputMaybe<EventsFilter>;
+  or?: InputMaybe<Array<EventsFilter>>;
+  source_file?: InputMaybe<StringFilter>;
+  ts?: InputMaybe<DateTimeFilter>;
+  user?: InputMaybe<StringFilter>;
+};
+
+export type EventsGroup = {
+  __typename?: 'EventsGroup';
+  avg: EventsAverages;
+  /** Rows in the group. */
+  count: Scalars['Int']['output'];
+  key: EventsGroupKey;
+  max: EventsMaximums;
+  min: EventsMinimums;
+  sum: EventsSums;
+};
+
+/** The values of the groupBy columns (null for columns not grouped by). */
+export type EventsGroupKey = {
+  __typename?: 'EventsGroupKey';
+  amount?: Maybe<Scalars['Float']['output']>;
+  event?: Maybe<Scalars['String']['output']>;
+  source_file?: Maybe<Scalars['String']['output']>;
+  ts?: Maybe<Scalars['DateTime']['output']>;
+  user?: Maybe<Scalars['String']['output']>;
+};
+
+export type EventsMaximums = {
+  __typename?: 'EventsMaximums';
+  amount?: Maybe<Scalars['Float']['output']>;
+  ts?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type EventsMinimums = {
+  __typename?: 'EventsMinimums';
+  amount?: Maybe<Scalars['Float']['output']>;
+  ts?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type EventsOrderBy = {
+  column: EventsColumn;
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** A row of the dataset events (demo/logs/*). */
+export type EventsRow = {
+  __typename?: 'EventsRow';
+  /** 0-based position of the row in the dataset. */
+  _index: Scalars['Int']['output'];
+  /** Every value, by original column name, as the generic table API returns it. */
+  _values: Scalars['JSONObject']['output'];
+  /** Column "amount" (FLOAT). */
+  amount?: Maybe<Scalars['Float']['output']>;
+  /** Column "event" (STRING). */
+  event: Scalars['String']['output'];
+  /** Column "source_file" (STRING). */
+  source_file: Scalars['String']['output'];
+  /** Column "ts" (DATETIME). */
+  ts: Scalars['DateTime']['output'];
+  /** Column "user" (STRING). */
+  user: Scalars['String']['output'];
+};
+
+export type EventsSums = {
+  __typename?: 'EventsSums';
+  amount?: Maybe<Scalars['Float']['output']>;
+};
 
 export type FilterOp =
   | 'CONTAINS'
@@ -85,6 +369,20 @@ export type FilterOp =
   | 'NOT_IN'
   | 'STARTS_WITH';
 
+/** Conditions on a Float column; several conditions must all hold. A null cell matches only isNull: true. */
+export type FloatFilter = {
+  eq?: InputMaybe<Scalars['Float']['input']>;
+  gt?: InputMaybe<Scalars['Float']['input']>;
+  gte?: InputMaybe<Scalars['Float']['input']>;
+  in?: InputMaybe<Array<Scalars['Float']['input']>>;
+  /** true: the cell is empty; false: it is not. */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  lt?: InputMaybe<Scalars['Float']['input']>;
+  lte?: InputMaybe<Scalars['Float']['input']>;
+  ne?: InputMaybe<Scalars['Float']['input']>;
+  notIn?: InputMaybe<Array<Scalars['Float']['input']>>;
+};
+
 /** How an object is decoded, picked from its key’s extension (BINARY when unknown and not text). */
 export type Format =
   | 'BINARY'
@@ -95,6 +393,28 @@ export type Format =
   | 'TEXT'
   | 'TSV'
   | 'XLSX';
+
+/** Values from `from` (inclusive) to `to` (exclusive; inclusive for the last bin). Dates as ISO strings. */
+export type HistogramBin = {
+  __typename?: 'HistogramBin';
+  count: Scalars['Int']['output'];
+  from: Scalars['JSON']['output'];
+  to: Scalars['JSON']['output'];
+};
+
+/** Conditions on a Int column; several conditions must all hold. A null cell matches only isNull: true. */
+export type IntFilter = {
+  eq?: InputMaybe<Scalars['SafeInt']['input']>;
+  gt?: InputMaybe<Scalars['SafeInt']['input']>;
+  gte?: InputMaybe<Scalars['SafeInt']['input']>;
+  in?: InputMaybe<Array<Scalars['SafeInt']['input']>>;
+  /** true: the cell is empty; false: it is not. */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  lt?: InputMaybe<Scalars['SafeInt']['input']>;
+  lte?: InputMaybe<Scalars['SafeInt']['input']>;
+  ne?: InputMaybe<Scalars['SafeInt']['input']>;
+  notIn?: InputMaybe<Array<Scalars['SafeInt']['input']>>;
+};
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -196,19 +516,60 @@ export type PresignedRequest = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Monthly revenue and visitors per branch (demo/branch-sales.csv), with Korean column names. */
+  branchSales: BranchSalesConnection;
+  /** Counts and, per numeric or date column, sum/avg/min/max of branchSales, in groups (one group without groupBy). */
+  branchSalesAggregate: Array<BranchSalesGroup>;
   /** The bucket, or null when it does not exist. */
   bucket?: Maybe<Bucket>;
   /** The buckets these credentials can list (only those BUCKETQL_BUCKETS allows). */
   buckets: Array<Bucket>;
+  /** Event logs split by day under demo/logs/, read as one table. */
+  events: EventsConnection;
+  /** Counts and, per numeric or date column, sum/avg/min/max of events, in groups (one group without groupBy). */
+  eventsAggregate: Array<EventsGroup>;
   /** The object, or null when it (or its bucket) does not exist. */
   object?: Maybe<S3Object>;
   /** Several objects at once, in the order of `refs`; null where one does not exist. */
   objects: Array<Maybe<S3Object>>;
+  /** Orders of the demo shop (demo/sales.csv): one row an order. */
+  sales: SalesConnection;
+  /** Counts and, per numeric or date column, sum/avg/min/max of sales, in groups (one group without groupBy). */
+  salesAggregate: Array<SalesGroup>;
+  serverInfo: ServerInfo;
+};
+
+
+export type QueryBranchSalesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<BranchSalesOrderBy>>;
+  where?: InputMaybe<BranchSalesFilter>;
+};
+
+
+export type QueryBranchSalesAggregateArgs = {
+  groupBy?: InputMaybe<Array<BranchSalesColumn>>;
+  where?: InputMaybe<BranchSalesFilter>;
 };
 
 
 export type QueryBucketArgs = {
   name: Scalars['String']['input'];
+};
+
+
+export type QueryEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<EventsOrderBy>>;
+  where?: InputMaybe<EventsFilter>;
+};
+
+
+export type QueryEventsAggregateArgs = {
+  groupBy?: InputMaybe<Array<EventsColumn>>;
+  where?: InputMaybe<EventsFilter>;
 };
 
 
@@ -220,6 +581,20 @@ export type QueryObjectArgs = {
 
 export type QueryObjectsArgs = {
   refs: Array<ObjectRef>;
+};
+
+
+export type QuerySalesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<Array<SalesOrderBy>>;
+  where?: InputMaybe<SalesFilter>;
+};
+
+
+export type QuerySalesAggregateArgs = {
+  groupBy?: InputMaybe<Array<SalesColumn>>;
+  where?: InputMaybe<SalesFilter>;
 };
 
 export type Row = {
@@ -317,15 +692,183 @@ export type S3ObjectTextArgs = {
   encoding?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type SalesAverages = {
+  __typename?: 'SalesAverages';
+  orderId?: Maybe<Scalars['Float']['output']>;
+  quantity?: Maybe<Scalars['Float']['output']>;
+  unitPrice?: Maybe<Scalars['Float']['output']>;
+};
+
+/** The columns of sales, for ordering and grouping. */
+export type SalesColumn =
+  /** Column "city" */
+  | 'city'
+  /** Column "order_id" */
+  | 'orderId'
+  /** Column "paid" */
+  | 'paid'
+  /** Column "product" */
+  | 'product'
+  /** Column "quantity" */
+  | 'quantity'
+  /** Column "sold_at" */
+  | 'soldAt'
+  /** Column "unit_price" */
+  | 'unitPrice'
+  /** Column "zip_code" */
+  | 'zipCode';
+
+export type SalesConnection = {
+  __typename?: 'SalesConnection';
+  edges: Array<SalesEdge>;
+  pageInfo: PageInfo;
+  /** Rows matching `where` in the whole dataset. */
+  totalCount: Scalars['Int']['output'];
+};
+
+export type SalesEdge = {
+  __typename?: 'SalesEdge';
+  cursor: Scalars['String']['output'];
+  node: SalesRow;
+};
+
+/** Conditions on rows of sales: every field given must hold; and/or/not combine filters. */
+export type SalesFilter = {
+  and?: InputMaybe<Array<SalesFilter>>;
+  city?: InputMaybe<StringFilter>;
+  not?: InputMaybe<SalesFilter>;
+  or?: InputMaybe<Array<SalesFilter>>;
+  orderId?: InputMaybe<IntFilter>;
+  paid?: InputMaybe<BooleanFilter>;
+  product?: InputMaybe<StringFilter>;
+  quantity?: InputMaybe<IntFilter>;
+  soldAt?: InputMaybe<DateTimeFilter>;
+  unitPrice?: InputMaybe<FloatFilter>;
+  zipCode?: InputMaybe<StringFilter>;
+};
+
+export type SalesGroup = {
+  __typename?: 'SalesGroup';
+  avg: SalesAverages;
+  /** Rows in the group. */
+  count: Scalars['Int']['output'];
+  key: SalesGroupKey;
+  max: SalesMaximums;
+  min: SalesMinimums;
+  sum: SalesSums;
+};
+
+/** The values of the groupBy columns (null for columns not grouped by). */
+export type SalesGroupKey = {
+  __typename?: 'SalesGroupKey';
+  city?: Maybe<Scalars['String']['output']>;
+  orderId?: Maybe<Scalars['SafeInt']['output']>;
+  paid?: Maybe<Scalars['Boolean']['output']>;
+  product?: Maybe<Scalars['String']['output']>;
+  quantity?: Maybe<Scalars['SafeInt']['output']>;
+  soldAt?: Maybe<Scalars['DateTime']['output']>;
+  unitPrice?: Maybe<Scalars['Float']['output']>;
+  zipCode?: Maybe<Scalars['String']['output']>;
+};
+
+export type SalesMaximums = {
+  __typename?: 'SalesMaximums';
+  orderId?: Maybe<Scalars['SafeInt']['output']>;
+  quantity?: Maybe<Scalars['SafeInt']['output']>;
+  soldAt?: Maybe<Scalars['DateTime']['output']>;
+  unitPrice?: Maybe<Scalars['Float']['output']>;
+};
+
+export type SalesMinimums = {
+  __typename?: 'SalesMinimums';
+  orderId?: Maybe<Scalars['SafeInt']['output']>;
+  quantity?: Maybe<Scalars['SafeInt']['output']>;
+  soldAt?: Maybe<Scalars['DateTime']['output']>;
+  unitPrice?: Maybe<Scalars['Float']['output']>;
+};
+
+export type SalesOrderBy = {
+  column: SalesColumn;
+  direction?: InputMaybe<SortDirection>;
+};
+
+/** A row of the dataset sales (demo/sales.csv). */
+export type SalesRow = {
+  __typename?: 'SalesRow';
+  /** 0-based position of the row in the dataset. */
+  _index: Scalars['Int']['output'];
+  /** Every value, by original column name, as the generic table API returns it. */
+  _values: Scalars['JSONObject']['output'];
+  /** Column "city" (STRING). */
+  city: Scalars['String']['output'];
+  /** The order's number. Column "order_id" (INT). */
+  orderId: Scalars['SafeInt']['output'];
+  /** Column "paid" (BOOLEAN). */
+  paid: Scalars['Boolean']['output'];
+  /** Column "product" (STRING). */
+  product: Scalars['String']['output'];
+  /** Column "quantity" (INT). */
+  quantity: Scalars['SafeInt']['output'];
+  /** When the order was paid (UTC). Column "sold_at" (DATETIME). */
+  soldAt: Scalars['DateTime']['output'];
+  /** Price of one item, in dollars. Column "unit_price" (FLOAT). */
+  unitPrice: Scalars['Float']['output'];
+  /** Delivery zip code (kept as text: leading zeros matter). Column "zip_code" (STRING). */
+  zipCode: Scalars['String']['output'];
+};
+
+export type SalesSums = {
+  __typename?: 'SalesSums';
+  orderId?: Maybe<Scalars['Float']['output']>;
+  quantity?: Maybe<Scalars['Float']['output']>;
+  unitPrice?: Maybe<Scalars['Float']['output']>;
+};
+
+/** What this server allows. */
+export type ServerInfo = {
+  __typename?: 'ServerInfo';
+  /** BUCKETQL_MAX_OBJECT_BYTES: `text`, `json` and `content` of larger objects are PAYLOAD_TOO_LARGE. */
+  maxObjectBytes: Scalars['SafeInt']['output'];
+  /** BUCKETQL_MAX_UPLOAD_BYTES: larger uploads are refused. */
+  maxUploadBytes: Scalars['SafeInt']['output'];
+  /** BUCKETQL_READ_ONLY=1: every mutation is FORBIDDEN. */
+  readOnly: Scalars['Boolean']['output'];
+  /** The bucketql version. */
+  version: Scalars['String']['output'];
+};
+
 export type SortDirection =
   | 'ASC'
   | 'DESC';
 
+/** Conditions on a String column; several conditions must all hold. A null cell matches only isNull: true. */
+export type StringFilter = {
+  contains?: InputMaybe<Scalars['String']['input']>;
+  endsWith?: InputMaybe<Scalars['String']['input']>;
+  eq?: InputMaybe<Scalars['String']['input']>;
+  gt?: InputMaybe<Scalars['String']['input']>;
+  gte?: InputMaybe<Scalars['String']['input']>;
+  /** Compare after Unicode lower-casing. */
+  ignoreCase?: InputMaybe<Scalars['Boolean']['input']>;
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** true: the cell is empty; false: it is not. */
+  isNull?: InputMaybe<Scalars['Boolean']['input']>;
+  lt?: InputMaybe<Scalars['String']['input']>;
+  lte?: InputMaybe<Scalars['String']['input']>;
+  ne?: InputMaybe<Scalars['String']['input']>;
+  notIn?: InputMaybe<Array<Scalars['String']['input']>>;
+  startsWith?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type Table = {
   __typename?: 'Table';
+  /** Row counts and, per column, count/sum/avg/min/max, in groups of `groupBy` (one group without it), in one streaming pass. `columns` defaults to every INT, FLOAT and DATETIME column. At most 10,000 groups. */
+  aggregate: Array<AggregateGroup>;
   columns: Array<Column>;
   /** Rows matching `where` (all rows when omitted). */
   count: Scalars['Int']['output'];
+  /** CSV/TSV: the text encoding the rows were read in (detected or given); null otherwise. */
+  encoding?: Maybe<Scalars['String']['output']>;
   format: Format;
   /** Data rows (header excluded). */
   rowCount: Scalars['Int']['output'];
@@ -335,6 +878,15 @@ export type Table = {
   sheet?: Maybe<Scalars['String']['output']>;
   /** XLSX: every worksheet in workbook order; [] otherwise. */
   sheets: Array<Scalars['String']['output']>;
+  /** One column over the whole table (or the rows matching `where`), in one streaming pass: counts, min, max, a histogram (numbers and dates; `bins` even, 2 to 200) and the most frequent values (`top`, 0 to 100). */
+  summary: ColumnSummary;
+};
+
+
+export type TableAggregateArgs = {
+  columns?: InputMaybe<Array<Scalars['String']['input']>>;
+  groupBy?: InputMaybe<Array<Scalars['String']['input']>>;
+  where?: InputMaybe<RowFilter>;
 };
 
 
@@ -349,6 +901,20 @@ export type TableRowsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   orderBy?: InputMaybe<Array<RowOrder>>;
   where?: InputMaybe<RowFilter>;
+};
+
+
+export type TableSummaryArgs = {
+  bins?: InputMaybe<Scalars['Int']['input']>;
+  column: Scalars['String']['input'];
+  top?: InputMaybe<Scalars['Int']['input']>;
+  where?: InputMaybe<RowFilter>;
+};
+
+export type ValueCount = {
+  __typename?: 'ValueCount';
+  count: Scalars['Int']['output'];
+  value?: Maybe<Scalars['JSON']['output']>;
 };
 
 export type BucketsQueryVariables = Exact<{ [key: string]: never; }>;
