@@ -81,9 +81,13 @@ describe('the explorer in headless Chromium', () => {
     await app.storage.putObject({ bucket, key: 'reports/summary.txt' }, Buffer.from('요약\n'), { contentType: 'text/plain' });
     await app.storage.putObject({ bucket, key: 'reports/2024/q1.csv' }, Buffer.from('분기,매출\nQ1,100\n'), { contentType: 'text/csv' });
     // A JSON value that is no list of objects: not a table, so a tree.
-    await app.storage.putObject({ bucket, key: 'settings.json' }, Buffer.from(JSON.stringify({ 이름: '설정', limits: { rows: 10_000, tags: ['a', 'b'] } })), {
-      contentType: 'application/json',
-    });
+    await app.storage.putObject(
+      { bucket, key: 'settings.json' },
+      Buffer.from(JSON.stringify({ 이름: '설정', limits: { rows: 10_000, tags: ['a', 'b'] } })),
+      {
+        contentType: 'application/json',
+      },
+    );
     // More objects than one page of a listing holds (100).
     for (let i = 0; i < 120; i++) {
       await app.storage.putObject({ bucket, key: `many/item-${String(i).padStart(3, '0')}.txt` }, Buffer.from(String(i)), {
@@ -428,6 +432,8 @@ describe('the explorer in headless Chromium', () => {
   }, 60_000);
 
   it('deletes an object only after a confirmation', async () => {
+    // Open the folder afresh: this test must not depend on where the last one left the page.
+    await page.goto(`${app.url}/#/b/${bucket}/reports/`);
     await page.getByRole('link', { name: 'dropped.csv' }).click();
     await page.getByRole('button', { name: 'Delete…' }).click();
     // The first click only asks; the focus waits on the safe choice.

@@ -965,17 +965,19 @@ export type TableCountQueryVariables = Exact<{
 
 export type TableCountQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', key: string, table?: { __typename?: 'Table', rowCount: number, count: number } | null } | null };
 
-export type ColumnSampleQueryVariables = Exact<{
+export type ColumnSummaryQueryVariables = Exact<{
   bucket: Scalars['String']['input'];
   key: Scalars['String']['input'];
   sheet?: InputMaybe<Scalars['String']['input']>;
   encoding?: InputMaybe<Scalars['String']['input']>;
   where?: InputMaybe<RowFilter>;
   column: Scalars['String']['input'];
+  bins?: InputMaybe<Scalars['Int']['input']>;
+  top?: InputMaybe<Scalars['Int']['input']>;
 }>;
 
 
-export type ColumnSampleQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', key: string, table?: { __typename?: 'Table', count: number, rows: { __typename?: 'RowConnection', edges: Array<{ __typename?: 'RowEdge', node: { __typename?: 'Row', cells: Array<unknown | null> } }> } } | null } | null };
+export type ColumnSummaryQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', key: string, table?: { __typename?: 'Table', summary: { __typename?: 'ColumnSummary', column: string, count: number, nulls: number, misfits: number, histogramApproximate: boolean, topValuesApproximate: boolean, histogram: Array<{ __typename?: 'HistogramBin', from: unknown, to: unknown, count: number }>, topValues: Array<{ __typename?: 'ValueCount', value?: unknown | null, count: number }> } } | null } | null };
 
 export type ObjectTextQueryVariables = Exact<{
   bucket: Scalars['String']['input'];
@@ -1135,23 +1137,32 @@ export const TableCountDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<TableCountQuery, TableCountQueryVariables>;
-export const ColumnSampleDocument = new TypedDocumentString(`
-    query ColumnSample($bucket: String!, $key: String!, $sheet: String, $encoding: String, $where: RowFilter, $column: String!) {
+export const ColumnSummaryDocument = new TypedDocumentString(`
+    query ColumnSummary($bucket: String!, $key: String!, $sheet: String, $encoding: String, $where: RowFilter, $column: String!, $bins: Int, $top: Int) {
   object(bucket: $bucket, key: $key) {
     key
     table(sheet: $sheet, encoding: $encoding) {
-      count(where: $where)
-      rows(first: 10000, where: $where, columns: [$column]) {
-        edges {
-          node {
-            cells
-          }
+      summary(column: $column, where: $where, bins: $bins, top: $top) {
+        column
+        count
+        nulls
+        misfits
+        histogram {
+          from
+          to
+          count
         }
+        histogramApproximate
+        topValues {
+          value
+          count
+        }
+        topValuesApproximate
       }
     }
   }
 }
-    `) as unknown as TypedDocumentString<ColumnSampleQuery, ColumnSampleQueryVariables>;
+    `) as unknown as TypedDocumentString<ColumnSummaryQuery, ColumnSummaryQueryVariables>;
 export const ObjectTextDocument = new TypedDocumentString(`
     query ObjectText($bucket: String!, $key: String!, $encoding: String) {
   object(bucket: $bucket, key: $key) {
