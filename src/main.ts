@@ -2,7 +2,8 @@
 // when embedded, and serve. Used by the CLI, the tests and the examples alike.
 import { join } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
-import { createApp } from './server/app.js';
+import { type App, createApp } from './server/app.js';
+import { checkListenSafety, loadTokens, TokenCheck } from './server/auth.js';
 import { createLogger, type Logger } from './server/log.js';
 import { EMBEDDED_CREDENTIALS, type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
 import { seedDemo } from './storage/embedded/seed.js';
@@ -19,6 +20,8 @@ export interface Running {
 
 export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, logger?: Logger): Promise<Running> {
   const log = logger ?? createLogger(settings.logLevel);
+  // Refuse an unsafe address before anything starts (the embedded store, the demo seed).
+  checkListenSafety(settings, new TokenCheck(loadTokens(settings)));
   const choice = chooseStore(settings, env);
   let embedded: EmbeddedStore | null = null;
   let storage: Storage;
@@ -34,9 +37,10 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     log.info('using S3', { reason: choice.reason, endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? 'AWS' });
   }
 
-  const app = createApp({ settings, storage, logger: log });
+  let app: App;
   let port: number;
   try {
+    app = createApp({ settings, storage, logger: log });
     port = await app.listen();
   } catch (error) {
     storage.destroy();

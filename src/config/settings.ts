@@ -202,10 +202,11 @@ export const SETTINGS = {
   maxCost: setting({
     env: 'BUCKETQL_MAX_COST',
     schema: int(1, 100_000_000),
-    // A literal `first` multiplies the cost of what it pages: one full page of table rows
+    // `first` (written in the query or given by a variable) multiplies the cost of what it
+    // pages: one full page of table rows
     // (`rows(first: 10000) { edges { cursor node { index values cells } } }`) costs about 700,000.
     default: '1000000',
-    help: 'Highest estimated cost of one query (graphql-armor cost limit: objects and scalars weighted by depth, times a literal `first`). The default lets one page of the largest size through.',
+    help: 'Highest estimated cost of one query (graphql-armor cost limit: objects and scalars weighted by depth, times `first`, written in the query or given by a variable). The default lets one page of the largest size through.',
   }),
   maxBatch: setting({
     env: 'BUCKETQL_MAX_BATCH',

@@ -1,8 +1,11 @@
 // What this server allows, for clients (the explorer) that adapt to it.
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../storage/embedded/seed.js';
 import type { Builder } from './builder.js';
 
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+// From the sources and the build alike: the nearest package.json up from here.
+const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
 export function addServerInfo(builder: Builder) {
   const ServerInfo = builder.objectRef<Record<string, never>>('ServerInfo').implement({

@@ -11,7 +11,15 @@ export class AccessPolicy {
   ) {
     this.patterns =
       buckets && buckets.length > 0
-        ? buckets.map((glob) => new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`))
+        ? buckets.map(
+            (glob) =>
+              new RegExp(
+                `^${glob
+                  .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                  .replace(/\*/g, '.*')
+                  .replace(/\?/g, '.')}$`,
+              ),
+          )
         : null;
   }
 
@@ -22,7 +30,8 @@ export class AccessPolicy {
 
   /** Throws FORBIDDEN when the bucket is outside BUCKETQL_BUCKETS. */
   checkBucket(bucket: string): void {
-    if (!this.allows(bucket)) throw new Forbidden(`Bucket ${JSON.stringify(bucket)} is not one bucketql is allowed to use (BUCKETQL_BUCKETS)`, { bucket });
+    if (!this.allows(bucket))
+      throw new Forbidden(`Bucket ${JSON.stringify(bucket)} is not one bucketql is allowed to use (BUCKETQL_BUCKETS)`, { bucket });
   }
 
   /** Throws FORBIDDEN when the server is read-only. */

@@ -5,27 +5,30 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Settings } from '../config/settings.js';
 import type { AppServices, Context } from '../context.js';
+import { isBucketqlError } from '../errors.js';
 import { createLoaders } from '../loaders/index.js';
-import { schema } from '../schema/index.js';
+import { schema as baseSchema } from '../schema/index.js';
 import type { Storage } from '../storage/s3.js';
 import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
+import { checkListenSafety, isLoopback, loadTokens, TokenCheck } from './auth.js';
 import { createErrorMasker } from './errors.js';
-import { checkHealth } from './health.js';
 import { ExplorerAssets } from './explorer.js';
-import { checkListenSafety, loadTokens, TokenCheck } from './auth.js';
+import { checkHealth } from './health.js';
 import { queryLimitPlugins } from './limits.js';
 import { createLogger, type Logger } from './log.js';
 import { type GraphQLParams, type ParsedMultipart, parseMultipart } from './multipart.js';
-import { isBucketqlError } from '../errors.js';
 
 export interface AppOptions {
   settings: Settings;
   storage: Storage;
   logger?: Logger;
+  /** The schema to serve, asked for on every request (datasets can change it); the base schema when omitted. */
+  schema?: () => GraphQLSchema;
 }
 
 export interface App {
@@ -53,20 +56,54 @@ function streamingMultipartPlugin(): Plugin<Record<string, unknown>, ServerConte
   };
 }
 
-/** Multipart requests must say they are not a form post from another site (CSRF). */
+/**
+ * POSTs of the kinds a page on any site can send without a CORS preflight (a form,
+ * text) must carry one of these headers, which such a page cannot set (CSRF): multipart
+ * uploads, and url-encoded forms, which yoga would otherwise run as GraphQL.
+ */
 const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'graphql-preflight'];
+const SIMPLE_CONTENT_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded', 'text/plain'];
 
-/** Writes a web ReadableStream to a Node response, respecting backpressure. */
+/**
+ * Without tokens, a loopback server answers only requests addressed to a loopback
+ * name: a page whose own name an attacker points at 127.0.0.1 (DNS rebinding) is
+ * same-origin with it and would otherwise read and write the buckets.
+ */
+function loopbackHostHeader(host: string | undefined): boolean {
+  if (!host) return true;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d+$/, '');
+  return isLoopback(name) || name.toLowerCase().endsWith('.localhost');
+}
+
+/** Resolves on the response's next 'drain', or when its connection is gone (no drain ever comes then). */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes a web ReadableStream to a Node response, respecting backpressure. When the
+ * client goes away it cancels the body, so that nothing keeps producing it.
+ */
 async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
   const reader = body.getReader();
   try {
-    while (true) {
+    while (!res.destroyed) {
       const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await new Promise((resolve) => res.once('drain', resolve));
-      if (res.destroyed) return;
+      if (done) {
+        res.end();
+        return;
+      }
+      if (!res.write(value)) await drainOrClose(res);
     }
-    res.end();
+    await reader.cancel().catch(() => undefined);
   } finally {
     reader.releaseLock();
   }
@@ -77,8 +114,8 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
-function graphqlError(res: ServerResponse, status: number, code: string, message: string): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
+function graphqlError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
 }
 
 export function createApp(options: AppOptions): App {
@@ -93,18 +130,25 @@ export function createApp(options: AppOptions): App {
   const tokens = new TokenCheck(loadTokens(settings));
   const explorer = new ExplorerAssets();
   checkListenSafety(settings, tokens);
+  const corsOrigins = allowedOrigins(settings.corsOrigins);
+  const guardHost = !tokens.required && isLoopback(settings.host);
+
+  /** CORS headers for the answers written here (yoga adds its own to the ones it writes). */
+  const corsFor = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin || !corsOrigins || !(corsOrigins.includes('*') || corsOrigins.includes(origin))) return {};
+    return { 'access-control-allow-origin': origin, vary: 'Origin' };
+  };
 
   const yoga = createYoga<ServerContext, Context>({
-    schema,
+    schema: options.schema ?? (() => baseSchema),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     healthCheckEndpoint: '/yoga-health',
     // GraphiQL's page is served (cached and compressed) by the router below.
     graphiql: false,
     maskedErrors: { maskError: createErrorMasker(log) },
-    cors: settings.corsOrigins?.length
-      ? { origin: settings.corsOrigins, credentials: false, methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 }
-      : false,
+    cors: corsOrigins ? { origin: corsOrigins, credentials: false, methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 } : false,
     batching: settings.maxBatch > 0 ? { limit: settings.maxBatch } : false,
     // Yoga logs every rejected request as an error; the masker logs what is unexpected.
     logging: {
@@ -122,9 +166,24 @@ export function createApp(options: AppOptions): App {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    // A refused request's body is not read (it may be gigabytes): the connection
+    // closes once the answer is out.
+    const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+      graphqlError(res, status, code, message, { connection: 'close', ...corsFor(req), ...headers });
+      req.unpipe();
+      req.pause();
+    };
     if (url.pathname === '/healthz') {
       const healthy = await checkHealth(storage);
       sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
+      return;
+    }
+    if (guardHost && !loopbackHostHeader(req.headers.host)) {
+      refuse(
+        403,
+        'FORBIDDEN',
+        'This bucketql server has no tokens: it answers only requests addressed to localhost or 127.0.0.1 (DNS rebinding protection). Set BUCKETQL_TOKENS to serve it under other names.',
+      );
       return;
     }
     if (url.pathname !== '/graphql' && explorer.serve(req, res, url.pathname)) return;
@@ -140,15 +199,16 @@ export function createApp(options: AppOptions): App {
     }
 
     // GraphiQL's page and CORS preflights carry no token; everything that runs GraphQL does.
-    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html') && !url.searchParams.has('query');
+    // A browser opening /graphql (also /graphql?query=..., the explorer's "Show query") gets GraphiQL.
+    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
     if (wantsPage && settings.graphiql) {
       sendPage(req, res, graphiqlPage());
       return;
     }
     if (!wantsPage && req.method !== 'OPTIONS' && !tokens.verify(req.headers.authorization)) {
-      res.setHeader('www-authenticate', 'Bearer realm="bucketql"');
-      graphqlError(res, 401, 'UNAUTHENTICATED', 'This bucketql server needs `Authorization: Bearer <token>`');
-      req.resume();
+      refuse(401, 'UNAUTHENTICATED', 'This bucketql server needs `Authorization: Bearer <token>`', {
+        'www-authenticate': 'Bearer realm="bucketql"',
+      });
       return;
     }
 
@@ -158,44 +218,54 @@ export function createApp(options: AppOptions): App {
     });
     let body: string | undefined;
     let multipart: ParsedMultipart | undefined;
-    if ((req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
-      if (!CSRF_HEADERS.some((h) => h in req.headers)) {
-        graphqlError(res, 400, 'BAD_USER_INPUT', `Multipart requests need one of the headers ${CSRF_HEADERS.join(', ')} (CSRF prevention)`);
-        req.resume();
-        return;
-      }
+    const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+    if (
+      req.method === 'POST' &&
+      SIMPLE_CONTENT_TYPES.some((t) => contentType.startsWith(t)) &&
+      !CSRF_HEADERS.some((h) => h in req.headers)
+    ) {
+      refuse(
+        400,
+        'BAD_USER_INPUT',
+        `${contentType.split(';')[0]} requests need one of the headers ${CSRF_HEADERS.join(', ')} (CSRF prevention)`,
+      );
+      return;
+    }
+    if (contentType.startsWith('multipart/form-data')) {
       const limit = settings.maxUploadBytes;
       if (Number(req.headers['content-length'] ?? Number.NaN) > limit) {
-        graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The upload is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limit} bytes)`);
-        req.resume();
+        refuse(413, 'PAYLOAD_TOO_LARGE', `The upload is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limit} bytes)`);
         return;
       }
       try {
         multipart = await parseMultipart(req, { maxUploadBytes: limit, maxFieldBytes: settings.maxBodyBytes });
       } catch (error) {
         const e = isBucketqlError(error) ? error : null;
-        graphqlError(res, e?.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400, e?.code ?? 'BAD_USER_INPUT', e?.message ?? 'Malformed multipart request');
-        req.resume();
+        refuse(e?.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400, e?.code ?? 'BAD_USER_INPUT', e?.message ?? 'Malformed multipart request');
         return;
       }
     } else if (req.method !== 'GET' && req.method !== 'HEAD') {
       const limit = settings.maxBodyBytes;
-      const declared = Number(req.headers['content-length'] ?? Number.NaN);
-      if (declared > limit) {
-        graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than BUCKETQL_MAX_BODY_BYTES (${limit} bytes)`);
-        req.resume();
+      const tooLarge = `The request body is larger than BUCKETQL_MAX_BODY_BYTES (${limit} bytes)`;
+      if (Number(req.headers['content-length'] ?? Number.NaN) > limit) {
+        refuse(413, 'PAYLOAD_TOO_LARGE', tooLarge);
         return;
       }
       const chunks: Buffer[] = [];
       let length = 0;
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        length += chunk.length;
-        if (length > limit) {
-          graphqlError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than BUCKETQL_MAX_BODY_BYTES (${limit} bytes)`);
-          req.destroy();
-          return;
+      try {
+        for await (const chunk of req as AsyncIterable<Buffer>) {
+          length += chunk.length;
+          if (length > limit) {
+            refuse(413, 'PAYLOAD_TOO_LARGE', tooLarge);
+            return;
+          }
+          chunks.push(chunk);
         }
-        chunks.push(chunk);
+      } catch {
+        // The client went away before its request was whole: nobody to answer.
+        res.destroy();
+        return;
       }
       body = Buffer.concat(chunks, length).toString('utf8');
     }
@@ -229,7 +299,9 @@ export function createApp(options: AppOptions): App {
     await multipart?.finish();
   };
 
-  const server = createServer((req, res) => {
+  // Node's default requestTimeout (300 s to receive a whole request) would cut off every
+  // upload that takes longer; slow headers are still cut by headersTimeout (60 s).
+  const server = createServer({ requestTimeout: 0 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.error('request failed', { error: String((error as Error)?.stack ?? error) });
       if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
@@ -256,6 +328,22 @@ export function createApp(options: AppOptions): App {
   };
 }
 
+/**
+ * BUCKETQL_CORS_ORIGINS as browsers send them in `Origin` (scheme://host[:port], no
+ * path or trailing slash); null when no origin may call.
+ */
+function allowedOrigins(origins: readonly string[] | undefined): string[] | null {
+  if (!origins?.length) return null;
+  return origins.map((origin) => {
+    if (origin === '*') return origin;
+    try {
+      return new URL(origin).origin;
+    } catch {
+      throw new Error(`BUCKETQL_CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin such as https://app.example.com`);
+    }
+  });
+}
+
 interface Page {
   html: Buffer;
   gzipped: Buffer;
@@ -266,7 +354,16 @@ let graphiql: Page | null = null;
 /** GraphiQL with its scripts inlined (it works offline), rendered once. */
 function graphiqlPage(): Page {
   if (!graphiql) {
-    const html = Buffer.from(renderGraphiQL({ endpoint: '/graphql', title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY }));
+    // shouldPersistHeaders off: a token typed into the header editor stays out of localStorage.
+    const options = { endpoint: '/graphql', title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY, shouldPersistHeaders: false };
+    const json = JSON.stringify(options);
+    // Yoga's GraphiQL takes `query` from the address but not `variables`: pass them in too.
+    const html = Buffer.from(
+      renderGraphiQL(options).replace(
+        json,
+        `Object.assign(${json}, { variables: new URLSearchParams(location.search).get('variables') ?? undefined })`,
+      ),
+    );
     graphiql = { html, gzipped: gzipSync(html) };
   }
   return graphiql;

@@ -1,14 +1,24 @@
 // Limits on hostile queries, as envelop plugins: depth, aliases, tokens, directives
 // and estimated cost (graphql-armor: one maintained set of plugins for all of them),
 // and introspection switched off when BUCKETQL_INTROSPECTION=0.
-import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { type CostLimitOptions, costLimitPlugin, costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { NoSchemaIntrospectionCustomRule } from 'graphql';
+import {
+  type ArgumentNode,
+  type DocumentNode,
+  GraphQLError,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  type ValueNode,
+  validate,
+  visit,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Settings } from '../config/settings.js';
+import { withLimitSetting } from './errors.js';
 
 function disableIntrospection(): Plugin {
   return {
@@ -18,13 +28,88 @@ function disableIntrospection(): Plugin {
   };
 }
 
+/** The arguments graphql-armor's cost estimate multiplies by. */
+const PAGE_ARGUMENTS = new Set(['first', 'last']);
+
+/**
+ * The document with every `first: $variable` replaced by the variable's value (or its
+ * default), or null when no page size comes from a variable.
+ */
+function withPageSizesInlined(document: DocumentNode, variables: Record<string, unknown>): DocumentNode | null {
+  const defaults = new Map<string, ValueNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const v of definition.variableDefinitions ?? []) if (v.defaultValue) defaults.set(v.variable.name.value, v.defaultValue);
+  }
+  let inlined = false;
+  const rewritten = visit(document, {
+    Argument(node: ArgumentNode) {
+      if (!PAGE_ARGUMENTS.has(node.name.value) || node.value.kind !== Kind.VARIABLE) return undefined;
+      const name = node.value.name.value;
+      const given = variables[name];
+      const value: ValueNode | undefined =
+        typeof given === 'number' && Number.isInteger(given)
+          ? { kind: Kind.INT, value: String(given) }
+          : given === undefined
+            ? defaults.get(name)
+            : undefined;
+      if (!value) return undefined;
+      inlined = true;
+      return { ...node, value };
+    },
+  });
+  return inlined ? rewritten : null;
+}
+
+/**
+ * graphql-armor's cost limit runs at validation, which yoga caches per document, so it
+ * sees `first` only when it is written in the query: `rows(first: $n)` would cost as
+ * one row however large `$n` is. This runs the same estimate again before execution,
+ * with the page sizes that variables give, and refuses the query the same way.
+ */
+function costLimitWithVariables(options: CostLimitOptions & { maxCost: number }): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const document = withPageSizesInlined(args.document, (args.variableValues ?? {}) as Record<string, unknown>);
+      if (!document) return;
+      let rejected: GraphQLError | null = null;
+      validate(args.schema, document, [
+        costLimitRule({
+          ...options,
+          propagateOnRejection: false,
+          onReject: [
+            (_context, error) => {
+              rejected ??= error;
+            },
+          ],
+        }),
+      ]);
+      const error = rejected as GraphQLError | null;
+      if (error) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(
+              withLimitSetting(error.message.replace(/^Syntax Error: /, '').replace(/\.$/, ', with the page sizes given by variables.')),
+              {
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400, spec: true } },
+              },
+            ),
+          ],
+        });
+      }
+    },
+  };
+}
+
 export function queryLimitPlugins(settings: Settings): Plugin[] {
+  const cost = { maxCost: settings.maxCost, ignoreIntrospection: true, exposeLimits: true };
   const plugins = [
     maxDepthPlugin({ n: settings.maxDepth, ignoreIntrospection: true, exposeLimits: true }),
     maxAliasesPlugin({ n: settings.maxAliases, allowList: [], exposeLimits: true }),
     maxTokensPlugin({ n: settings.maxTokens, exposeLimits: true }),
     maxDirectivesPlugin({ n: 20, exposeLimits: true }),
-    costLimitPlugin({ maxCost: settings.maxCost, ignoreIntrospection: true, exposeLimits: true }),
+    costLimitPlugin(cost),
+    costLimitWithVariables(cost),
   ] as Plugin[];
   if (!settings.introspection) plugins.push(disableIntrospection());
   return plugins;

@@ -25,7 +25,14 @@ const NETWORK_CODES = new Set([
 ]);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
 const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket', 'NoSuchUpload']);
-const FORBIDDEN = new Set(['AccessDenied', 'Forbidden', 'AllAccessDisabled', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'AccountProblem']);
+const FORBIDDEN = new Set([
+  'AccessDenied',
+  'Forbidden',
+  'AllAccessDisabled',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccountProblem',
+]);
 const UNAVAILABLE = new Set(['SlowDown', 'ServiceUnavailable', 'Throttling', 'ThrottlingException', 'RequestTimeTooSkewed']);
 
 interface SdkErrorLike {
@@ -67,12 +74,36 @@ export function isNotFound(error: unknown): boolean {
 }
 
 /**
+ * What the log may say about an S3 failure (never shown to clients): the SDK's error
+ * name and code, the HTTP status, attempts and retry delay, S3's request id.
+ */
+export function s3FailureDetails(error: unknown): Record<string, unknown> | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as SdkErrorLike & { $metadata?: { attempts?: number; totalRetryDelay?: number; requestId?: string } };
+  return {
+    name: e.name,
+    code: e.Code ?? e.code,
+    status: httpStatus(e),
+    attempts: e.$metadata?.attempts,
+    retryDelayMs: e.$metadata?.totalRetryDelay,
+    requestId: e.$metadata?.requestId,
+  };
+}
+
+/**
  * Turns any error from an S3 call into a BucketqlError. `what` names the thing the
  * call was about ("object demo/a.csv") and goes into the message; S3's own message is
- * never passed on, since stores put internal details there.
+ * never passed on, since stores put internal details there. The SDK's error stays on
+ * as `cause` (not serialised) for the log.
  */
 export function mapS3Error(error: unknown, what: string): BucketqlError {
   if (isBucketqlError(error)) return error;
+  const mapped = classify(error, what);
+  Object.defineProperty(mapped, 'cause', { value: error, enumerable: false, configurable: true });
+  return mapped;
+}
+
+function classify(error: unknown, what: string): BucketqlError {
   if (error && typeof error === 'object' && (error as SdkErrorLike).name === 'AbortError') {
     return new UpstreamUnavailable(`The request for ${what} was aborted`);
   }

@@ -4,6 +4,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -245,18 +246,31 @@ export class Storage {
       params: { Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: options.contentType },
       partSize: options.partSize ?? 8 * 1024 * 1024,
       queueSize: options.queueSize ?? 4,
-      leavePartsOnError: false,
+      // We abort the multipart upload ourselves (below): when lib-storage does it and
+      // the abort fails too (s3rver answers it 405), the abort's error replaces the one
+      // that mattered, and a network failure would be reported as an S3 error.
+      leavePartsOnError: true,
     });
     const onAbort = () => void upload.abort().catch(() => undefined);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await upload.done();
     } catch (error) {
-      // lib-storage aborts its multipart upload on failure; make sure the body stops too.
+      // Make sure the body stops, and that the parts sent so far never become an object.
       body.destroy();
+      if (upload.uploadId) await this.abortMultipartUpload(ref, upload.uploadId);
       throw mapS3Error(error, describe(ref));
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Best effort: a multipart upload that is never completed never becomes an object either. */
+  private async abortMultipartUpload(ref: ObjectRef, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: uploadId }));
+    } catch {
+      // S3 down, or a store without AbortMultipartUpload: the parts stay until a lifecycle rule removes them.
     }
   }
 
@@ -276,7 +290,8 @@ export class Storage {
 
   private encodeCopySourceKey(key: string): string {
     const encoded = encodeURIComponent(key).replace(/%2F/g, '/');
-    return this.copySourceKeepsPlus ? encoded.replace(/%2B/g, '+') : encoded;
+    // decodeURI leaves the escapes of URI syntax characters (# $ & + , / : ; = ? @) encoded.
+    return this.copySourceKeepsPlus ? encoded.replace(/%(?:2[346BC]|3[ABDF]|40)/g, (e) => decodeURIComponent(e)) : encoded;
   }
 
   async deleteObject(ref: ObjectRef): Promise<void> {

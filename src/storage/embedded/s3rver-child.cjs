@@ -8,6 +8,9 @@ const fs = require('node:fs');
 const S3rver = require('s3rver');
 // s3rver's ListObjectsV2 is not S3's (order, common prefixes, paging): replaced.
 require('./s3rver-listing-v2.cjs');
+// s3rver writes a PUT's body straight into the object's file: a PUT cut off midway
+// leaves half an object (over the old one). Write beside it, check the length, rename.
+require('./s3rver-whole-puts.cjs');
 
 const [directory, portArg, countBytes] = process.argv.slice(2);
 fs.mkdirSync(directory, { recursive: true });
