@@ -14,7 +14,7 @@ import { buildSchema } from '../src/schema/index.js';
 import { AccessPolicy } from '../src/server/access.js';
 import { createLogger } from '../src/server/log.js';
 import { EMBEDDED_CREDENTIALS, startEmbeddedStore } from '../src/storage/embedded/embedded.js';
-import { packageRoot, seedDemo } from '../src/storage/embedded/seed.js';
+import { DEMO_CONFIG, seedDemo } from '../src/storage/embedded/seed.js';
 import { Storage } from '../src/storage/s3.js';
 import { TableCache } from '../src/tables/cache.js';
 
@@ -22,7 +22,7 @@ import { TableCache } from '../src/tables/cache.js';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export const SCHEMA_FILE = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));
-export const DEMO_CONFIG = join(packageRoot(), 'examples', 'bucketql.demo.json');
+export { DEMO_CONFIG };
 
 /** The schema with the demo datasets, resolved against the demo data in a throwaway embedded store. */
 export async function printedSchema(): Promise<string> {

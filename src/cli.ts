@@ -45,6 +45,8 @@ async function main(): Promise<void> {
     await running.close();
     process.exit(0);
   };
+  // SIGHUP rebuilds the dataset types from the data, without a restart.
+  process.on('SIGHUP', () => void running.schema.refresh());
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -1,21 +1,36 @@
 // Starting bucketql: pick the store (S3 or the embedded one), seed the demo data
 // when embedded, and serve. Used by the CLI, the tests and the examples alike.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
+import { type ConfigFile, loadConfig } from './datasets/config.js';
+import { SchemaHolder } from './datasets/schema-holder.js';
 import { type App, createApp } from './server/app.js';
 import { checkListenSafety, loadTokens, TokenCheck } from './server/auth.js';
 import { createLogger, type Logger } from './server/log.js';
 import { EMBEDDED_CREDENTIALS, type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
-import { seedDemo } from './storage/embedded/seed.js';
+import { DEMO_CONFIG, seedDemo } from './storage/embedded/seed.js';
 import { Storage } from './storage/s3.js';
 
 export interface Running {
   port: number;
   url: string;
+  /** The served schema; refresh() rebuilds the dataset types from the data. */
+  schema: SchemaHolder;
   /** The embedded store, when bucketql started one. */
   embedded: EmbeddedStore | null;
   storage: Storage;
   close(): Promise<void>;
+}
+
+/** The datasets config: BUCKETQL_CONFIG, else the demo's with the embedded demo data, else none. */
+function datasetsConfig(settings: Settings, embedded: boolean, log: Logger): ConfigFile | null {
+  if (settings.config) return loadConfig(settings.config);
+  if (embedded && settings.seedDemo && existsSync(DEMO_CONFIG)) {
+    log.info('serving the demo datasets', { config: DEMO_CONFIG });
+    return loadConfig(DEMO_CONFIG);
+  }
+  return null;
 }
 
 export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, logger?: Logger): Promise<Running> {
@@ -39,10 +54,21 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
 
   let app: App;
   let port: number;
+  let holder: SchemaHolder | null = null;
+  let refresher: NodeJS.Timeout | undefined;
   try {
-    app = createApp({ settings, storage, logger: log });
+    const config = datasetsConfig(settings, embedded !== null, log);
+    app = createApp({ settings, storage, logger: log, schema: () => (holder as SchemaHolder).current });
+    holder = new SchemaHolder(app.services, config, log);
+    await holder.refresh();
+    if (config && settings.schemaRefresh > 0) {
+      const schema = holder;
+      refresher = setInterval(() => void schema.refresh(), settings.schemaRefresh * 1000);
+      refresher.unref();
+    }
     port = await app.listen();
   } catch (error) {
+    clearInterval(refresher);
     storage.destroy();
     await embedded?.stop();
     throw error;
@@ -52,9 +78,11 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   return {
     port,
     url,
+    schema: holder,
     embedded,
     storage,
     close: async () => {
+      clearInterval(refresher);
       await app.close();
       storage.destroy();
       await embedded?.stop();

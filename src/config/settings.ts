@@ -140,6 +140,18 @@ export const SETTINGS = {
     default: '16MiB',
     help: 'Objects up to this size (as stored) are parsed once and kept in the table cache; larger ones are streamed on every request.',
   }),
+  config: setting({
+    env: 'BUCKETQL_CONFIG',
+    schema: z.string().min(1),
+    default: undefined,
+    help: 'A datasets config file (JSON or YAML) declaring tables that become GraphQL types; with the embedded demo data and none given, examples/bucketql.demo.json.',
+  }),
+  schemaRefresh: setting({
+    env: 'BUCKETQL_SCHEMA_REFRESH',
+    schema: int(0, 86_400),
+    default: '0',
+    help: 'Seconds between rebuilds of the dataset types from the data (0: only at start and on SIGHUP).',
+  }),
   tokens: setting({
     env: 'BUCKETQL_TOKENS',
     schema: list,

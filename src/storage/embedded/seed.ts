@@ -20,6 +20,9 @@ export function packageRoot(): string {
   return dir;
 }
 
+/** The demo's datasets config, served with the demo data when no BUCKETQL_CONFIG is given. */
+export const DEMO_CONFIG = join(packageRoot(), 'examples', 'bucketql.demo.json');
+
 export function demoDataDir(): string {
   return join(packageRoot(), 'examples', 'demo-data');
 }
