@@ -75,6 +75,7 @@ async function main() {
       const before = server.memory();
       const scans: number[] = [];
       for (let i = 0; i < runs; i++) scans.push((await timed(() => server.gql(COUNT, { k: key, min: i + 0.5 }))).ms);
+      if (process.env.BENCH_VERBOSE) console.log(key, "scans", scans.map(Math.round));
       const after = server.memory();
       report[key] =
         `first page cold ${cold.ms.toFixed(0)} ms, warm median ${median(warm).toFixed(1)} ms; ` +
