@@ -3,10 +3,10 @@
 // peak RSS of the bucketql process), and pandas' read_csv of the same file.
 //   npx tsx bench/tables.ts            (npm run bench runs it too)
 import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { benchDataDir, buildOnce, median, startServer, timed } from './support.js';
 
 const CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon', 'Gwangju', 'Ulsan', '"Quoted, city"'];
@@ -48,7 +48,13 @@ async function main() {
     ] as const) {
       // Upload through bucketql itself (multipart spec), streamed.
       const form = new FormData();
-      form.append('operations', JSON.stringify({ query: `mutation($f: File!) { uploadFile(bucket: "bench", key: "${key}", file: $f) { size } }`, variables: { f: null } }));
+      form.append(
+        'operations',
+        JSON.stringify({
+          query: `mutation($f: File!) { uploadFile(bucket: "bench", key: "${key}", file: $f) { size } }`,
+          variables: { f: null },
+        }),
+      );
       form.append('map', JSON.stringify({ 0: ['variables.f'] }));
       form.append('0', new Blob([readFileSync(path)]), key);
       const response = await fetch(`${loader.url}/graphql`, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } });
@@ -75,7 +81,7 @@ async function main() {
       const before = server.memory();
       const scans: number[] = [];
       for (let i = 0; i < runs; i++) scans.push((await timed(() => server.gql(COUNT, { k: key, min: i + 0.5 }))).ms);
-      if (process.env.BENCH_VERBOSE) console.log(key, "scans", scans.map(Math.round));
+      if (process.env.BENCH_VERBOSE) console.log(key, 'scans', scans.map(Math.round));
       const after = server.memory();
       report[key] =
         `first page cold ${cold.ms.toFixed(0)} ms, warm median ${median(warm).toFixed(1)} ms; ` +
@@ -86,7 +92,10 @@ async function main() {
     try {
       const pandas = execFileSync(
         '/usr/bin/python3',
-        ['-c', `import time, pandas as pd\nts=[]\nfor _ in range(3):\n  t=time.time(); pd.read_csv(${JSON.stringify(big)}); ts.append(time.time()-t)\nprint(sorted(ts)[1])`],
+        [
+          '-c',
+          `import time, pandas as pd\nts=[]\nfor _ in range(3):\n  t=time.time(); pd.read_csv(${JSON.stringify(big)}); ts.append(time.time()-t)\nprint(sorted(ts)[1])`,
+        ],
         { encoding: 'utf8' },
       );
       console.log(`pandas read_csv of big.csv: median ${(Number(pandas) * 1000).toFixed(0)} ms`);

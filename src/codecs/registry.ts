@@ -8,9 +8,8 @@ import { ndjsonCodec } from './ndjson.js';
 import { pickleCodec } from './pickle/index.js';
 
 import { textCodec } from './text.js';
-import { xlsxCodec } from './xlsx.js';
 import type { Codec, Compression, Format } from './types.js';
-
+import { xlsxCodec } from './xlsx.js';
 
 export const CODECS: readonly Codec[] = [csvCodec, tsvCodec, xlsxCodec, jsonCodec, ndjsonCodec, pickleCodec, textCodec];
 

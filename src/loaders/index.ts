@@ -2,11 +2,11 @@
 // so each object is HEAD-ed once however many fields ask, HEADs run batched with
 // bounded concurrency, and a table parses once per request for the same options.
 import DataLoader from 'dataloader';
+import type { Format } from '../codecs/types.js';
 import type { Settings } from '../config/settings.js';
 import type { Storage } from '../storage/s3.js';
 import type { BucketInfo, ListPage, ListRequest, ObjectMeta, ObjectRef } from '../storage/types.js';
 import type { TableReader } from '../tables/reader.js';
-import type { Format } from '../codecs/types.js';
 
 export interface Loaders {
   /** HEAD: the object's metadata, or null when it (or its bucket) does not exist. */
@@ -56,7 +56,10 @@ export function createLoaders(storage: Storage, settings: Settings): Loaders {
   let bucketList: Promise<BucketInfo[]> | null = null;
   const listPage = new DataLoader<ListRequest, ListPage, string>(
     (requests) => mapWithConcurrency(requests, settings.s3Concurrency, (request) => storage.listObjects(request)),
-    { cacheKeyFn: (r) => JSON.stringify([r.bucket, r.prefix ?? '', r.delimiter ?? '', r.maxKeys, r.continuationToken ?? '', r.startAfter ?? '']) },
+    {
+      cacheKeyFn: (r) =>
+        JSON.stringify([r.bucket, r.prefix ?? '', r.delimiter ?? '', r.maxKeys, r.continuationToken ?? '', r.startAfter ?? '']),
+    },
   );
   const tables = new Map<string, TableReader>();
   const formats = new Map<string, Promise<Format>>();

@@ -1,16 +1,17 @@
 // Reading objects: metadata through the request's loaders, formats from the key
 // (or sniffed), whole-object decoding for text/json/content under the size limit,
 // and table readers. Resolvers call these; nothing here knows GraphQL.
-import { createGunzip, constants as zlibConstants } from 'node:zlib';
+
 import { Readable, Transform } from 'node:stream';
+import { createGunzip, constants as zlibConstants } from 'node:zlib';
 import { codecOf, formatOfKey } from '../codecs/registry.js';
 import { decodeTextValue } from '../codecs/text.js';
 import type { Compression, Format } from '../codecs/types.js';
 import type { Context } from '../context.js';
 import { BadUserInput, NotFound, PayloadTooLarge } from '../errors.js';
+import { refKey } from '../loaders/index.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
 import { digest } from '../tables/cursor.js';
-import { refKey } from '../loaders/index.js';
 import { jsonValue, setOwn } from '../tables/query.js';
 import { readFailure, type TableObject, type TableOptions, TableReader } from '../tables/reader.js';
 import { looksLikeText, resolveEncoding } from '../text/encoding.js';
@@ -69,7 +70,14 @@ export async function formatOf(ctx: Context, node: ObjectNode): Promise<Format> 
 }
 
 async function openBytes(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal, end?: number): Promise<Readable> {
-  const body = await ctx.storage.getObject({ bucket: node.bucket, key: node.key, etag: node.etag, start, ...(end !== undefined ? { end } : {}), signal });
+  const body = await ctx.storage.getObject({
+    bucket: node.bucket,
+    key: node.key,
+    etag: node.etag,
+    start,
+    ...(end !== undefined ? { end } : {}),
+    signal,
+  });
   return body.stream;
 }
 
@@ -198,7 +206,9 @@ export async function textOf(ctx: Context, node: ObjectNode, encoding: string | 
   if (encoding) resolveEncoding(encoding);
   const format = await formatOf(ctx, node);
   if (!TEXTUAL.has(format) && !encoding) {
-    throw new BadUserInput(`${node.bucket}/${node.key} is ${format}, not text: use \`content\`, \`table\` or \`downloadUrl\` (or pass \`encoding\` to decode it anyway)`);
+    throw new BadUserInput(
+      `${node.bucket}/${node.key} is ${format}, not text: use \`content\`, \`table\` or \`downloadUrl\` (or pass \`encoding\` to decode it anyway)`,
+    );
   }
   return decodeTextValue(await readWhole(ctx, node), encoding ?? undefined);
 }
@@ -208,7 +218,9 @@ export async function jsonOf(ctx: Context, node: ObjectNode): Promise<unknown> {
   const format = await formatOf(ctx, node);
   const codec = codecOf(format);
   if (!codec?.decodeValue || (format !== 'JSON' && format !== 'NDJSON' && format !== 'PICKLE')) {
-    throw new BadUserInput(`\`json\` reads JSON, NDJSON and pickle objects; ${node.bucket}/${node.key} is ${format}: use \`content\` or \`table\``);
+    throw new BadUserInput(
+      `\`json\` reads JSON, NDJSON and pickle objects; ${node.bucket}/${node.key} is ${format}: use \`content\` or \`table\``,
+    );
   }
   return codec.decodeValue(await readWhole(ctx, node), {});
 }
@@ -224,7 +236,13 @@ export async function contentOf(ctx: Context, node: ObjectNode): Promise<unknown
   const bytes = await readWhole(ctx, node);
   if (codec?.decodeValue) return codec.decodeValue(bytes, {});
   // CSV, TSV, XLSX: every row, typed, from the bytes already read.
-  const reader = new TableReader(bufferTableObject(node, bytes, format), { format, header: true }, tableLimits(ctx), ctx.tableCache, ctx.signal);
+  const reader = new TableReader(
+    bufferTableObject(node, bytes, format),
+    { format, header: true },
+    tableLimits(ctx),
+    ctx.tableCache,
+    ctx.signal,
+  );
   const schema = await reader.schema();
   const rows: Record<string, unknown>[] = [];
   for await (const batch of reader.scan({ index: 0 })) {
@@ -242,7 +260,16 @@ function bufferTableObject(node: ObjectNode, bytes: Buffer, format: Format): Tab
   const codec = codecOf(format);
   if (!codec) throw new BadUserInput(`No codec for ${format}`);
   const open = async (start: number) => Readable.from([bytes.subarray(start)]);
-  return { bucket: node.bucket, key: node.key, etag: `${node.etag}:whole`, size: bytes.length, compression: 'NONE', codec, open, openStored: open };
+  return {
+    bucket: node.bucket,
+    key: node.key,
+    etag: `${node.etag}:whole`,
+    size: bytes.length,
+    compression: 'NONE',
+    codec,
+    open,
+    openStored: open,
+  };
 }
 
 function tableLimits(ctx: Context) {
@@ -261,10 +288,14 @@ export interface TableArgs {
 export async function tableReaderOf(ctx: Context, node: ObjectNode, args: TableArgs): Promise<TableReader> {
   const format = args.format ?? (await formatOf(ctx, node));
   if (!TABULAR.has(format)) {
-    throw new BadUserInput(`${node.bucket}/${node.key} is ${format}, which is not tabular: tables are CSV, TSV, XLSX, JSON arrays of objects, NDJSON and pickled tables`);
+    throw new BadUserInput(
+      `${node.bucket}/${node.key} is ${format}, which is not tabular: tables are CSV, TSV, XLSX, JSON arrays of objects, NDJSON and pickled tables`,
+    );
   }
-  if (args.sheet != null && format !== 'XLSX') throw new BadUserInput(`\`sheet\` applies to XLSX workbooks; ${node.key} is read as ${format}`);
-  if (args.delimiter != null && format !== 'CSV' && format !== 'TSV') throw new BadUserInput(`\`delimiter\` applies to CSV and TSV; ${node.key} is read as ${format}`);
+  if (args.sheet != null && format !== 'XLSX')
+    throw new BadUserInput(`\`sheet\` applies to XLSX workbooks; ${node.key} is read as ${format}`);
+  if (args.delimiter != null && format !== 'CSV' && format !== 'TSV')
+    throw new BadUserInput(`\`delimiter\` applies to CSV and TSV; ${node.key} is read as ${format}`);
   const encoding = args.encoding ? resolveEncoding(args.encoding) : undefined;
   const options: TableOptions = {
     format,
@@ -305,4 +336,3 @@ export async function downloadUrlOf(ctx: Context, node: ObjectRef, expiresIn: nu
   }
   return ctx.storage.presignGet(node, expiresIn);
 }
-

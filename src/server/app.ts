@@ -367,7 +367,10 @@ async function renderPage(): Promise<Page> {
   const json = JSON.stringify(options);
   // Yoga's GraphiQL takes `query` from the address but not `variables`: pass them in too.
   const html = Buffer.from(
-    renderGraphiQL(options).replace(json, `Object.assign(${json}, { variables: new URLSearchParams(location.search).get('variables') ?? undefined })`),
+    renderGraphiQL(options).replace(
+      json,
+      `Object.assign(${json}, { variables: new URLSearchParams(location.search).get('variables') ?? undefined })`,
+    ),
   );
   return { html, gzipped: gzipSync(html) };
 }

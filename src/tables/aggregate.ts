@@ -82,7 +82,10 @@ function chooseColumns(schema: TableSchema, names: readonly string[] | null | un
   if (!names) return schema.columns.filter((c) => c.type === 'INT' || c.type === 'FLOAT' || c.type === 'DATETIME');
   return names.map((name) => {
     const column = findColumn(schema.columns, name, 'aggregate columns');
-    if (!ORDERED.has(column.type)) throw new BadUserInput(`Column ${JSON.stringify(name)} is ${column.type}: aggregates take INT, FLOAT, DATETIME, STRING or BOOLEAN columns`);
+    if (!ORDERED.has(column.type))
+      throw new BadUserInput(
+        `Column ${JSON.stringify(name)} is ${column.type}: aggregates take INT, FLOAT, DATETIME, STRING or BOOLEAN columns`,
+      );
     return column;
   });
 }

@@ -63,7 +63,11 @@ export class SharedPasses {
         const row = rows[i] as TableRow;
         const after = offsetAfter ? () => offsetAfter(i) : undefined;
         let finished: ScanConsumer[] | null = null;
-        for (const consumer of active) if (!consumer.take(row, after)) (finished ??= []).push(consumer);
+        for (const consumer of active) {
+          if (consumer.take(row, after)) continue;
+          finished ??= [];
+          finished.push(consumer);
+        }
         if (finished) {
           const gone = finished;
           active = active.filter((consumer) => !gone.includes(consumer));

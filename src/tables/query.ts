@@ -66,14 +66,7 @@ function projection(schema: TableSchema, names: readonly string[] | null | undef
   return names.map((name) => findColumn(schema.columns, name, 'columns'));
 }
 
-function shapeRow(
-  reader: RowSource,
-  schema: TableSchema,
-  columns: Column[],
-  row: TableRow,
-  cursor: string,
-  withExtra: boolean,
-): RowResult {
+function shapeRow(reader: RowSource, schema: TableSchema, columns: Column[], row: TableRow, cursor: string, withExtra: boolean): RowResult {
   const values: Record<string, unknown> = {};
   const cells: unknown[] = [];
   for (const column of columns) {
@@ -81,7 +74,8 @@ function shapeRow(
     setOwn(values, column.name, value);
     cells.push(value);
   }
-  if (withExtra && row.extra) for (const [key, value] of Object.entries(row.extra)) if (!Object.hasOwn(values, key)) setOwn(values, key, jsonValue(value));
+  if (withExtra && row.extra)
+    for (const [key, value] of Object.entries(row.extra)) if (!Object.hasOwn(values, key)) setOwn(values, key, jsonValue(value));
   return { index: row.index, cursor, values, cells };
 }
 

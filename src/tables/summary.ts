@@ -115,12 +115,16 @@ export class Histogram {
 
   add(x: number): void {
     this.total++;
-    if (this.fine) return this.fine.add(x);
+    if (this.fine) {
+      this.fine.add(x);
+      return;
+    }
     if (this.size === this.values.length) {
       if (this.size >= EXACT_VALUES) {
         this.fine = new FineBins(this.values.subarray(0, this.size));
         this.values = new Float64Array(0);
-        return this.fine.add(x);
+        this.fine.add(x);
+        return;
       }
       const grown = new Float64Array(Math.min(EXACT_VALUES, this.size * 2));
       grown.set(this.values);
@@ -200,7 +204,8 @@ export async function summarizeColumn(reader: RowSource, args: SummaryArgs): Pro
   const column: Column = findColumn(schema.columns, args.column, 'summary');
   const bins = args.bins ?? 20;
   const top = args.top ?? 10;
-  if (!Number.isInteger(bins) || bins < 2 || bins > MAX_BINS || bins % 2 !== 0) throw new BadUserInput(`bins must be an even number from 2 to ${MAX_BINS}`);
+  if (!Number.isInteger(bins) || bins < 2 || bins > MAX_BINS || bins % 2 !== 0)
+    throw new BadUserInput(`bins must be an even number from 2 to ${MAX_BINS}`);
   if (!Number.isInteger(top) || top < 0 || top > MAX_TOP) throw new BadUserInput(`top must be from 0 to ${MAX_TOP}`);
   const predicate = compileFilter(args.where, schema.columns);
   const numeric = column.type === 'INT' || column.type === 'FLOAT' || column.type === 'DATETIME';

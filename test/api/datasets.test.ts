@@ -139,7 +139,7 @@ describe('typed datasets', () => {
 
   it('leaves a dataset that cannot be read out, and serves the others', async () => {
     const result = await app.gql('{ __schema { queryType { fields { name } } } }');
-    const names = (result.data?.__schema.queryType.fields as { name: string }[]).map((f) => f.name);
+    const names = ((result.data as Record<string, any>).__schema.queryType.fields as { name: string }[]).map((f) => f.name);
     expect(names).toEqual(expect.arrayContaining(['orders', 'ordersAggregate', 'branches', 'events']));
     expect(names).not.toContain('missing');
     expect(names).not.toContain('badOverride');
@@ -151,7 +151,7 @@ describe('typed datasets', () => {
   async function ids(where: string, extra = ''): Promise<number[]> {
     const result = await app.gql(`{ orders(first: 1000, where: ${where}${extra}) { totalCount edges { node { orderId } } } }`);
     expect(result.errors, where).toBeUndefined();
-    const found = (result.data?.orders.edges as { node: { orderId: number } }[]).map((e) => e.node.orderId);
+    const found = ((result.data as Record<string, any>).orders.edges as { node: { orderId: number } }[]).map((e) => e.node.orderId);
     expect(result.data?.orders.totalCount, where).toBe(found.length);
     return found;
   }
@@ -214,7 +214,7 @@ describe('typed datasets', () => {
         { after },
       );
       expect(result.errors).toBeUndefined();
-      seen.push(...(result.data?.orders.edges as { node: { orderId: number } }[]).map((e) => e.node.orderId));
+      seen.push(...((result.data as Record<string, any>).orders.edges as { node: { orderId: number } }[]).map((e) => e.node.orderId));
       if (!result.data?.orders.pageInfo.hasNextPage) break;
       after = result.data?.orders.pageInfo.endCursor;
     }
@@ -294,7 +294,7 @@ describe('typed datasets', () => {
       })),
     );
     expect(result.data?.events.totalCount).toBe(4);
-    expect((result.data?.events.edges as { node: Record<string, unknown> }[]).map((e) => e.node)).toEqual(
+    expect(((result.data as Record<string, any>).events.edges as { node: Record<string, unknown> }[]).map((e) => e.node)).toEqual(
       expected.map((row, i) => ({ _index: i, ...row })),
     );
     // Paging across the objects: two rows a page.

@@ -25,14 +25,17 @@ describe('GraphiQL in headless Chromium', () => {
     const page = await browser.newPage();
     const outside: string[] = [];
     page.on('request', (request) => {
-      if (!request.url().startsWith(app.url) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) outside.push(request.url());
+      if (!request.url().startsWith(app.url) && !request.url().startsWith('blob:') && !request.url().startsWith('data:'))
+        outside.push(request.url());
     });
     await page.goto(`${app.url}/graphql`);
     const run = page.locator('.graphiql-execute-button');
     await run.waitFor({ timeout: 60_000 });
     const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('sales.csv'));
     await run.click();
-    const body = (await (await answered).json()) as { data: { object: { table: { rowCount: number; columns: { name: string; type: string }[] } } } };
+    const body = (await (await answered).json()) as {
+      data: { object: { table: { rowCount: number; columns: { name: string; type: string }[] } } };
+    };
     expect(body.data.object.table.rowCount).toBe(200);
     expect(body.data.object.table.columns).toContainEqual({ name: 'sold_at', type: 'DATETIME' });
     // What the person sees: the response pane shows the typed columns.

@@ -108,7 +108,9 @@ describe('DataFrames and Series (pandas 1.5 protocols 0–5, pandas 2 / numpy 2 
         // numpy float columns declare FLOAT, so that 1.0 is not inferred as INT; no other column declares.
         const offset = expected.names.length - expected.pandasDtypes.length;
         expected.pandasDtypes.forEach((dtype, c) => {
-          expect(header.types?.[offset + c] ?? null, `${expected.names[offset + c]} (${dtype})`).toBe(/^float/.test(dtype) ? 'FLOAT' : null);
+          expect(header.types?.[offset + c] ?? null, `${expected.names[offset + c]} (${dtype})`).toBe(
+            /^float/.test(dtype) ? 'FLOAT' : null,
+          );
         });
         const rows = events.slice(1).flatMap((event) => (event.type === 'rows' ? event.rows : []));
         expect(rows).toHaveLength(expected.cells.length);

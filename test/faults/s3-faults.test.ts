@@ -28,7 +28,6 @@ let proxy: FaultProxy;
 /** Every error answer of this file, for the sweep at the end. */
 const seen: GraphQLResponse[] = [];
 
-// biome-ignore lint/suspicious/noExplicitAny: answers of many shapes, read field by field
 async function record(on: TestApp, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>> {
   const result = await on.gql(query, variables);
   if (result.errors) seen.push(result);

@@ -30,7 +30,6 @@ async function post(url: string, query: string, headers: Record<string, string> 
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query }),
   });
-  // biome-ignore lint/suspicious/noExplicitAny: answers of many shapes, read field by field
   return { status: response.status, headers: response.headers, json: (await response.json()) as GraphQLResponse<any> };
 }
 

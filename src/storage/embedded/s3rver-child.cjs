@@ -41,7 +41,7 @@ server.run().then(
     process.send?.({ type: 'ready', port: address.port });
   },
   (error) => {
-    process.send?.({ type: 'failed', message: String(error && error.message) });
+    process.send?.({ type: 'failed', message: String(error?.message) });
     process.exit(1);
   },
 );
