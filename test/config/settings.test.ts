@@ -37,6 +37,8 @@ describe('defaults', () => {
       inferRows: 1000,
       cacheBytes: 256 * MiB,
       cacheTableBytes: 16 * MiB,
+      config: undefined,
+      schemaRefresh: 0,
       tokens: undefined,
       tokensFile: undefined,
       allowAnonymous: false,
