@@ -132,7 +132,53 @@ export function jsonErrorIndex(text: string): number {
   }
 }
 
+/**
+ * How deep JSON values may nest. JSON.parse copes with any depth, but what follows
+ * does not: serialising the answer (JSON.stringify) recurses, and a value nested
+ * 100,000 deep would throw a RangeError there, after all the work.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** The index where nesting first goes deeper than `max`, or -1 (strings skipped). */
+function tooDeepAt(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
+/** True when a parsed value nests deeper than `max` (walked without recursion). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export function parseJson(text: string, what: string, lineOffset = 0): unknown {
+  const deep = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep >= 0) {
+    const where = lineAndColumn(text, deep, lineOffset);
+    throw new DecodeFailed(`${what}: values nest deeper than ${MAX_JSON_DEPTH} levels at line ${where.line}, column ${where.column}`, {
+      ...where,
+      limit: MAX_JSON_DEPTH,
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (error) {

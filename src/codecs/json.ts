@@ -3,7 +3,16 @@
 import { Tokenizer, TokenParser } from '@streamparser/json';
 import { BadUserInput, DecodeFailed } from '../errors.js';
 import { createDecoder } from '../text/encoding.js';
-import { describeJsonType, isRecord, jsonEncodingOf, jsonText, lineAndColumn, parseJson } from './json-text.js';
+import {
+  describeJsonType,
+  isRecord,
+  jsonEncodingOf,
+  jsonText,
+  lineAndColumn,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  parseJson,
+} from './json-text.js';
 import type { ByteSource, Codec, TableEvent, TableReadOptions } from './types.js';
 
 const BATCH = 1000;
@@ -72,7 +81,7 @@ async function* readJsonTable(source: ByteSource, options: TableReadOptions): As
     let failure: Error | null = null;
     const fail = (error: Error) => {
       if (!failure) {
-        if (error instanceof BadUserInput) failure = error;
+        if (error instanceof BadUserInput || error instanceof DecodeFailed) failure = error;
         else {
           const at = tokenizerPosition(error);
           const truncated = /ended in (the middle of a token|mid-parsing)/.test(error.message);
@@ -102,6 +111,13 @@ async function* readJsonTable(source: ByteSource, options: TableReadOptions): As
         throw new BadUserInput(
           `The JSON object is not a table: item ${index} of the top-level array is ${describeJsonType(value)}, not an object`,
         );
+      }
+      // The record itself is one level: its values may nest MAX_JSON_DEPTH - 1 deep.
+      if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+        throw new DecodeFailed(`JSON: item ${index} of the top-level array nests deeper than ${MAX_JSON_DEPTH} levels`, {
+          item: index,
+          limit: MAX_JSON_DEPTH,
+        });
       }
       records.push(value);
       index++;

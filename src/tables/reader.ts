@@ -13,6 +13,9 @@ import { type RowBatch, SharedPasses } from './passes.js';
 import type { RowSource } from './source.js';
 import type { Column, ColumnType, TypedValue } from './types.js';
 
+/** The most columns a table may have: as many as an Excel sheet holds. */
+export const MAX_COLUMNS = 16_384;
+
 export interface TableRow {
   /** 0-based position among the table's data rows. */
   index: number;
@@ -342,6 +345,11 @@ export class TableReader implements RowSource {
     } else {
       const width = sample.reduce((max, row) => Math.max(max, row.cells.length), assembler.header?.length ?? 0);
       names = extendColumnNames(assembler.header ? uniqueColumnNames(assembler.header) : [], width);
+    }
+    if (names.length > MAX_COLUMNS) {
+      throw new DecodeFailed(`${this.what} has ${names.length} columns; a table may have at most ${MAX_COLUMNS} (as many as an Excel sheet)`, {
+        limit: MAX_COLUMNS,
+      });
     }
     const samples = names.map(() => new ColumnSample());
     for (const row of sample) {
