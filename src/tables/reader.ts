@@ -347,9 +347,12 @@ export class TableReader implements RowSource {
       names = extendColumnNames(assembler.header ? uniqueColumnNames(assembler.header) : [], width);
     }
     if (names.length > MAX_COLUMNS) {
-      throw new DecodeFailed(`${this.what} has ${names.length} columns; a table may have at most ${MAX_COLUMNS} (as many as an Excel sheet)`, {
-        limit: MAX_COLUMNS,
-      });
+      throw new DecodeFailed(
+        `${this.what} has ${names.length} columns; a table may have at most ${MAX_COLUMNS} (as many as an Excel sheet)`,
+        {
+          limit: MAX_COLUMNS,
+        },
+      );
     }
     const samples = names.map(() => new ColumnSample());
     for (const row of sample) {
