@@ -7,7 +7,8 @@ import type { Context } from '../context.js';
 import { BadUserInput, NotFound } from '../errors.js';
 import { headObject, nodeFromMeta, type ObjectNode, type TableArgs, tableReaderOf } from '../objects/service.js';
 import type { ObjectSummary } from '../storage/types.js';
-import type { TableSchema } from '../tables/reader.js';
+import { joinTypes } from '../tables/infer.js';
+import { readingOf, type TableSchema } from '../tables/reader.js';
 import type { Column, ColumnType } from '../tables/types.js';
 import type { DatasetConfig } from './config.js';
 import { fieldNamesFor, typeNameFor } from './names.js';
@@ -69,15 +70,6 @@ async function datasetObjects(ctx: Context, config: DatasetConfig): Promise<Obje
   } while (token);
   if (objects.length === 0) throw new NotFound(`Dataset ${config.name}: no objects under ${config.bucket}/${config.prefix}`);
   return objects;
-}
-
-/** The type two parts of a dataset share for one column (as inference joins kinds). */
-function joinTypes(a: ColumnType, b: ColumnType): ColumnType {
-  if (a === b || b === 'NULL') return a;
-  if (a === 'NULL') return b;
-  if (a === 'JSON' || b === 'JSON') return 'JSON';
-  if ((a === 'INT' && b === 'FLOAT') || (a === 'FLOAT' && b === 'INT')) return 'FLOAT';
-  return 'STRING';
 }
 
 /** Infers the dataset's columns from its objects and applies the config's overrides. */
@@ -143,12 +135,7 @@ export async function openDataset(ctx: Context, dataset: ResolvedDataset): Promi
   const parts = await Promise.all(
     nodes.map(async (node) => ({ key: node.key, reader: await tableReaderOf(ctx, node, tableArgs(dataset.config)) })),
   );
-  const reading =
-    dataset.format === 'CSV' || dataset.format === 'TSV'
-      ? 'text'
-      : dataset.format === 'JSON' || dataset.format === 'NDJSON'
-        ? 'json'
-        : 'literal';
+  const reading = readingOf(dataset.format);
   const schema: TableSchema = {
     format: dataset.format,
     sheet: dataset.config.sheet ?? null,

@@ -330,9 +330,14 @@ export async function tableReaderOf(ctx: Context, node: ObjectNode, args: TableA
   return reader;
 }
 
-export async function downloadUrlOf(ctx: Context, node: ObjectRef, expiresIn: number): Promise<string> {
+/** Presigned URLs live 1 second to 7 days, as S3 allows (SigV4). */
+export function checkExpiresIn(expiresIn: number): void {
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604800) {
     throw new BadUserInput(`expiresIn must be between 1 and 604800 seconds (7 days); got ${expiresIn}`);
   }
+}
+
+export async function downloadUrlOf(ctx: Context, node: ObjectRef, expiresIn: number): Promise<string> {
+  checkExpiresIn(expiresIn);
   return ctx.storage.presignGet(node, expiresIn);
 }

@@ -9,6 +9,7 @@ import { BadUserInput, NotFound, PreconditionFailed } from '../errors.js';
 import { mapWithConcurrency } from '../loaders/index.js';
 import { unquoteEtag } from '../storage/s3.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
+import { checkExpiresIn } from './service.js';
 
 const MAX_KEY_BYTES = 1024;
 export const MAX_DELETE_KEYS = 100_000;
@@ -208,9 +209,7 @@ export async function createUploadUrl(
   expiresIn: number,
 ): Promise<{ url: string; method: string; headers: Record<string, string>; expiresAt: Date }> {
   checkWritable(ctx, ref);
-  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604800) {
-    throw new BadUserInput(`expiresIn must be between 1 and 604800 seconds (7 days); got ${expiresIn}`);
-  }
+  checkExpiresIn(expiresIn);
   const url = await ctx.storage.presignPut(ref, expiresIn, contentType ?? undefined);
   return {
     url,

@@ -113,10 +113,13 @@ export async function aggregate(reader: RowSource, args: AggregateArgs): Promise
   const groups = new Map<string, Group>();
   // A failure stops this consumer only: others may share the pass.
   let failure: Error | null = null;
+  // One cell reader for the whole scan, pointed at each row in turn: no closure a row.
+  let current: TableRow;
+  const cell = (column: Column) => reader.typed(current, column, schema);
   await reader.run({
     start: { index: 0 },
     take: (row: TableRow) => {
-      const cell = (column: Column) => reader.typed(row, column, schema);
+      current = row;
       if (predicate && !predicate(cell)) return true;
       const key = groupBy.map(cell);
       const id = JSON.stringify(key.map(jsonValue));

@@ -86,8 +86,8 @@ export function kindOf(cell: RawCell, reading: StringReading): Kind {
   }
 }
 
-/** The type two kinds of one column share. */
-function join(a: Kind, b: Kind): Kind {
+/** The type two kinds of one column (or two parts of a dataset's column) share. */
+export function joinTypes(a: Kind, b: Kind): Kind {
   if (a === b || b === 'NULL') return a;
   if (a === 'NULL') return b;
   if (a === 'JSON' || b === 'JSON') return 'JSON';
@@ -102,7 +102,7 @@ export class ColumnSample {
   add(cell: RawCell, reading: StringReading): void {
     const kind = kindOf(cell, reading);
     if (kind === 'NULL') this.sawNull = true;
-    else this.kind = join(this.kind, kind);
+    else this.kind = joinTypes(this.kind, kind);
   }
   get type(): ColumnType {
     return this.kind;

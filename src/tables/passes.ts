@@ -61,10 +61,9 @@ export class SharedPasses {
       const { rows, offsetAfter } = batch;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as TableRow;
-        const after = offsetAfter ? () => offsetAfter(i) : undefined;
         let finished: ScanConsumer[] | null = null;
         for (const consumer of active) {
-          if (consumer.take(row, after)) continue;
+          if (consumer.take(row, offsetAfter, i)) continue;
           finished ??= [];
           finished.push(consumer);
         }

@@ -54,7 +54,13 @@ export function jsonValue(value: TypedValue | unknown): unknown {
 function makePredicate(reader: RowSource, schema: TableSchema, where: RowFilter | null | undefined) {
   const predicate = compileFilter(where, schema.columns);
   if (!predicate) return null;
-  return (row: TableRow) => predicate((column: Column) => reader.typed(row, column, schema));
+  // One cell reader for the whole scan, pointed at each row in turn: no closure a row.
+  let current: TableRow;
+  const cell = (column: Column) => reader.typed(current, column, schema);
+  return (row: TableRow) => {
+    current = row;
+    return predicate(cell);
+  };
 }
 
 export function validateFirst(first: number, max: number, what: string): void {
@@ -110,26 +116,26 @@ export async function readPage(reader: RowSource, args: PageArgs): Promise<PageR
   if (cursor && cursor.kind !== 'position') throw new BadUserInput('This cursor is from an ordered page: pass the same `orderBy` with it');
 
   const start: ScanStart = cursor ? { index: cursor.next, offset: cursor.offset } : { index: 0 };
-  const taken: { row: TableRow; offsetAfter: (() => number) | undefined }[] = [];
+  const taken: { row: TableRow; offsetAfter: ((i: number) => number) | undefined; i: number }[] = [];
   let hasNextPage = false;
   await reader.run({
     start,
-    take: (row, offsetAfter) => {
+    take: (row, offsetAfter, i) => {
       if (test && !test(row)) return true;
       if (taken.length === args.first) {
         hasNextPage = true;
         return false;
       }
-      taken.push({ row, offsetAfter });
+      taken.push({ row, offsetAfter, i });
       return true;
     },
   });
   const withExtra = !args.columns;
-  const rows = taken.map(({ row, offsetAfter }) => {
+  const rows = taken.map(({ row, offsetAfter, i }) => {
     const position: RowCursor = {
       kind: 'position',
       next: row.index + 1,
-      offset: reader.resumable && offsetAfter ? offsetAfter() : undefined,
+      offset: reader.resumable && offsetAfter ? offsetAfter(i) : undefined,
     };
     return shapeRow(reader, schema, columns, row, encodeCursor(reader.id, position), withExtra);
   });

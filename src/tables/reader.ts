@@ -73,11 +73,15 @@ export interface ScanStart {
 /** One consumer of a scan: takes rows until it returns false. */
 export interface ScanConsumer {
   start: ScanStart;
-  /** `offsetAfter()` gives the byte offset where the next row starts, when known. */
-  take(row: TableRow, offsetAfter: (() => number) | undefined): boolean;
+  /**
+   * `offsetAfter(i)`, when the source knows it, gives the byte offset where the row after
+   * this one starts; `i` is the row's place in its batch. (Passed apart rather than as a
+   * closure a row: scans call take() a million times.)
+   */
+  take(row: TableRow, offsetAfter: ((i: number) => number) | undefined, i: number): boolean;
 }
 
-function readingOf(format: Format): StringReading {
+export function readingOf(format: Format): StringReading {
   if (format === 'CSV' || format === 'TSV') return 'text';
   if (format === 'JSON' || format === 'NDJSON') return 'json';
   return 'literal';

@@ -216,10 +216,13 @@ export async function summarizeColumn(reader: RowSource, args: SummaryArgs): Pro
   let misfits = 0;
   let min: TypedValue = null;
   let max: TypedValue = null;
+  // One cell reader for the whole scan, pointed at each row in turn: no closure a row.
+  let current: TableRow;
+  const cell = (c: Column) => reader.typed(current, c, schema);
   await reader.run({
     start: { index: 0 },
     take: (row: TableRow) => {
-      const cell = (c: Column) => reader.typed(row, c, schema);
+      current = row;
       if (predicate && !predicate(cell)) return true;
       count++;
       const value = cell(column);
