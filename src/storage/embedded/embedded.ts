@@ -10,6 +10,8 @@ export const EMBEDDED_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S
 export interface EmbeddedStore {
   endpoint: string;
   port: number;
+  /** The credentials the store accepts. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   /** Response bytes the store has sent so far (only when started with countBytes). */
   bytesSent(): Promise<number>;
   stop(): Promise<void>;
@@ -44,6 +46,7 @@ export async function startEmbeddedStore(options: EmbeddedOptions): Promise<Embe
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    credentials: EMBEDDED_CREDENTIALS,
     bytesSent: () => askBytesSent(child, nextId++),
     stop: () => stopChild(child),
   };
