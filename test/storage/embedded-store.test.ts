@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSettings } from '../../src/config/settings.js';
+import { startBucketql } from '../../src/main.js';
 import { createLogger } from '../../src/server/log.js';
 import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
 import { Storage } from '../../src/storage/s3.js';
@@ -191,5 +193,43 @@ describe('when the embedded store dies', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(answer?.data?.object.text).toBe('only for bucketql');
+  }, 60_000);
+
+  it('is restarted by `npm start` too (startBucketql), which logs it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bucketql-embedded-main-'));
+    const lines: { level: string; msg: string; [field: string]: unknown }[] = [];
+    const settings = parseSettings([], {
+      BUCKETQL_PORT: '0',
+      BUCKETQL_STORE: 'embedded',
+      BUCKETQL_DATA_DIR: dataDir,
+      BUCKETQL_SEED_DEMO: '0',
+    });
+    const running = await startBucketql(
+      settings,
+      {},
+      createLogger('info', (line) => lines.push(JSON.parse(line))),
+    );
+    try {
+      const before = running.embedded?.pid();
+      process.kill(before as number, 'SIGKILL');
+      let status = 0;
+      for (let i = 0; i < 200 && status !== 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await fetch(`${running.url}/healthz`)).status;
+      }
+      expect(status).toBe(200);
+      const answer = await fetch(`${running.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ buckets { name } }' }),
+      });
+      expect(((await answer.json()) as GraphQLResponse).errors).toBeUndefined();
+      expect(lines.map((l) => l.msg)).toEqual(
+        expect.arrayContaining(['the embedded S3 store exited: restarting it', 'the embedded S3 store is running again']),
+      );
+    } finally {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
