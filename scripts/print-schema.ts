@@ -13,7 +13,7 @@ import { resolveDatasets } from '../src/datasets/schema-holder.js';
 import { buildSchema } from '../src/schema/index.js';
 import { AccessPolicy } from '../src/server/access.js';
 import { createLogger } from '../src/server/log.js';
-import { EMBEDDED_CREDENTIALS, startEmbeddedStore } from '../src/storage/embedded/embedded.js';
+import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from '../src/storage/embedded/seed.js';
 import { Storage } from '../src/storage/s3.js';
 import { TableCache } from '../src/tables/cache.js';
@@ -30,7 +30,7 @@ export async function printedSchema(): Promise<string> {
   const store = await startEmbeddedStore({ directory });
   const storage = new Storage({
     endpoint: store.endpoint,
-    credentials: EMBEDDED_CREDENTIALS,
+    credentials: store.credentials,
     copySourceKeepsPlus: true,
     timeoutMs: 10_000,
     maxAttempts: 2,

@@ -8,7 +8,7 @@ import { SchemaHolder } from './datasets/schema-holder.js';
 import { type App, createApp } from './server/app.js';
 import { checkListenSafety, loadTokens, TokenCheck } from './server/auth.js';
 import { createLogger, type Logger } from './server/log.js';
-import { EMBEDDED_CREDENTIALS, type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
+import { type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from './storage/embedded/seed.js';
 import { Storage } from './storage/s3.js';
 
@@ -43,8 +43,8 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   const common = { timeoutMs: settings.s3TimeoutMs, maxAttempts: settings.s3MaxAttempts };
   if (choice.kind === 'embedded') {
     const directory = join(resolveDataDir(settings), 's3');
-    embedded = await startEmbeddedStore({ directory });
-    storage = new Storage({ ...common, endpoint: embedded.endpoint, credentials: EMBEDDED_CREDENTIALS, copySourceKeepsPlus: true });
+    embedded = await startEmbeddedStore({ directory, log });
+    storage = new Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
     log.info('using the embedded S3-compatible store (s3rver)', { reason: choice.reason, directory, endpoint: embedded.endpoint });
     if (settings.seedDemo) await seedDemo(storage, log);
   } else {

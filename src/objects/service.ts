@@ -132,11 +132,17 @@ async function openWindows(ctx: Context, node: ObjectNode, start: number, signal
   return Readable.from(windows(), { objectMode: false });
 }
 
-function gunzip(stream: Readable, partial: boolean): Readable {
+function gunzip(stream: Readable, partial: boolean, signal?: AbortSignal): Readable {
   // A partial read ends mid-stream: flush what decodes instead of failing.
   const unzip = createGunzip(partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {});
   stream.on('error', (error) => unzip.destroy(error));
-  unzip.on('close', () => stream.destroy());
+  // A few compressed bytes already downloaded can inflate for minutes: stop when the client goes.
+  const onAbort = () => unzip.destroy(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  unzip.on('close', () => {
+    signal?.removeEventListener('abort', onAbort);
+    stream.destroy();
+  });
   return stream.pipe(unzip);
 }
 
@@ -183,7 +189,7 @@ async function downloadWhole(ctx: Context, node: ObjectNode): Promise<Buffer> {
   const gz = compressionOf(node) === 'GZIP';
   if (!gz && node.size > limit) throw tooLarge(node, limit);
   const raw = await openBytes(ctx, node, 0, ctx.signal);
-  const stream = gz ? gunzip(raw, false) : raw;
+  const stream = gz ? gunzip(raw, false, ctx.signal) : raw;
   const chunks: Buffer[] = [];
   let length = 0;
   try {
@@ -321,7 +327,7 @@ export async function tableReaderOf(ctx: Context, node: ObjectNode, args: TableA
     open: async (start, signal) => {
       if (compression === 'NONE') return openWindows(ctx, node, start, signal);
       // A position in decompressed bytes: decompress from the top and skip to it.
-      const unzipped = gunzip(await openWindows(ctx, node, 0, signal), false);
+      const unzipped = gunzip(await openWindows(ctx, node, 0, signal), false, signal);
       return start > 0 ? unzipped.pipe(skipBytes(start)) : unzipped;
     },
   };

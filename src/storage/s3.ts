@@ -1,5 +1,6 @@
-// The one place that talks to S3. Every call maps its errors through mapS3Error,
-// and returns the plain types of ./types.ts.
+// The one place that talks to S3. Every call checks its bucket names, keys and
+// prefixes first (./names.ts), maps its errors through mapS3Error, and returns the
+// plain types of ./types.ts.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
@@ -22,6 +23,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { isNotFound, mapS3Error } from './errors.js';
+import { checkBucketName, checkKey, checkPrefix, checkRef } from './names.js';
 import type { BucketInfo, GetRequest, ListPage, ListRequest, ObjectBody, ObjectMeta, ObjectRef } from './types.js';
 
 export interface S3Options {
@@ -94,6 +96,7 @@ export class Storage {
 
   /** True when the bucket exists and can be reached with these credentials. */
   async bucketExists(name: string): Promise<boolean> {
+    checkBucketName(name);
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: name }));
       return true;
@@ -104,6 +107,7 @@ export class Storage {
   }
 
   async createBucket(name: string): Promise<void> {
+    checkBucketName(name);
     try {
       await this.client.send(new CreateBucketCommand({ Bucket: name }));
     } catch (error) {
@@ -113,6 +117,7 @@ export class Storage {
 
   /** The object's metadata, or null when it (or its bucket) does not exist. */
   async headObject(ref: ObjectRef): Promise<ObjectMeta | null> {
+    checkRef(ref);
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
       return {
@@ -132,6 +137,8 @@ export class Storage {
   }
 
   async listObjects(request: ListRequest): Promise<ListPage> {
+    checkBucketName(request.bucket);
+    checkPrefix(request.prefix ?? '');
     try {
       const out = await this.client.send(
         new ListObjectsV2Command({
@@ -168,6 +175,7 @@ export class Storage {
     // range on an empty object is unsatisfiable (416 on S3; s3rver drops the connection).
     const ranged = (request.start ?? 0) > 0 || request.end !== undefined;
     const range = ranged ? `bytes=${request.start ?? 0}-${request.end ?? ''}` : undefined;
+    checkRef(request);
     try {
       const out = await this.client.send(
         new GetObjectCommand({
@@ -192,10 +200,12 @@ export class Storage {
   }
 
   async presignGet(ref: ObjectRef, expiresIn: number): Promise<string> {
+    checkRef(ref);
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { expiresIn });
   }
 
   async presignPut(ref: ObjectRef, expiresIn: number, contentType: string | undefined): Promise<string> {
+    checkRef(ref);
     return getSignedUrl(this.client, new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, ContentType: contentType }), {
       expiresIn,
       signableHeaders: contentType ? new Set(['content-type']) : undefined,
@@ -212,6 +222,7 @@ export class Storage {
       ifNoneMatch?: string | undefined;
     } = {},
   ): Promise<string> {
+    checkRef(ref);
     try {
       const out = await this.client.send(
         new PutObjectCommand({
@@ -241,6 +252,7 @@ export class Storage {
     body: Readable,
     options: { contentType?: string | undefined; signal?: AbortSignal | undefined; partSize?: number; queueSize?: number } = {},
   ): Promise<void> {
+    checkRef(ref);
     const upload = new Upload({
       client: this.client,
       params: { Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: options.contentType },
@@ -267,6 +279,7 @@ export class Storage {
 
   /** Best effort: a multipart upload that is never completed never becomes an object either. */
   private async abortMultipartUpload(ref: ObjectRef, uploadId: string): Promise<void> {
+    checkRef(ref);
     try {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: uploadId }));
     } catch {
@@ -275,6 +288,8 @@ export class Storage {
   }
 
   async copyObject(from: ObjectRef, to: ObjectRef): Promise<void> {
+    checkRef(from);
+    checkRef(to);
     try {
       await this.client.send(
         new CopyObjectCommand({
@@ -295,6 +310,7 @@ export class Storage {
   }
 
   async deleteObject(ref: ObjectRef): Promise<void> {
+    checkRef(ref);
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
     } catch (error) {
@@ -304,6 +320,8 @@ export class Storage {
 
   /** Deletes up to 1,000 keys in one call; returns the keys S3 reports deleted. */
   async deleteObjects(bucket: string, keys: string[]): Promise<{ deleted: string[]; failed: string[] }> {
+    checkBucketName(bucket);
+    for (const key of keys) checkKey(key, bucket);
     try {
       const out = await this.client.send(
         new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: false } }),

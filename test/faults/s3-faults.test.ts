@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseSettings } from '../../src/config/settings.js';
 import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/log.js';
-import { EMBEDDED_CREDENTIALS } from '../../src/storage/embedded/embedded.js';
 import { type Storage, Storage as StorageClass } from '../../src/storage/s3.js';
-import { type GraphQLResponse, startTestApp, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
+import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { type Attempt, type FaultProxy, openFds, socketsTo, startBlackhole, startFaultProxy } from '../support/fault-proxy.js';
 import { PREFLIGHT, postForm, uploadForm } from '../support/multipart.js';
 import { seedObjects } from '../support/seed.js';
@@ -159,7 +158,7 @@ describe('the log of an S3 failure', () => {
     const settings = parseSettings([], { ...ENV, BUCKETQL_PORT: '0' });
     const storage = new StorageClass({
       endpoint: proxy.endpoint,
-      credentials: EMBEDDED_CREDENTIALS,
+      credentials: storeCredentials(),
       timeoutMs: TIMEOUT_MS,
       maxAttempts: 3,
       copySourceKeepsPlus: true,
@@ -185,7 +184,7 @@ describe('the log of an S3 failure', () => {
           s3: expect.objectContaining({ code: 'SlowDown', status: 503, attempts: 3 }),
         }),
       );
-      expect(JSON.stringify(lines)).not.toContain(EMBEDDED_CREDENTIALS.secretAccessKey);
+      expect(JSON.stringify(lines)).not.toContain(storeCredentials().secretAccessKey);
     } finally {
       proxy.clearFaults();
       await logged.close();
@@ -416,7 +415,7 @@ describe('every error of this file', () => {
       expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'FORBIDDEN'], text).toContain(error.extensions?.code);
       expect(text).not.toMatch(/\bat \S+ \(|\bat .+:\d+:\d+|\n\s+at /);
       expect(text).not.toMatch(/\/work\/|node_modules|\/home\/|\/tmp\/|127\.0\.0\.1|socket hang up|smithy/);
-      expect(text).not.toContain(EMBEDDED_CREDENTIALS.secretAccessKey);
+      expect(text).not.toContain(storeCredentials().secretAccessKey);
     }
   });
 });

@@ -7,7 +7,6 @@ import type { ConfigFile } from '../../src/datasets/config.js';
 import { SchemaHolder } from '../../src/datasets/schema-holder.js';
 import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/log.js';
-import { EMBEDDED_CREDENTIALS } from '../../src/storage/embedded/embedded.js';
 import { Storage } from '../../src/storage/s3.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -29,8 +28,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** The credentials of the test run's S3 server. */
+export function storeCredentials(): { accessKeyId: string; secretAccessKey: string } {
+  return inject('s3Credentials');
+}
+
 export function testStorage(endpoint = inject('s3Endpoint')): Storage {
-  return new Storage({ endpoint, credentials: EMBEDDED_CREDENTIALS, copySourceKeepsPlus: true, timeoutMs: 10_000, maxAttempts: 2 });
+  return new Storage({ endpoint, credentials: storeCredentials(), copySourceKeepsPlus: true, timeoutMs: 10_000, maxAttempts: 2 });
 }
 
 /** Bytes the test S3 server has sent so far (all tests together: compare differences). */
@@ -52,7 +56,7 @@ export async function startTestApp(
     options.storage ??
     new Storage({
       endpoint: options.endpoint ?? inject('s3Endpoint'),
-      credentials: EMBEDDED_CREDENTIALS,
+      credentials: storeCredentials(),
       copySourceKeepsPlus: true,
       timeoutMs: settings.s3TimeoutMs,
       maxAttempts: settings.s3MaxAttempts,

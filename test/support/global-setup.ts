@@ -9,6 +9,8 @@ import { startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     s3Endpoint: string;
+    /** The credentials of the test store (its secret is drawn at each start). */
+    s3Credentials: { accessKeyId: string; secretAccessKey: string };
     s3ControlPort: number;
   }
 }
@@ -24,6 +26,7 @@ export default async function setup(project: TestProject) {
   await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
   const address = control.address();
   project.provide('s3Endpoint', store.endpoint);
+  project.provide('s3Credentials', store.credentials);
   project.provide('s3ControlPort', typeof address === 'object' && address ? address.port : 0);
   return async () => {
     control.close();
