@@ -324,20 +324,24 @@ export function createApp(options: AppOptions): App {
   // upload that takes longer; slow headers are still cut by headersTimeout (60 s).
   const server = createServer({ requestTimeout: 0 }, (req, res) => {
     const requestId = requestIdFor(req.headers['x-request-id']);
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
     const started = performance.now();
     res.setHeader('x-request-id', requestId);
-    countHttpResponse(routeOf(url.pathname), res);
+    countHttpResponse(routeOf(url?.pathname ?? ''), res);
     res.once('close', () =>
       withRequestId(requestId, () =>
         log.info('request', {
           method: req.method,
-          path: url.pathname,
+          path: url?.pathname ?? null,
           status: res.writableFinished ? res.statusCode : 'aborted',
           ms: Math.round(performance.now() - started),
         }),
       ),
     );
+    if (!url) {
+      graphqlError(res, 400, 'BAD_USER_INPUT', 'Malformed request URL', { connection: 'close' });
+      return;
+    }
     withRequestId(requestId, () =>
       handle(req, res, url).catch((error: unknown) => {
         log.error('request failed', { error: String((error as Error)?.stack ?? error) });

@@ -1,6 +1,7 @@
 // What an operator relies on: request ids in every answer and in the request's log
 // lines, readiness that fails while draining, and SIGTERM that drains, then stops.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../src/server/log.js';
@@ -38,6 +39,23 @@ describe('request ids', () => {
       expect(id).not.toBe(bad);
       expect(id).toMatch(/^[A-Za-z0-9_-]{8,}$/);
     }
+  });
+
+  it('a malformed request URL gets a 400 with an id, and the server goes on', async () => {
+    const port = new URL(app.url).port;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.end('GET http://[bad HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => {
+        text += chunk.toString();
+      });
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(answer).toMatch(/x-request-id: [A-Za-z0-9_-]{8,}/i);
+    expect(answer).toContain('BAD_USER_INPUT');
+    expect((await post(app.url)).status).toBe(200);
   });
 
   it('every log line written for a request carries its id', async () => {
