@@ -20,6 +20,8 @@ export interface Running {
   /** The embedded store, when bucketql started one. */
   embedded: EmbeddedStore | null;
   storage: Storage;
+  /** /readyz answers 503 from now on; requests are still served until close(). */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,7 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     schema: holder,
     embedded,
     storage,
+    drain: () => app.drain(),
     close: async () => {
       clearInterval(refresher);
       await app.close();

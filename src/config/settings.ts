@@ -226,6 +226,19 @@ export const SETTINGS = {
     default: '0',
     help: 'Most operations in one batched HTTP request (a JSON array); 0 turns batching off.',
   }),
+  metricsPublic: setting({
+    env: 'BUCKETQL_METRICS_PUBLIC',
+    schema: bool,
+    default: '0',
+    switch: true,
+    help: 'Serve /metrics (Prometheus) without a token; by default it needs the same bearer token as the API.',
+  }),
+  drainSeconds: setting({
+    env: 'BUCKETQL_DRAIN_SECONDS',
+    schema: int(0, 600),
+    default: '0',
+    help: 'On SIGTERM, seconds to keep serving while /readyz answers 503 (so a load balancer stops sending requests) before the server closes and waits for the requests in flight.',
+  }),
   logLevel: setting({
     env: 'BUCKETQL_LOG_LEVEL',
     schema: z.enum(['debug', 'info', 'warn', 'error', 'silent'], {

@@ -19,7 +19,8 @@ import { createErrorMasker } from './errors.js';
 import { ExplorerAssets } from './explorer.js';
 import { checkHealth } from './health.js';
 import { queryLimitPlugins } from './limits.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, type Logger, requestIdFor, withRequestId } from './log.js';
+import { countHttpResponse, requestMetricsPlugin, routeOf, serveMetrics } from './metrics.js';
 import { type GraphQLParams, type ParsedMultipart, parseMultipart } from './multipart.js';
 
 export interface AppOptions {
@@ -35,6 +36,11 @@ export interface App {
   services: AppServices;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
+  /**
+   * Starts draining: /readyz answers 503 from now on, so that a load balancer sends
+   * no new requests here; the server keeps answering until close().
+   */
+  drain(): void;
   /** Stops accepting requests and waits for the ones in flight. */
   close(): Promise<void>;
 }
@@ -160,11 +166,11 @@ export function createApp(options: AppOptions): App {
     multipart: false,
     // Body limits are enforced before yoga, per kind of request (JSON or multipart).
     maxRequestBodySize: false,
-    plugins: [streamingMultipartPlugin(), ...queryLimitPlugins(settings)],
+    plugins: [streamingMultipartPlugin(), requestMetricsPlugin(), ...queryLimitPlugins(settings)],
   });
+  let draining = false;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     // A refused request's body is not read (it may be gigabytes): the connection
     // closes once the answer is out.
     const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
@@ -177,12 +183,28 @@ export function createApp(options: AppOptions): App {
       sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
       return;
     }
+    if (url.pathname === '/readyz') {
+      // Ready: not draining, and S3 answers. A balancer checks this one.
+      const status = draining ? 'draining' : (await checkHealth(storage)) ? 'ok' : 'unavailable';
+      sendJson(res, status === 'ok' ? 200 : 503, { status }, { 'cache-control': 'no-store' });
+      return;
+    }
     if (guardHost && !loopbackHostHeader(req.headers.host)) {
       refuse(
         403,
         'FORBIDDEN',
         'This bucketql server has no tokens: it answers only requests addressed to localhost or 127.0.0.1 (DNS rebinding protection). Set BUCKETQL_TOKENS to serve it under other names.',
       );
+      return;
+    }
+    if (url.pathname === '/metrics') {
+      if (!settings.metricsPublic && !tokens.verify(req.headers.authorization)) {
+        refuse(401, 'UNAUTHENTICATED', 'This bucketql server needs `Authorization: Bearer <token>` (or BUCKETQL_METRICS_PUBLIC=1)', {
+          'www-authenticate': 'Bearer realm="bucketql"',
+        });
+        return;
+      }
+      await serveMetrics(req, res);
       return;
     }
     if (url.pathname !== '/graphql' && explorer.serve(req, res, url.pathname)) return;
@@ -301,11 +323,32 @@ export function createApp(options: AppOptions): App {
   // Node's default requestTimeout (300 s to receive a whole request) would cut off every
   // upload that takes longer; slow headers are still cut by headersTimeout (60 s).
   const server = createServer({ requestTimeout: 0 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log.error('request failed', { error: String((error as Error)?.stack ?? error) });
-      if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
-      else res.destroy();
-    });
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
+    const started = performance.now();
+    res.setHeader('x-request-id', requestId);
+    countHttpResponse(routeOf(url?.pathname ?? ''), res);
+    res.once('close', () =>
+      withRequestId(requestId, () =>
+        log.info('request', {
+          method: req.method,
+          path: url?.pathname ?? null,
+          status: res.writableFinished ? res.statusCode : 'aborted',
+          ms: Math.round(performance.now() - started),
+        }),
+      ),
+    );
+    if (!url) {
+      graphqlError(res, 400, 'BAD_USER_INPUT', 'Malformed request URL', { connection: 'close' });
+      return;
+    }
+    withRequestId(requestId, () =>
+      handle(req, res, url).catch((error: unknown) => {
+        log.error('request failed', { error: String((error as Error)?.stack ?? error) });
+        if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+        else res.destroy();
+      }),
+    );
   });
 
   return {
@@ -319,6 +362,9 @@ export function createApp(options: AppOptions): App {
           resolve((server.address() as AddressInfo).port);
         });
       }),
+    drain: () => {
+      draining = true;
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import busboy from 'busboy';
 import { BadUserInput, PayloadTooLarge } from '../errors.js';
+import { metrics } from '../metrics.js';
 import type { UploadedFile } from '../objects/write.js';
 
 export interface GraphQLParams {
@@ -63,6 +64,7 @@ export class StreamingFile implements UploadedFile {
       }
     });
     stream.pipe(this.body);
+    stream.on('data', (chunk: Buffer) => metrics.uploadBytes.inc(chunk.length));
   }
 
   /** Fails the file's reader, unless every byte of the part has arrived already. */

@@ -22,7 +22,8 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { isNotFound, mapS3Error } from './errors.js';
+import { recordS3Calls } from '../metrics.js';
+import { isNotFound, isPreconditionFailed, mapS3Error } from './errors.js';
 import { checkBucketName, checkKey, checkPrefix, checkRef } from './names.js';
 import type { BucketInfo, GetRequest, ListPage, ListRequest, ObjectBody, ObjectMeta, ObjectRef } from './types.js';
 
@@ -68,6 +69,14 @@ export function unquoteEtag(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 }
 
+/**
+ * HEAD answers Last-Modified in whole seconds (an HTTP date); some stores (Ceph RGW)
+ * list it with milliseconds. Cut to seconds, so a listing and object() agree.
+ */
+function wholeSeconds(date: Date | undefined): Date {
+  return date ? new Date(Math.floor(date.getTime() / 1000) * 1000) : new Date(0);
+}
+
 function describe(ref: ObjectRef): string {
   return `object ${ref.bucket}/${ref.key}`;
 }
@@ -78,6 +87,7 @@ export class Storage {
 
   constructor(options: S3Options) {
     this.client = new S3Client(s3ClientConfig(options));
+    recordS3Calls(this.client.middlewareStack);
     this.copySourceKeepsPlus = options.copySourceKeepsPlus ?? false;
   }
 
@@ -156,7 +166,7 @@ export class Storage {
           key: o.Key ?? '',
           size: o.Size ?? 0,
           etag: unquoteEtag(o.ETag),
-          lastModified: o.LastModified ?? new Date(0),
+          lastModified: wholeSeconds(o.LastModified),
         })),
         prefixes: (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? ''),
         nextToken: out.IsTruncated ? (out.NextContinuationToken ?? null) : null,
@@ -223,8 +233,8 @@ export class Storage {
     } = {},
   ): Promise<string> {
     checkRef(ref);
-    try {
-      const out = await this.client.send(
+    const put = (ifMatch: string | undefined) =>
+      this.client.send(
         new PutObjectCommand({
           Bucket: ref.bucket,
           Key: ref.key,
@@ -232,12 +242,26 @@ export class Storage {
           ContentLength: body.length,
           ContentType: options.contentType,
           ContentEncoding: options.contentEncoding,
-          IfMatch: options.ifMatch,
+          IfMatch: ifMatch,
           IfNoneMatch: options.ifNoneMatch,
         }),
       );
+    try {
+      const out = await put(options.ifMatch);
       return unquoteEtag(out.ETag);
     } catch (error) {
+      // Ceph RGW compares If-Match with the quotes left on: a quoted ETag that matches
+      // fails there, the same ETag unquoted succeeds. Asking again unquoted stays
+      // race-free (the store still checks the condition as it writes); where the
+      // ETag really differs, the second answer is a 412 as well.
+      const unquoted = unquoteEtag(options.ifMatch);
+      if (isPreconditionFailed(error) && options.ifMatch && options.ifMatch !== '*' && unquoted !== options.ifMatch) {
+        try {
+          return unquoteEtag((await put(unquoted)).ETag);
+        } catch (retryError) {
+          throw mapS3Error(retryError, describe(ref));
+        }
+      }
       throw mapS3Error(error, describe(ref));
     }
   }

@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { Codec, ColumnTypeName, Compression, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
 import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
+import { metrics } from '../metrics.js';
 import type { TableCache } from './cache.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
 import { digest } from './cursor.js';
@@ -427,6 +428,7 @@ export class TableReader implements RowSource {
     const events = resume
       ? this.events(offset, { encoding: schema.encoding, delimiter: schema.delimiter })
       : this.events(0, schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {});
+    metrics.scansInFlight.inc();
     try {
       for await (const event of events) {
         const batch = assembler.accept(event);
@@ -444,6 +446,8 @@ export class TableReader implements RowSource {
       }
     } catch (error) {
       throw readFailure(error, this.what);
+    } finally {
+      metrics.scansInFlight.dec();
     }
   }
 }

@@ -52,6 +52,8 @@ describe('defaults', () => {
       maxTokens: 2000,
       maxCost: 1_000_000,
       maxBatch: 0,
+      metricsPublic: false,
+      drainSeconds: 0,
       logLevel: 'info',
     });
   });
