@@ -15,12 +15,14 @@ import type { Storage } from '../storage/s3.js';
 import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
 import { checkListenSafety, isLoopback, loadTokens, TokenCheck } from './auth.js';
+import { CorsPolicy } from './cors.js';
 import { createErrorMasker } from './errors.js';
 import { ExplorerAssets } from './explorer.js';
 import { checkHealth } from './health.js';
 import { queryLimitPlugins } from './limits.js';
 import { createLogger, type Logger } from './log.js';
 import { type GraphQLParams, type ParsedMultipart, parseMultipart } from './multipart.js';
+import { tokenGuardPlugin, UNAUTHENTICATED_MESSAGE } from './token-guard.js';
 
 export interface AppOptions {
   settings: Settings;
@@ -129,15 +131,11 @@ export function createApp(options: AppOptions): App {
   const tokens = new TokenCheck(loadTokens(settings));
   const explorer = new ExplorerAssets();
   checkListenSafety(settings, tokens);
-  const corsOrigins = allowedOrigins(settings.corsOrigins);
+  const cors = new CorsPolicy(settings.corsOrigins);
   const guardHost = !tokens.required && isLoopback(settings.host);
 
-  /** CORS headers for the answers written here (yoga adds its own to the ones it writes). */
-  const corsFor = (req: IncomingMessage): Record<string, string> => {
-    const origin = req.headers.origin;
-    if (!origin || !corsOrigins || !(corsOrigins.includes('*') || corsOrigins.includes(origin))) return {};
-    return { 'access-control-allow-origin': origin, vary: 'Origin' };
-  };
+  /** CORS headers for every answer, the ones written here and yoga's (yoga's own CORS is off). */
+  const corsFor = (req: IncomingMessage): Record<string, string> => cors.headersFor(req.headers.origin);
 
   const yoga = createYoga<ServerContext, Context>({
     schema: options.schema ?? (() => baseSchema),
@@ -147,7 +145,8 @@ export function createApp(options: AppOptions): App {
     // GraphiQL's page is served (cached and compressed) by the router below.
     graphiql: false,
     maskedErrors: { maskError: createErrorMasker(log) },
-    cors: corsOrigins ? { origin: corsOrigins, credentials: false, methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 } : false,
+    // CORS is decided by CorsPolicy for every answer (yoga's would answer other origins with `null`).
+    cors: false,
     batching: settings.maxBatch > 0 ? { limit: settings.maxBatch } : false,
     // Yoga logs every rejected request as an error; the masker logs what is unexpected.
     logging: {
@@ -160,7 +159,7 @@ export function createApp(options: AppOptions): App {
     multipart: false,
     // Body limits are enforced before yoga, per kind of request (JSON or multipart).
     maxRequestBodySize: false,
-    plugins: [streamingMultipartPlugin(), ...queryLimitPlugins(settings)],
+    plugins: [tokenGuardPlugin(tokens), streamingMultipartPlugin(), ...queryLimitPlugins(settings)],
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -197,17 +196,19 @@ export function createApp(options: AppOptions): App {
       return;
     }
 
-    // GraphiQL's page and CORS preflights carry no token; everything that runs GraphQL does.
+    // GraphiQL's page and CORS preflights carry no token and run nothing; every other
+    // request needs the token (tokenGuardPlugin checks it again inside yoga).
+    if (req.method === 'OPTIONS') {
+      cors.answerPreflight(req, res);
+      return;
+    }
     // A browser opening /graphql (also /graphql?query=..., the explorer's "Show query") gets GraphiQL.
-    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
-    if (wantsPage && settings.graphiql) {
+    if (settings.graphiql && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
       sendPage(req, res, await graphiqlPage());
       return;
     }
-    if (!wantsPage && req.method !== 'OPTIONS' && !tokens.verify(req.headers.authorization)) {
-      refuse(401, 'UNAUTHENTICATED', 'This bucketql server needs `Authorization: Bearer <token>`', {
-        'www-authenticate': 'Bearer realm="bucketql"',
-      });
+    if (!tokens.verify(req.headers.authorization)) {
+      refuse(401, 'UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE, { 'www-authenticate': 'Bearer realm="bucketql"' });
       return;
     }
 
@@ -286,8 +287,11 @@ export function createApp(options: AppOptions): App {
     const response = await yoga.fetch(request, { signal: controller.signal, ...(multipart ? { multipart: multipart.params } : {}) });
     const outHeaders: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
-      outHeaders[name] = value;
+      if (!name.startsWith('access-control-')) outHeaders[name] = value;
     });
+    const corsHeaders = corsFor(req);
+    if (corsHeaders.vary && outHeaders.vary) corsHeaders.vary = `${outHeaders.vary}, ${corsHeaders.vary}`;
+    Object.assign(outHeaders, corsHeaders);
     res.writeHead(response.status, outHeaders);
     if (!response.body) {
       res.end();
@@ -325,22 +329,6 @@ export function createApp(options: AppOptions): App {
         server.closeIdleConnections();
       }),
   };
-}
-
-/**
- * BUCKETQL_CORS_ORIGINS as browsers send them in `Origin` (scheme://host[:port], no
- * path or trailing slash); null when no origin may call.
- */
-function allowedOrigins(origins: readonly string[] | undefined): string[] | null {
-  if (!origins?.length) return null;
-  return origins.map((origin) => {
-    if (origin === '*') return origin;
-    try {
-      return new URL(origin).origin;
-    } catch {
-      throw new Error(`BUCKETQL_CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin such as https://app.example.com`);
-    }
-  });
 }
 
 interface Page {
