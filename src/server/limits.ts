@@ -28,6 +28,45 @@ function disableIntrospection(): Plugin {
   };
 }
 
+/** graphql-js's suggestions (didYouMean): ` Did you mean "sales"?`, ` Did you mean the enum value "ASC"?`, … */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+function withoutSuggestion(error: GraphQLError): GraphQLError {
+  if (!SUGGESTION.test(error.message)) return error;
+  SUGGESTION.lastIndex = 0;
+  return new GraphQLError(error.message.replace(SUGGESTION, ''), {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
+}
+
+/**
+ * With introspection off, graphql-js's "Did you mean …?" would still spell out the
+ * schema one guess at a time (fields, arguments, enum values, input fields, types):
+ * they are cut from validation errors and from the errors of variables, which
+ * graphql-js finds when execution starts. (graphql-armor's block-field-suggestions
+ * misses the enum-value and inline-fragment forms and the variables.)
+ */
+function hideSuggestions(): Plugin {
+  const strip = <E extends Error>(errors: readonly E[]): (E | GraphQLError)[] =>
+    errors.map((error) => (error instanceof GraphQLError ? withoutSuggestion(error) : error));
+  return {
+    onValidate: () =>
+      function onValidateEnd({ valid, result, setResult }) {
+        if (!valid) setResult(strip(result));
+      },
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if ('errors' in result && result.errors?.length) setResult({ ...result, errors: strip(result.errors) });
+      },
+    }),
+  };
+}
+
 /** The arguments graphql-armor's cost estimate multiplies by. */
 const PAGE_ARGUMENTS = new Set(['first', 'last']);
 
@@ -111,6 +150,6 @@ export function queryLimitPlugins(settings: Settings): Plugin[] {
     costLimitPlugin(cost),
     costLimitWithVariables(cost),
   ] as Plugin[];
-  if (!settings.introspection) plugins.push(disableIntrospection());
+  if (!settings.introspection) plugins.push(disableIntrospection(), hideSuggestions());
   return plugins;
 }
