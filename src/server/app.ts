@@ -16,6 +16,7 @@ import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
 import { checkListenSafety, isLoopback, loadTokens, TokenCheck } from './auth.js';
 import { CorsPolicy } from './cors.js';
+import { discardRequest } from './discard.js';
 import { createErrorMasker } from './errors.js';
 import { ExplorerAssets } from './explorer.js';
 import { checkHealth } from './health.js';
@@ -93,13 +94,13 @@ function drainOrClose(res: ServerResponse): Promise<void> {
  * Writes a web ReadableStream to a Node response, respecting backpressure. When the
  * client goes away it cancels the body, so that nothing keeps producing it.
  */
-async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse, end = true): Promise<void> {
   const reader = body.getReader();
   try {
     while (!res.destroyed) {
       const { done, value } = await reader.read();
       if (done) {
-        res.end();
+        if (end) res.end();
         return;
       }
       if (!res.write(value)) await drainOrClose(res);
@@ -164,12 +165,20 @@ export function createApp(options: AppOptions): App {
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    // A refused request's body is not read (it may be gigabytes): the connection
-    // closes once the answer is out.
+    // A refused request's body is read and dropped up to a bound (it may be gigabytes),
+    // so that a client still sending it reads the answer; then the connection closes.
     const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
-      graphqlError(res, status, code, message, { connection: 'close', ...corsFor(req), ...headers });
       req.unpipe();
-      req.pause();
+      const text = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(text)),
+        connection: 'close',
+        ...corsFor(req),
+        ...headers,
+      });
+      res.write(text);
+      void discardRequest(req).then(() => res.end());
     };
     if (url.pathname === '/healthz') {
       const healthy = await checkHealth(storage);
@@ -254,7 +263,8 @@ export function createApp(options: AppOptions): App {
       const chunks: Buffer[] = [];
       let length = 0;
       try {
-        for await (const chunk of req as AsyncIterable<Buffer>) {
+        // The request stays readable after a refusal inside the loop (refuse() drains it).
+        for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
           length += chunk.length;
           if (length > limit) {
             refuse(413, 'PAYLOAD_TOO_LARGE', tooLarge);
@@ -292,14 +302,21 @@ export function createApp(options: AppOptions): App {
     const corsHeaders = corsFor(req);
     if (corsHeaders.vary && outHeaders.vary) corsHeaders.vary = `${outHeaders.vary}, ${corsHeaders.vary}`;
     Object.assign(outHeaders, corsHeaders);
+    // An upload that grew past its limit is answered (413) while the client may still be
+    // sending it: the rest is read and dropped up to a bound, then the connection closes.
+    const overLimit = multipart?.overLimit ?? false;
+    if (overLimit) outHeaders.connection = 'close';
     res.writeHead(response.status, outHeaders);
-    if (!response.body) {
+    if (response.body) await writeBody(response.body, res, !overLimit);
+    if (overLimit) {
+      await discardRequest(req);
       res.end();
-      await multipart?.finish();
-      return;
+    } else if (!response.body) {
+      res.end();
     }
-    await writeBody(response.body, res);
     await multipart?.finish();
+    // It went past the limit after the answer: the rest is not read.
+    if (multipart?.overLimit && !req.complete) res.destroy();
   };
 
   // Node's default requestTimeout (300 s to receive a whole request) would cut off every
