@@ -222,8 +222,12 @@ export function createApp(options: AppOptions): App {
     }
 
     const controller = new AbortController();
+    const started = Date.now();
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (res.writableFinished) return;
+      // A client that goes away is a normal event: one line, and what it was doing stops.
+      log.info('client went away', { method: req.method, path: url.pathname, afterMs: Date.now() - started });
+      controller.abort();
     });
     let body: string | undefined;
     let multipart: ParsedMultipart | undefined;
@@ -323,6 +327,8 @@ export function createApp(options: AppOptions): App {
   // upload that takes longer; slow headers are still cut by headersTimeout (60 s).
   const server = createServer({ requestTimeout: 0 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
+      // The client went away (logged at info when it did): what its request was doing was aborted.
+      if ((error as Error)?.name === 'AbortError' && res.destroyed && !res.writableFinished) return;
       log.error('request failed', { error: String((error as Error)?.stack ?? error) });
       if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
       else res.destroy();

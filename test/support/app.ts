@@ -6,7 +6,7 @@ import { parseSettings, type Settings } from '../../src/config/settings.js';
 import type { ConfigFile } from '../../src/datasets/config.js';
 import { SchemaHolder } from '../../src/datasets/schema-holder.js';
 import { createApp } from '../../src/server/app.js';
-import { createLogger } from '../../src/server/log.js';
+import { createLogger, type Logger } from '../../src/server/log.js';
 import { EMBEDDED_CREDENTIALS } from '../../src/storage/embedded/embedded.js';
 import { Storage } from '../../src/storage/s3.js';
 
@@ -45,7 +45,7 @@ export function uniqueBucket(prefix: string): string {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { endpoint?: string; storage?: Storage; config?: ConfigFile } = {},
+  options: { endpoint?: string; storage?: Storage; config?: ConfigFile; logger?: Logger } = {},
 ): Promise<TestApp> {
   const settings = parseSettings([], { BUCKETQL_PORT: '0', BUCKETQL_LOG_LEVEL: 'silent', ...env });
   const storage =
@@ -57,7 +57,7 @@ export async function startTestApp(
       timeoutMs: settings.s3TimeoutMs,
       maxAttempts: settings.s3MaxAttempts,
     });
-  const logger = createLogger(settings.logLevel);
+  const logger = options.logger ?? createLogger(settings.logLevel);
   let holder: SchemaHolder | null = null;
   const app = createApp({ settings, storage, logger, ...(options.config ? { schema: () => (holder as SchemaHolder).current } : {}) });
   if (options.config) {
