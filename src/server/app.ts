@@ -23,6 +23,7 @@ import { checkHealth } from './health.js';
 import { queryLimitPlugins } from './limits.js';
 import { createLogger, type Logger } from './log.js';
 import { type GraphQLParams, type ParsedMultipart, parseMultipart } from './multipart.js';
+import { ScanBudget, ScanSlots } from './scan-budget.js';
 import { tokenGuardPlugin, UNAUTHENTICATED_MESSAGE } from './token-guard.js';
 
 export interface AppOptions {
@@ -128,6 +129,7 @@ export function createApp(options: AppOptions): App {
     storage,
     tableCache: new TableCache(settings.cacheBytes),
     access: new AccessPolicy(settings.buckets, settings.readOnly),
+    scanSlots: new ScanSlots(settings.maxConcurrentScans),
   };
   const tokens = new TokenCheck(loadTokens(settings));
   const explorer = new ExplorerAssets();
@@ -156,7 +158,12 @@ export function createApp(options: AppOptions): App {
       warn: (...args) => log.debug(args.map(String).join(' ')),
       error: (...args) => log.debug(args.map(String).join(' ')),
     },
-    context: ({ signal }) => ({ ...services, loaders: createLoaders(storage, settings), signal }),
+    context: ({ signal }) => ({
+      ...services,
+      loaders: createLoaders(storage, settings),
+      signal,
+      scans: new ScanBudget(settings.maxScansPerRequest, services.scanSlots, signal),
+    }),
     multipart: false,
     // Body limits are enforced before yoga, per kind of request (JSON or multipart).
     maxRequestBodySize: false,
