@@ -282,7 +282,7 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
     // The limit is on the whole request; without a Content-Length it is checked as the bytes come.
     let received = 0;
     let overLimit = false;
-    let onOverLimit = () => undefined as void;
+    let onOverLimit: () => void = () => undefined;
     const crossed = new Promise<void>((done) => {
       onOverLimit = done;
     });
