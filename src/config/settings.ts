@@ -221,7 +221,7 @@ export const SETTINGS = {
     env: 'BUCKETQL_MAX_CONCURRENT_SCANS',
     schema: int(1, 1024),
     default: '2',
-    help: 'Most whole-object reads the process runs at once, over all requests; more wait their turn (a sorted 10,000-row page of a 1M-row CSV holds about 150 MB while it runs).',
+    help: 'Most whole-object reads the process runs at once, over all requests; more wait their turn (a sorted 10,000-row page of a 1M-row CSV holds about 250 MiB while it runs).',
   }),
   maxCost: setting({
     env: 'BUCKETQL_MAX_COST',
