@@ -10,8 +10,12 @@ export interface DiscardLimits {
   ms: number;
 }
 
-/** Up to 16 MiB or 5 seconds: what a client on a good link sends in that time, and no more. */
-export const DISCARD_LIMITS: DiscardLimits = { bytes: 16 * 1024 * 1024, ms: 5000 };
+/**
+ * Up to 16 MiB or 10 seconds. A client that sends more than that after the answer
+ * still sees the connection closed under it (Node's fetch then reports the write
+ * error, not the answer): the bound is what a refused request may cost the server.
+ */
+export const DISCARD_LIMITS: DiscardLimits = { bytes: 16 * 1024 * 1024, ms: 10_000 };
 
 /**
  * Reads the rest of the request and drops it; resolves when it has been read whole,
