@@ -211,6 +211,18 @@ export const SETTINGS = {
     default: '2000',
     help: 'Most lexical tokens in one query document.',
   }),
+  maxScansPerRequest: setting({
+    env: 'BUCKETQL_MAX_SCANS_PER_REQUEST',
+    schema: int(1, 10_000),
+    default: '8',
+    help: 'Most whole-object reads one request may start: table scans (rowCount, count, totalCount, aggregate, summary, rows with where or orderBy, their dataset equivalents) and text/json/content. Counted before the query runs, and again as they start (a list multiplies them).',
+  }),
+  maxConcurrentScans: setting({
+    env: 'BUCKETQL_MAX_CONCURRENT_SCANS',
+    schema: int(1, 1024),
+    default: '2',
+    help: 'Most whole-object reads the process runs at once, over all requests; more wait their turn (a sorted 10,000-row page of a 1M-row CSV holds about 250 MiB while it runs).',
+  }),
   maxCost: setting({
     env: 'BUCKETQL_MAX_COST',
     schema: int(1, 100_000_000),

@@ -113,7 +113,8 @@ export async function resolveDataset(ctx: Context, config: DatasetConfig): Promi
   if (duplicate) throw new BadUserInput(`Dataset ${config.name}: the field name ${duplicate} is given to two columns`);
   const columns: DatasetColumn[] = names.map((name, index) => {
     const info = merged.get(name) as { type: ColumnType; nullable: boolean };
-    const override = overrides[name] ?? {};
+    // Own entries only: a column named `constructor` has no override unless one is given.
+    const override = (Object.hasOwn(overrides, name) ? overrides[name] : undefined) ?? {};
     const type = (override.type as ColumnType | undefined) ?? (info.type === 'NULL' ? 'STRING' : info.type);
     return {
       name,

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { parseSettings, type Settings } from '../../src/config/settings.js';
+import type { AppServices } from '../../src/context.js';
 import type { ConfigFile } from '../../src/datasets/config.js';
 import { SchemaHolder } from '../../src/datasets/schema-holder.js';
 import { createApp } from '../../src/server/app.js';
@@ -20,6 +21,8 @@ export interface TestApp {
   holder: SchemaHolder | null;
   storage: Storage;
   settings: Settings;
+  /** The server's shared services (its scan slots, cache, ...), to look at from a test. */
+  services: AppServices;
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -90,6 +93,7 @@ export async function startTestApp(
     holder,
     storage,
     settings,
+    services: app.services,
     async gql(query, variables, headers) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
