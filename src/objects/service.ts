@@ -245,14 +245,17 @@ export async function contentOf(ctx: Context, node: ObjectNode): Promise<unknown
   );
   const schema = await reader.schema();
   const rows: Record<string, unknown>[] = [];
-  for await (const batch of reader.scan({ index: 0 })) {
-    for (const row of batch.rows) {
+  await reader.run({
+    start: { index: 0 },
+    whole: true,
+    take: (row) => {
       const values: Record<string, unknown> = {};
       for (const column of schema.columns) setOwn(values, column.name, jsonValue(reader.typed(row, column, schema)));
       if (row.extra) for (const [k, v] of Object.entries(row.extra)) if (!Object.hasOwn(values, k)) setOwn(values, k, jsonValue(v));
       rows.push(values);
-    }
-  }
+      return true;
+    },
+  });
   return rows;
 }
 

@@ -118,6 +118,7 @@ export async function aggregate(reader: RowSource, args: AggregateArgs): Promise
   const cell = (column: Column) => reader.typed(current, column, schema);
   await reader.run({
     start: { index: 0 },
+    whole: true,
     take: (row: TableRow) => {
       current = row;
       if (predicate && !predicate(cell)) return true;

@@ -1,6 +1,8 @@
 // Shared passes: every scan of one row source asked for in the same tick runs in one
 // pass over its rows, which stops (aborting the read behind it) as soon as no
-// consumer wants more. Consumers with different starts get a pass each.
+// consumer wants more. Consumers with different starts get a pass each. A pass
+// knows whether all its consumers read every row (`whole`): such a pass may wait for
+// a table being built elsewhere rather than read the object itself.
 import type { ScanConsumer, ScanStart, TableRow } from './reader.js';
 
 export interface RowBatch {
@@ -19,7 +21,7 @@ export class SharedPasses {
   private pending: Job[] = [];
   private scheduled = false;
 
-  constructor(private readonly scan: (start: ScanStart) => AsyncIterable<RowBatch>) {}
+  constructor(private readonly scan: (start: ScanStart, whole: boolean) => AsyncIterable<RowBatch>) {}
 
   run(consumer: ScanConsumer): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -57,7 +59,8 @@ export class SharedPasses {
 
   private async pass(start: ScanStart, jobs: Job[]): Promise<void> {
     let active = jobs.map((job) => job.consumer);
-    for await (const batch of this.scan(start)) {
+    const whole = active.every((consumer) => consumer.whole === true);
+    for await (const batch of this.scan(start, whole)) {
       const { rows, offsetAfter } = batch;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as TableRow;
