@@ -1,5 +1,6 @@
 // Starting bucketql: pick the store (S3 or the embedded one), seed the demo data
 // when embedded, and serve. Used by the CLI, the tests and the examples alike.
+
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
@@ -11,6 +12,7 @@ import { createLogger, type Logger } from './server/log.js';
 import { EMBEDDED_CREDENTIALS, type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from './storage/embedded/seed.js';
 import { Storage } from './storage/s3.js';
+import type { TableCache } from './tables/cache.js';
 
 export interface Running {
   port: number;
@@ -20,6 +22,8 @@ export interface Running {
   /** The embedded store, when bucketql started one. */
   embedded: EmbeddedStore | null;
   storage: Storage;
+  /** The cross-request table cache (SIGHUP empties it). */
+  tableCache: TableCache;
   close(): Promise<void>;
 }
 
@@ -81,6 +85,7 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     schema: holder,
     embedded,
     storage,
+    tableCache: app.services.tableCache,
     close: async () => {
       clearInterval(refresher);
       await app.close();

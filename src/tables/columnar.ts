@@ -4,7 +4,7 @@
 // while they repeat, else segments of joined text with end offsets; nulls and
 // misfits (cells returned as written) are a state byte a row, misfits kept aside.
 // A column's value for a row is exactly what `convert` gives for its raw cell.
-import { convert, type StringReading } from './infer.js';
+import { convert, isoDateTimeMs, type StringReading } from './infer.js';
 import type { Column, TypedValue } from './types.js';
 
 /** Values a row of a column can be in, beside holding a value of the column's type. */
@@ -13,7 +13,7 @@ const NULL = 1;
 const MISFIT = 2;
 
 /** Rows a text segment holds: one joined string and its end offsets. */
-const SEGMENT_SHIFT = 14;
+const SEGMENT_SHIFT = 12;
 const SEGMENT_ROWS = 1 << SEGMENT_SHIFT;
 /** Distinct strings a column may have and still be kept as a dictionary. */
 const MAX_DICTIONARY = 4096;
@@ -32,6 +32,8 @@ function grow<T extends Float64Array | Uint8Array | Int32Array>(array: T, length
 
 interface ColumnData {
   push(value: TypedValue): void;
+  /** Dates spelled as text: stored without making a Date (a scan types a million of them). */
+  pushDateText?(text: string): void;
   get(row: number): TypedValue;
   /** Ends building: trims spare capacity. */
   seal(rows: number): void;
@@ -65,6 +67,18 @@ class NumberColumn implements ColumnData {
       this.misfits.set(i, typeof value === 'string' ? detached(value) : value);
       this.misfitBytes += 64 + (typeof value === 'string' ? value.length * 2 : 64);
     }
+  }
+
+  pushDateText(text: string): void {
+    const ms = isoDateTimeMs(text);
+    if (Number.isNaN(ms)) {
+      this.push(text);
+      return;
+    }
+    const i = this.length++;
+    this.values = grow(this.values, this.length);
+    this.state = grow(this.state, this.length);
+    this.values[i] = ms;
   }
 
   get(row: number): TypedValue {
@@ -257,9 +271,13 @@ export class ColumnarBuilder {
 
   add(cells: readonly unknown[], extra: Record<string, unknown> | undefined): void {
     const columns = this.columns;
+    const dateText = this.reading !== 'literal';
     for (let c = 0; c < columns.length; c++) {
       const column = columns[c] as Column;
-      (this.data[c] as ColumnData).push(convert((cells[c] ?? null) as never, column.type, this.reading));
+      const data = this.data[c] as ColumnData;
+      const cell = cells[c] ?? null;
+      if (dateText && column.type === 'DATETIME' && data.pushDateText && typeof cell === 'string' && cell !== '') data.pushDateText(cell);
+      else data.push(convert(cell as never, column.type, this.reading));
     }
     if (extra) {
       this.extras.set(this.rows, extra);
