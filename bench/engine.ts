@@ -18,7 +18,7 @@ import { type BenchServer, benchDataDir, buildOnce, median, startServer, timed }
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const PROCESSES = QUICK ? 3 : 10;
 /** pandas and DuckDB repetitions (interleaved with the first bucketql processes). */
-const REFERENCE_RUNS = QUICK ? 2 : 5;
+const REFERENCE_RUNS = QUICK ? 1 : 3;
 const CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon', 'Gwangju', 'Ulsan', '"Quoted, city"'];
 
 function csvLine(i: number): string {
