@@ -3,13 +3,9 @@
 // consumer wants more. Consumers with different starts get a pass each. A pass
 // knows whether all its consumers read every row (`whole`): such a pass may wait for
 // a table being built elsewhere rather than read the object itself.
-import type { ScanConsumer, ScanStart, TableRow } from './reader.js';
+import type { RowBatch, ScanConsumer, ScanStart, TableRow } from './types.js';
 
-export interface RowBatch {
-  rows: TableRow[];
-  /** Where the row after rows[i] starts, for sources that can resume there. */
-  offsetAfter?: ((i: number) => number) | undefined;
-}
+export type { RowBatch };
 
 interface Job {
   consumer: ScanConsumer;

@@ -5,92 +5,33 @@
 // column by column in the shared cache (columnar.ts), and every later question on the
 // same ETag runs on that; small objects are read on in the background after the
 // leading rows that answer a first page.
-import type { Readable } from 'node:stream';
-import type { Codec, ColumnTypeName, Compression, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
+import type { ColumnTypeName, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
 import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
 import type { TableBuild as Build, TableCache } from './cache.js';
 import { COLUMNAR_BATCH, ColumnarBuilder, type ColumnarTable } from './columnar.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
 import { digest } from './cursor.js';
 import { ColumnSample, convert, type StringReading } from './infer.js';
-import { type RowBatch, SharedPasses } from './passes.js';
+import { SharedPasses } from './passes.js';
 import type { RowSource } from './source.js';
-import type { Column, ColumnType, TypedValue } from './types.js';
+import type {
+  Column,
+  ColumnType,
+  RowBatch,
+  ScanConsumer,
+  ScanStart,
+  TableLimits,
+  TableObject,
+  TableOptions,
+  TableRow,
+  TableSchema,
+  TypedValue,
+} from './types.js';
+
+export type { ScanConsumer, ScanStart, TableLimits, TableObject, TableOptions, TableRow, TableSchema };
 
 /** The most columns a table may have: as many as an Excel sheet holds. */
 export const MAX_COLUMNS = 16_384;
-
-export interface TableRow {
-  /** 0-based position among the table's data rows. */
-  index: number;
-  cells: RawCell[];
-  /** Cells beyond the schema's columns (keys or positions first seen after the sample). */
-  extra?: Record<string, unknown> | undefined;
-  /** Set on rows a columnar table hands out: their `cells` are empty, values are read from it. */
-  columns?: ColumnarTable | undefined;
-}
-
-export interface TableSchema {
-  format: Format;
-  sheet: string | null;
-  sheets: string[];
-  columns: Column[];
-  /** For record sources (JSON, NDJSON): the key each column reads, by column index. */
-  keys: string[] | null;
-  reading: StringReading;
-  encoding?: string | undefined;
-  delimiter?: string | undefined;
-}
-
-export interface TableOptions {
-  format: Format;
-  header: boolean;
-  delimiter?: string | undefined;
-  encoding?: string | undefined;
-  sheet?: string | undefined;
-}
-
-/** The object behind a table: its identity, and a way to open its bytes. */
-export interface TableObject {
-  bucket: string;
-  key: string;
-  etag: string;
-  size: number;
-  compression: Compression;
-  codec: Codec;
-  /** Opens the stored bytes (still compressed) from `start`. */
-  openStored(start: number, signal: AbortSignal): Promise<Readable>;
-  /** Opens the bytes ready for the codec (decompressed) from `start`. */
-  open(start: number, signal: AbortSignal): Promise<Readable>;
-}
-
-export interface TableLimits {
-  inferRows: number;
-  /**
-   * Objects up to this stored size are read on to their end (after the rows a first page
-   * needs) and kept in the cache; larger ones are kept on their first full scan.
-   */
-  cacheTableBytes: number;
-}
-
-export interface ScanStart {
-  index: number;
-  /** Byte offset where row `index` starts, for formats that can resume there. */
-  offset?: number | undefined;
-}
-
-/** One consumer of a scan: takes rows until it returns false. */
-export interface ScanConsumer {
-  start: ScanStart;
-  /** Reads every row (counts, aggregates, ordered pages): may wait for a table built elsewhere. */
-  whole?: boolean;
-  /**
-   * `offsetAfter(i)`, when the source knows it, gives the byte offset where the row after
-   * this one starts; `i` is the row's place in its batch. (Passed apart rather than as a
-   * closure a row: scans call take() a million times.)
-   */
-  take(row: TableRow, offsetAfter: ((i: number) => number) | undefined, i: number): boolean;
-}
 
 export function readingOf(format: Format): StringReading {
   if (format === 'CSV' || format === 'TSV') return 'text';
