@@ -74,7 +74,8 @@ const SEOUL = {
   ],
 };
 
-describe('the columnar cache', () => {
+// Scans of tens of thousands of rows: slow on a busy machine, whatever the cache does.
+describe('the columnar cache', { timeout: 120_000 }, () => {
   const text = csv(60_000);
   const size = Buffer.byteLength(text);
 
