@@ -49,8 +49,11 @@ async function main(): Promise<void> {
     await running.close();
     process.exit(0);
   };
-  // SIGHUP rebuilds the dataset types from the data, without a restart.
-  process.on('SIGHUP', () => void running.schema.refresh());
+  // SIGHUP rebuilds the dataset types from the data, and empties the table cache, without a restart.
+  process.on('SIGHUP', () => {
+    running.tableCache.clear();
+    void running.schema.refresh();
+  });
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

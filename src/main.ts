@@ -1,5 +1,6 @@
 // Starting bucketql: pick the store (S3 or the embedded one), seed the demo data
 // when embedded, and serve. Used by the CLI, the tests and the examples alike.
+
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
@@ -11,6 +12,7 @@ import { createLogger, type Logger } from './server/log.js';
 import { type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from './storage/embedded/seed.js';
 import { Storage } from './storage/s3.js';
+import type { TableCache } from './tables/cache.js';
 
 export interface Running {
   port: number;
@@ -22,6 +24,8 @@ export interface Running {
   storage: Storage;
   /** /readyz answers 503 from now on; requests are still served until close(). */
   drain(): void;
+  /** The cross-request table cache (SIGHUP empties it). */
+  tableCache: TableCache;
   close(): Promise<void>;
 }
 
@@ -84,6 +88,7 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     embedded,
     storage,
     drain: () => app.drain(),
+    tableCache: app.services.tableCache,
     close: async () => {
       clearInterval(refresher);
       await app.close();

@@ -132,13 +132,13 @@ export const SETTINGS = {
     env: 'BUCKETQL_CACHE_BYTES',
     schema: bytes,
     default: '256MiB',
-    help: 'Memory for the cross-request table cache (parsed small tables, column types, row counts), keyed by ETag.',
+    help: 'Memory for the cross-request table cache (tables kept column by column after their first full scan, column types, row counts), keyed by ETag; a table larger than this is streamed on every request.',
   }),
   cacheTableBytes: setting({
     env: 'BUCKETQL_CACHE_TABLE_BYTES',
     schema: bytes,
     default: '16MiB',
-    help: 'Objects up to this size (as stored) are parsed once and kept in the table cache; larger ones are streamed on every request.',
+    help: 'Objects up to this size (as stored) are read to their end, in the background after the rows a first page needs, and kept in the table cache; larger ones are kept on their first full scan.',
   }),
   config: setting({
     env: 'BUCKETQL_CONFIG',

@@ -61,7 +61,8 @@ async function datasetObjects(ctx: Context, config: DatasetConfig): Promise<Obje
   const objects: ObjectSummary[] = [];
   let token: string | undefined;
   do {
-    const page = await ctx.storage.listObjects({ bucket: config.bucket, prefix: config.prefix, maxKeys: 1000, continuationToken: token });
+    // Through the request's loader: a dataset's rows and its aggregate in one request list the prefix once.
+    const page = await ctx.loaders.listPage.load({ bucket: config.bucket, prefix: config.prefix, maxKeys: 1000, continuationToken: token });
     // Folder markers ("logs/") hold no rows.
     objects.push(...page.objects.filter((o) => !o.key.endsWith('/')));
     token = page.nextToken ?? undefined;

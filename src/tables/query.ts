@@ -95,6 +95,7 @@ export async function countRows(reader: RowSource, where: RowFilter | null | und
   let count = 0;
   await reader.run({
     start: { index: 0 },
+    whole: true,
     take: (row) => {
       if (!test || test(row)) count++;
       return true;
@@ -201,6 +202,7 @@ async function readOrderedPage(
   const heap = new BoundedHeap<{ key: SortKey; row: TableRow }>(limit, (a, b) => compare(a.key, a.row.index, b.key, b.row.index));
   await reader.run({
     start: { index: 0 },
+    whole: true,
     take: (row) => {
       if (test && !test(row)) return true;
       const key = sorts.map((s) => reader.typed(row, s.column, schema));
