@@ -11,6 +11,7 @@ import type { AppServices, Context } from '../context.js';
 import { isBucketqlError } from '../errors.js';
 import { createLoaders } from '../loaders/index.js';
 import { schema as baseSchema } from '../schema/index.js';
+import { describeS3, type StoreInfo } from '../storage/check.js';
 import type { Storage } from '../storage/s3.js';
 import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
@@ -28,6 +29,8 @@ export interface AppOptions {
   logger?: Logger;
   /** The schema to serve, asked for on every request (datasets can change it); the base schema when omitted. */
   schema?: () => GraphQLSchema;
+  /** Which store `storage` is, for serverInfo.store and /healthz; described from the environment when omitted. */
+  store?: StoreInfo;
 }
 
 export interface App {
@@ -123,6 +126,7 @@ export function createApp(options: AppOptions): App {
   const services: AppServices = {
     settings,
     storage,
+    store: options.store ?? { ...describeS3('given to createApp', process.env), endpoint: storage.endpoint },
     tableCache: new TableCache(settings.cacheBytes),
     access: new AccessPolicy(settings.buckets, settings.readOnly),
   };
@@ -173,8 +177,8 @@ export function createApp(options: AppOptions): App {
       req.pause();
     };
     if (url.pathname === '/healthz') {
-      const healthy = await checkHealth(storage);
-      sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
+      const health = await checkHealth(storage, services.store);
+      sendJson(res, health.status === 'ok' ? 200 : 503, health, { 'cache-control': 'no-store' });
       return;
     }
     if (guardHost && !loopbackHostHeader(req.headers.host)) {
