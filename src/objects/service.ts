@@ -8,13 +8,14 @@ import { codecOf, formatOfKey } from '../codecs/registry.js';
 import { decodeTextValue } from '../codecs/text.js';
 import type { Compression, Format } from '../codecs/types.js';
 import type { Context } from '../context.js';
-import { BadUserInput, NotFound, PayloadTooLarge } from '../errors.js';
+import { BadUserInput, PayloadTooLarge } from '../errors.js';
 import { refKey } from '../loaders/index.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
 import { digest } from '../tables/cursor.js';
 import { jsonValue, setOwn } from '../tables/query.js';
 import { readFailure, type TableObject, type TableOptions, TableReader } from '../tables/reader.js';
 import { looksLikeText, resolveEncoding } from '../text/encoding.js';
+import { missingObject } from './missing.js';
 
 /** An object as the schema passes it around: at least what a listing tells. */
 export interface ObjectNode extends ObjectRef {
@@ -42,7 +43,7 @@ export function nodeFromMeta(meta: ObjectMeta): ObjectNode {
 export async function metaOf(ctx: Context, node: ObjectNode): Promise<ObjectMeta> {
   if (node.meta) return node.meta;
   const meta = await ctx.loaders.head.load(node);
-  if (!meta) throw new NotFound(`Object ${node.bucket}/${node.key} no longer exists`);
+  if (!meta) throw await missingObject(ctx, node, 'It no longer exists: ');
   return meta;
 }
 

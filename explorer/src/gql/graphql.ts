@@ -973,13 +973,18 @@ export type FolderQueryVariables = Exact<{
 
 export type FolderQuery = { __typename?: 'Query', bucket?: { __typename?: 'Bucket', name: string, objects: { __typename?: 'ObjectConnection', prefixes: Array<string>, edges: Array<{ __typename?: 'ObjectEdge', cursor: string, node: { __typename?: 'S3Object', key: string, name: string, size: number, lastModified: string, format: Format, compression: Compression } }>, pageInfo: { __typename?: 'PageInfo', hasNextPage: boolean, endCursor?: string | null } } } | null };
 
+export type StoreBannerQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type StoreBannerQuery = { __typename?: 'Query', serverInfo: { __typename?: 'ServerInfo', store: { __typename?: 'Store', kind: StoreKind, summary: string, endpoint?: string | null, region: string, profile?: string | null, dataDir?: string | null } } };
+
 export type ObjectDetailsQueryVariables = Exact<{
   bucket: Scalars['String']['input'];
   key: Scalars['String']['input'];
 }>;
 
 
-export type ObjectDetailsQuery = { __typename?: 'Query', object?: { __typename?: 'S3Object', bucket: string, key: string, name: string, size: number, etag: string, lastModified: string, contentType?: string | null, metadata: Record<string, unknown>, format: Format, compression: Compression, downloadUrl: string } | null };
+export type ObjectDetailsQuery = { __typename?: 'Query', bucket?: { __typename?: 'Bucket', name: string } | null, object?: { __typename?: 'S3Object', bucket: string, key: string, name: string, size: number, etag: string, lastModified: string, contentType?: string | null, metadata: Record<string, unknown>, format: Format, compression: Compression, downloadUrl: string } | null };
 
 export type TablePageQueryVariables = Exact<{
   bucket: Scalars['String']['input'];
@@ -1120,8 +1125,25 @@ export const FolderDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<FolderQuery, FolderQueryVariables>;
+export const StoreBannerDocument = new TypedDocumentString(`
+    query StoreBanner {
+  serverInfo {
+    store {
+      kind
+      summary
+      endpoint
+      region
+      profile
+      dataDir
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<StoreBannerQuery, StoreBannerQueryVariables>;
 export const ObjectDetailsDocument = new TypedDocumentString(`
     query ObjectDetails($bucket: String!, $key: String!) {
+  bucket(name: $bucket) {
+    name
+  }
   object(bucket: $bucket, key: $key) {
     bucket
     key

@@ -64,9 +64,14 @@ export function ObjectView({ route }: { route: ObjectRoute }) {
       </div>
       <Status>{details.loading ? 'Loading the object…' : ''}</Status>
       {details.error && <ErrorNotice error={details.error} doing="Reading the object" />}
-      {details.data && !object && (
+      {details.data && !object && !details.data.bucket && (
         <p class="notice">
-          There is no object <code>{key}</code> in {bucket}.{' '}
+          There is no bucket <code>{bucket}</code>. <a href={routeHref({ name: 'buckets' })}>See the buckets</a>
+        </p>
+      )}
+      {details.data && !object && details.data.bucket && (
+        <p class="notice">
+          There is no object <code>{key}</code> in bucket {bucket}.{' '}
           <a href={routeHref({ name: 'folder', bucket, prefix: parentPrefix(key) })}>Back to its folder</a>
         </p>
       )}
