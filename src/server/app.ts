@@ -3,7 +3,6 @@
 // AbortSignal so that reads behind a request that went away stop.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Settings } from '../config/settings.js';
@@ -18,6 +17,7 @@ import { AccessPolicy } from './access.js';
 import { checkListenSafety, isLoopback, loadTokens, TokenCheck } from './auth.js';
 import { createErrorMasker } from './errors.js';
 import { ExplorerAssets } from './explorer.js';
+import { GRAPHIQL_ASSETS, GraphiQLPages } from './graphiql.js';
 import { checkHealth } from './health.js';
 import { queryLimitPlugins } from './limits.js';
 import { createLogger, type Logger } from './log.js';
@@ -132,6 +132,7 @@ export function createApp(options: AppOptions): App {
   };
   const tokens = new TokenCheck(loadTokens(settings));
   const explorer = new ExplorerAssets();
+  const graphiql = new GraphiQLPages({ title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY });
   checkListenSafety(settings, tokens);
   const corsOrigins = allowedOrigins(settings.corsOrigins);
   const guardHost = !tokens.required && isLoopback(settings.host);
@@ -189,6 +190,7 @@ export function createApp(options: AppOptions): App {
       );
       return;
     }
+    if (url.pathname.startsWith(GRAPHIQL_ASSETS) && settings.graphiql && (await graphiql.sendAsset(req, res, url.pathname))) return;
     if (url.pathname !== '/graphql' && explorer.serve(req, res, url.pathname)) return;
     if (url.pathname === '/') {
       // Without a built explorer (a checkout where `npm run build` did not run), GraphiQL.
@@ -205,7 +207,7 @@ export function createApp(options: AppOptions): App {
     // A browser opening /graphql (also /graphql?query=..., the explorer's "Show query") gets GraphiQL.
     const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
     if (wantsPage && settings.graphiql) {
-      sendPage(req, res, await graphiqlPage());
+      await graphiql.sendPage(req, res);
       return;
     }
     if (!wantsPage && req.method !== 'OPTIONS' && !tokens.verify(req.headers.authorization)) {
@@ -345,49 +347,6 @@ function allowedOrigins(origins: readonly string[] | undefined): string[] | null
       throw new Error(`BUCKETQL_CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin such as https://app.example.com`);
     }
   });
-}
-
-interface Page {
-  html: Buffer;
-  gzipped: Buffer;
-}
-
-let graphiql: Promise<Page> | null = null;
-
-/**
- * GraphiQL with its scripts inlined (it works offline), rendered once, on first use:
- * its 9 MB of inlined scripts cost 0.6 s and 45 MB to load, which a server whose
- * users never open GraphiQL should not pay at start.
- */
-function graphiqlPage(): Promise<Page> {
-  graphiql ??= renderPage();
-  return graphiql;
-}
-
-async function renderPage(): Promise<Page> {
-  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-  // shouldPersistHeaders off: a token typed into the header editor stays out of localStorage.
-  const options = { endpoint: '/graphql', title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY, shouldPersistHeaders: false };
-  const json = JSON.stringify(options);
-  // Yoga's GraphiQL takes `query` from the address but not `variables`: pass them in too.
-  const html = Buffer.from(
-    renderGraphiQL(options).replace(
-      json,
-      `Object.assign(${json}, { variables: new URLSearchParams(location.search).get('variables') ?? undefined })`,
-    ),
-  );
-  return { html, gzipped: gzipSync(html) };
-}
-
-function sendPage(req: IncomingMessage, res: ServerResponse, page: Page): void {
-  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-  res.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-cache',
-    vary: 'accept-encoding',
-    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-  });
-  res.end(gzip ? page.gzipped : page.html);
 }
 
 const DEFAULT_QUERY = `# Welcome to bucketql. Run this query (▶) to read the demo CSV as typed rows.
