@@ -103,7 +103,9 @@ describe('aggregates', () => {
 
   it('typed: sum and avg for amounts, not for identifier columns; min and max for all numbers and dates', async () => {
     const fields = async (type: string) =>
-      ((await app.gql(`{ __type(name: "${type}") { fields { name } } }`)).data as { __type: { fields: { name: string }[] } }).__type.fields.map((f) => f.name);
+      (
+        (await app.gql(`{ __type(name: "${type}") { fields { name } } }`)).data as { __type: { fields: { name: string }[] } }
+      ).__type.fields.map((f) => f.name);
     expect(await fields('OrdersSums')).toEqual(['qty', 'price']);
     expect(await fields('OrdersAverages')).toEqual(['qty', 'price']);
     expect(await fields('OrdersMaximums')).toEqual(['order_id', 'customerId', 'qty', 'price', 'sold_at']);

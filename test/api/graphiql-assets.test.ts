@@ -32,7 +32,9 @@ describe('GraphiQL', () => {
       const response = await fetch(`${app.url}${path}`, { headers: { 'accept-encoding': 'gzip' }, decompress: false } as RequestInit);
       expect(response.status, path).toBe(200);
       expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-      expect(response.headers.get('content-type')).toMatch(path.endsWith('.css') ? /^text\/css/ : path.endsWith('.ico') ? /^image\// : /^text\/javascript/);
+      expect(response.headers.get('content-type')).toMatch(
+        path.endsWith('.css') ? /^text\/css/ : path.endsWith('.ico') ? /^image\// : /^text\/javascript/,
+      );
       const body = Buffer.from(await response.arrayBuffer());
       total += body.length;
       // fetch may or may not have decompressed it: either way it is the asset.

@@ -7,8 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../src/server/log.js';
+import { describeEmbedded } from '../../src/storage/check.js';
 import { seedDemo } from '../../src/storage/embedded/seed.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
@@ -74,7 +75,8 @@ describe('the explorer in headless Chromium', () => {
   const waitForIdle = () => poll(tableStatus).not.toContain('Loading');
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // The test run's S3 server is s3rver, what the embedded store runs: the header says so.
+    app = await startTestApp({}, { store: describeEmbedded('the test run', inject('s3Endpoint'), join(process.cwd(), '.bucketql')) });
     await seedDemo(app.storage, createLogger('silent'), bucket);
     // Folders two levels deep, for breadcrumbs. (reports/ holds an object of its own: the
     // embedded store, s3rver, lists no common prefix for a folder that holds only folders.)
@@ -112,6 +114,8 @@ describe('the explorer in headless Chromium', () => {
   it('lists the buckets at / and browses folders with breadcrumbs', async () => {
     await page.goto(`${app.url}/`);
     await page.getByRole('heading', { name: 'Buckets', level: 1 }).waitFor();
+    // Which store this is, in the header: real S3 and the demo store look alike otherwise.
+    await poll(() => page.getByTestId('store-banner').innerText()).toBe('Embedded store (local demo data)');
     await page.getByRole('link', { name: bucket }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'buckets');
@@ -456,6 +460,23 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(name);
     expect(await app.storage.bucketExists(name)).toBe(true);
   }, 60_000);
+
+  it('says whether the bucket or only the key is missing', async () => {
+    await page.goto(`${app.url}/#/o/${bucket}/no-such-key.csv`);
+    await poll(() => page.locator('.notice').innerText()).toBe(
+      `There is no object no-such-key.csv in bucket ${bucket}. Back to its folder`,
+    );
+    await page.goto(`${app.url}/#/o/no-such-bucket-here/sales.csv`);
+    await poll(() => page.locator('.notice').innerText()).toBe('There is no bucket no-such-bucket-here. See the buckets');
+  });
+
+  it('shows the numbers of a FLOAT column with one precision, right-aligned', async () => {
+    await page.goto(`${app.url}/#/o/${bucket}/sales.csv`);
+    await poll(async () => (await columnTexts('unit_price')).length).toBeGreaterThan(10);
+    const prices = await columnTexts('unit_price');
+    const decimals = new Set(prices.map((p) => p.split('.')[1]?.length ?? 0));
+    expect(decimals.size, prices.join(' ')).toBe(1);
+  });
 
   it('loaded nothing from outside the server and raised no script errors', () => {
     expect(outside).toEqual([]);
