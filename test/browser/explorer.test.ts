@@ -263,6 +263,18 @@ describe('the explorer in headless Chromium', () => {
     await builder.getByRole('button', { name: 'Clear' }).click();
     await page.getByRole('button', { name: 'Filter builder' }).click();
     await poll(() => gridRows().count()).toBe(100);
+
+    // A value that is not the column's type is not applied, and nothing says it is.
+    await page.getByRole('button', { name: 'Filter builder' }).click();
+    await builder.getByLabel('Condition 1: column').selectOption('quantity');
+    await builder.getByLabel('Condition 1: operator').selectOption('GTE');
+    await builder.getByLabel('Condition 1: value').fill('many');
+    await builder.getByRole('button', { name: 'Apply' }).click();
+    expect(await builder.getByLabel('Condition 1: value').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: /^Filter builder/ }).innerText()).toBe('Filter builder');
+    expect(await gridRows().count()).toBe(100);
+    await builder.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Filter builder' }).click();
   }, 60_000);
 
   it('loads the second page by scrolling to the end of the grid', async () => {

@@ -13,7 +13,15 @@ import { ShowQuery } from '../components/ShowQuery.js';
 import { Status } from '../components/Status.js';
 import { formatCount } from '../display.js';
 import { type RowOrder, TableCountDocument } from '../gql/graphql.js';
-import { allOf, builderFilter, type Combinator, type Condition, quickFilter, type TableColumn } from '../table/filters.js';
+import {
+  allOf,
+  builderFilter,
+  type Combinator,
+  type Condition,
+  conditionProblem,
+  quickFilter,
+  type TableColumn,
+} from '../table/filters.js';
 import { type TableSource, useTablePages } from '../table/useTablePages.js';
 
 interface Props {
@@ -82,6 +90,8 @@ export function TableView({ source, textual, chartOpen, onToggleChart, onSheet, 
   const count = counts.data?.object?.table;
   const rows = impossible ? [] : pages.rows;
   const caption = `${source.key}${table?.sheet ? ` (${table.sheet})` : ''}`;
+  // Only conditions that validate filter the grid: count those, never the others.
+  const appliedConditions = conditions.filter((c) => conditionProblem(c, knownColumns) === null).length;
   let summary: string;
   if (pages.loading && rows.length === 0) summary = 'Loading rows…';
   else if (pages.loading) summary = `Loading rows… (${formatCount(rows.length)} shown)`;
@@ -96,7 +106,7 @@ export function TableView({ source, textual, chartOpen, onToggleChart, onSheet, 
       <div class="toolbar">
         <QuickFilter value={search} onChange={setSearch} problem={searchProblem} />
         <button type="button" aria-expanded={builderOpen} aria-controls="filter-builder" onClick={() => setBuilderOpen(!builderOpen)}>
-          Filter builder{conditions.length > 0 ? ` (${conditions.length})` : ''}
+          Filter builder{appliedConditions > 0 ? ` (${appliedConditions})` : ''}
         </button>
         {table && table.sheets.length > 0 && (
           <Picker
