@@ -4,7 +4,7 @@
 // examples/codegen-recipe/codegen.ts, type-check the client (custom scalars mapped, a
 // misspelled field caught), run it against a server; and generate from a running
 // server's introspection as well.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,9 +31,24 @@ const config: ConfigFile = {
 };
 let app: TestApp;
 
-function run(command: string, args: string[], env: Record<string, string> = {}, cwd = project) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
-  return { status: result.status, out: `${result.stdout}${result.stderr}` };
+/** Runs a command in the project folder, asynchronously: the server it may call runs in this process. */
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd = project,
+): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.on('close', (status) => resolve({ status, out }));
+  });
 }
 
 beforeAll(async () => {
@@ -69,8 +84,8 @@ afterAll(async () => {
 });
 
 describe('a typed client for your own datasets', () => {
-  it('prints the schema for a config without a running bucketql', { timeout: 180_000 }, () => {
-    const printed = run(
+  it('prints the schema for a config without a running bucketql', { timeout: 180_000 }, async () => {
+    const printed = await run(
       'npx',
       ['tsx', join(root, 'scripts', 'print-schema.ts'), '--config', 'bucketql.config.json', '--out', 'schema.graphql'],
       {
@@ -88,8 +103,8 @@ describe('a typed client for your own datasets', () => {
     expect(schema).toMatch(/soldAt: DateTime!/);
   });
 
-  it('generates it with the recipe, custom scalars mapped, and type-checks a client', { timeout: 180_000 }, () => {
-    const generated = run(bin('graphql-codegen'), ['--config', 'codegen.ts'], { BUCKETQL_SCHEMA: 'schema.graphql' });
+  it('generates it with the recipe, custom scalars mapped, and type-checks a client', { timeout: 180_000 }, async () => {
+    const generated = await run(bin('graphql-codegen'), ['--config', 'codegen.ts'], { BUCKETQL_SCHEMA: 'schema.graphql' });
     expect(generated.status, generated.out).toBe(0);
     const types = readFileSync(join(project, 'gql', 'graphql.ts'), 'utf8');
     expect(types).toContain('DateTime: { input: string; output: string; }');
@@ -110,20 +125,20 @@ export const misspelled = node?.orderID;
 export const wrong: string | undefined = node?.unitPrice;
 `,
     );
-    const checked = run(bin('tsc'), ['-p', 'tsconfig.json']);
+    const checked = await run(bin('tsc'), ['-p', 'tsconfig.json']);
     expect(checked.out).toBe('');
     expect(checked.status).toBe(0);
   });
 
-  it('runs the client against the server', { timeout: 120_000 }, () => {
-    const ran = run(bin('tsx'), ['client.ts', `${app.url}/graphql`]);
+  it('runs the client against the server', { timeout: 120_000 }, async () => {
+    const ran = await run(bin('tsx'), ['client.ts', `${app.url}/graphql`]);
     expect(ran.status, ran.out).toBe(0);
     expect(ran.out).toMatch(/\d+ orders in 서울/);
   });
 
-  it('generates from a running server as well (introspection)', { timeout: 180_000 }, () => {
+  it('generates from a running server as well (introspection)', { timeout: 180_000 }, async () => {
     rmSync(join(project, 'gql'), { recursive: true, force: true });
-    const generated = run(bin('graphql-codegen'), ['--config', 'codegen.ts'], { BUCKETQL_SCHEMA: `${app.url}/graphql` });
+    const generated = await run(bin('graphql-codegen'), ['--config', 'codegen.ts'], { BUCKETQL_SCHEMA: `${app.url}/graphql` });
     expect(generated.status, generated.out).toBe(0);
     expect(readFileSync(join(project, 'gql', 'graphql.ts'), 'utf8')).toContain('export type SalesInCityQuery');
   });
