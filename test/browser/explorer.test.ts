@@ -473,6 +473,29 @@ describe('the explorer in headless Chromium', () => {
     expect(await app.storage.bucketExists(name)).toBe(true);
   }, 60_000);
 
+  it('keeps sort and filter in the address, so a link shares the view', async () => {
+    await page.goto(`${app.url}/#/o/${bucket}/sales.csv`);
+    await poll(async () => (await columnTexts('unit_price')).length).toBeGreaterThan(10);
+    await page.getByLabel('Filter', { exact: true }).fill('부산');
+    await poll(() => page.evaluate(() => location.hash)).toContain('filter=');
+    await page.getByRole('button', { name: /^unit_price/ }).click();
+    await poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toContain('sort=unit_price:ASC');
+    await waitForIdle();
+    const shown = await columnTexts('unit_price');
+    const link = await page.evaluate(() => location.href);
+
+    const other = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await other.goto(link);
+    await expect.poll(() => other.getByLabel('Filter', { exact: true }).inputValue(), { timeout: 15_000 }).toBe('부산');
+    const otherPrices = async () => {
+      const headers = await other.locator('.grid thead th').allInnerTexts();
+      const index = headers.findIndex((h) => h.split(/\s/)[0] === 'unit_price');
+      return other.locator(`.grid tbody tr > :nth-child(${index + 1})`).allInnerTexts();
+    };
+    await expect.poll(otherPrices, { timeout: 15_000 }).toEqual(shown);
+    await other.close();
+  });
+
   it('says whether the bucket or only the key is missing', async () => {
     await page.goto(`${app.url}/#/o/${bucket}/no-such-key.csv`);
     await poll(() => page.locator('.notice').innerText()).toBe(

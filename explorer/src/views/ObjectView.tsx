@@ -113,6 +113,11 @@ export function ObjectView({ route }: { route: ObjectRoute }) {
           onSheet={(sheet) => go({ sheet })}
           onEncoding={(encoding) => go({ encoding: encoding || undefined })}
           onNotTabular={toTree}
+          view={{ sort: route.sort, filter: route.filter, where: route.where }}
+          onViewChange={(view) => {
+            if (view.sort !== route.sort || view.filter !== route.filter || view.where !== route.where)
+              go({ sort: view.sort, filter: view.filter, where: view.where }, true);
+          }}
         />
       )}
       {object && tab === 'tree' && <TreeView bucket={bucket} objectKey={key} />}
