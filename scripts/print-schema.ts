@@ -1,20 +1,29 @@
-// Prints the schema bucketql serves, with the demo datasets (examples/bucketql.demo.json)
-// resolved against the demo data, to schema/schema.graphql: the file clients (GraphQL
+// Prints the schema bucketql serves to schema/schema.graphql: the file clients (GraphQL
 // Code Generator, examples/, the explorer) are generated from.
-// `npm run schema:print`; `--check` exits 1 when the file is stale.
+//
+// - Without a config: the demo datasets (examples/bucketql.demo.json) resolved
+//   against the demo data in a throwaway embedded store; `--check` exits 1 when
+//   schema/schema.graphql is stale.
+// - With a config (BUCKETQL_CONFIG, --config, or a bucketql.config.json/.yaml/.yml in
+//   the working folder, as `npm start` finds it): its datasets resolved against the
+//   store `npm start` would use (S3 as configured, or the embedded store's data
+//   folder), printed to stdout or to `--out <file>`. Dataset types come from the data,
+//   so the store must answer; no bucketql server needs to run.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
-import { parseSettings } from '../src/config/settings.js';
-import { loadConfig } from '../src/datasets/config.js';
+import { chooseStore, parseSettings, resolveDataDir, type Settings } from '../src/config/settings.js';
+import { type ConfigFile, loadConfig } from '../src/datasets/config.js';
 import { resolveDatasets } from '../src/datasets/schema-holder.js';
+import { findConfigFile } from '../src/main.js';
 import { buildSchema } from '../src/schema/index.js';
 import { AccessPolicy } from '../src/server/access.js';
 import { createLogger } from '../src/server/log.js';
 import { ScanSlots } from '../src/server/scan-budget.js';
-import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
+import { describeEmbedded, describeS3 } from '../src/storage/check.js';
+import { type EmbeddedStore, startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from '../src/storage/embedded/seed.js';
 import { Storage } from '../src/storage/s3.js';
 import { TableCache } from '../src/tables/cache.js';
@@ -24,6 +33,26 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export const SCHEMA_FILE = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));
 export { DEMO_CONFIG };
+
+/** The schema for `config`'s datasets resolved against `storage`; throws naming every dataset that cannot be read. */
+async function schemaFor(
+  settings: Settings,
+  storage: Storage,
+  config: ConfigFile,
+  store = describeS3('schema:print', process.env),
+): Promise<string> {
+  const services = {
+    settings,
+    storage,
+    store,
+    tableCache: new TableCache(settings.cacheBytes),
+    access: new AccessPolicy(undefined, false),
+    scanSlots: new ScanSlots(settings.maxConcurrentScans),
+  };
+  const { datasets, failures } = await resolveDatasets(services, config);
+  if (failures.length > 0) throw new Error(`datasets that cannot be read: ${failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
+  return `${printSchema(buildSchema(datasets))}\n`;
+}
 
 /** The schema with the demo datasets, resolved against the demo data in a throwaway embedded store. */
 export async function printedSchema(): Promise<string> {
@@ -37,19 +66,13 @@ export async function printedSchema(): Promise<string> {
     maxAttempts: 2,
   });
   try {
-    const log = createLogger('silent');
-    await seedDemo(storage, log);
-    const settings = parseSettings([], {});
-    const services = {
-      settings,
+    await seedDemo(storage, createLogger('silent'));
+    return await schemaFor(
+      parseSettings([], {}),
       storage,
-      tableCache: new TableCache(settings.cacheBytes),
-      access: new AccessPolicy(undefined, false),
-      scanSlots: new ScanSlots(settings.maxConcurrentScans),
-    };
-    const { datasets, failures } = await resolveDatasets(services, loadConfig(DEMO_CONFIG));
-    if (failures.length > 0) throw new Error(`demo datasets failed: ${failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
-    return `${printSchema(buildSchema(datasets))}\n`;
+      loadConfig(DEMO_CONFIG),
+      describeEmbedded('schema:print', store.endpoint, directory),
+    );
   } finally {
     storage.destroy();
     await store.stop();
@@ -57,15 +80,64 @@ export async function printedSchema(): Promise<string> {
   }
 }
 
+/** The schema for a config file, against the store `npm start` would use with these settings. */
+export async function printedSchemaFor(settings: Settings, configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const common = { timeoutMs: settings.s3TimeoutMs, maxAttempts: settings.s3MaxAttempts };
+  const choice = chooseStore(settings, env);
+  let embedded: EmbeddedStore | null = null;
+  let storage: Storage;
+  if (choice.kind === 'embedded') {
+    embedded = await startEmbeddedStore({ directory: join(resolveDataDir(settings), 's3') });
+    storage = new Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
+    if (settings.seedDemo) await seedDemo(storage, createLogger('silent'));
+  } else storage = new Storage({ ...common, forcePathStyle: settings.s3PathStyle });
+  try {
+    return await schemaFor(settings, storage, loadConfig(configFile));
+  } finally {
+    storage.destroy();
+    await embedded?.stop();
+  }
+}
+
+/** Flags of this script that are not bucketql settings. */
+function ownFlag(argv: string[], name: string): { value: string | undefined; present: boolean; rest: string[] } {
+  const rest: string[] = [];
+  let value: string | undefined;
+  let present = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === name) {
+      present = true;
+      if (name === '--out') value = argv[++i];
+    } else if (arg.startsWith(`${name}=`)) {
+      present = true;
+      value = arg.slice(name.length + 1);
+    } else rest.push(arg);
+  }
+  return { value, present, rest };
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const printed = await printedSchema();
-  if (process.argv.includes('--check')) {
-    if (readFileSync(SCHEMA_FILE, 'utf8') !== printed) {
-      process.stderr.write('schema/schema.graphql is stale: run `npm run schema:print`\n');
-      process.exit(1);
-    }
+  const check = ownFlag(process.argv.slice(2), '--check');
+  const out = ownFlag(check.rest, '--out');
+  const settings = parseSettings(out.rest, process.env);
+  const { file } = findConfigFile(settings, false);
+  if (file) {
+    const printed = await printedSchemaFor(settings, file);
+    if (out.value) {
+      writeFileSync(out.value, printed);
+      process.stderr.write(`wrote ${out.value} (datasets of ${file})\n`);
+    } else process.stdout.write(printed);
   } else {
-    writeFileSync(SCHEMA_FILE, printed);
-    process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+    const printed = await printedSchema();
+    if (check.present) {
+      if (readFileSync(SCHEMA_FILE, 'utf8') !== printed) {
+        process.stderr.write('schema/schema.graphql is stale: run `npm run schema:print`\n');
+        process.exit(1);
+      }
+    } else {
+      writeFileSync(out.value ?? SCHEMA_FILE, printed);
+      process.stdout.write(`wrote ${out.value ?? SCHEMA_FILE}\n`);
+    }
   }
 }

@@ -4,6 +4,7 @@
 import { helpText, parseSettings, SettingsError } from './config/settings.js';
 import { startBucketql } from './main.js';
 import { createLogger } from './server/log.js';
+import { storeSummary } from './storage/check.js';
 
 // bucketql runs on Node 20 with SDK versions that support it (pinned by the
 // lockfile); the SDK's notice about its future releases is not for our users.
@@ -29,11 +30,25 @@ async function main(): Promise<void> {
   const log = createLogger(settings.logLevel);
   const started = performance.now();
   const running = await startBucketql(settings, process.env, log);
-  log.info(`bucketql is ready: GraphiQL at ${running.url}/graphql`, {
-    url: `${running.url}/graphql`,
-    startupMs: Math.round(performance.now() - started),
-  });
-  process.stderr.write(`\n  bucketql is ready: open ${running.url}/graphql\n\n`);
+  const store = storeSummary(running.store);
+  const fields = { explorer: `${running.url}/`, graphiql: `${running.url}/graphql`, store: running.store, config: running.configFile };
+  const announceReady = () => {
+    log.info(`bucketql is ready: explorer at ${running.url}/, GraphiQL at ${running.url}/graphql, using ${store}`, {
+      ...fields,
+      startupMs: Math.round(performance.now() - started),
+    });
+    process.stderr.write(
+      `\n  bucketql is ready: open ${running.url}/graphql (GraphiQL) or ${running.url}/ (the explorer)\n  store: ${store}\n\n`,
+    );
+  };
+  if (running.storeStatus.ok) announceReady();
+  else {
+    log.error(`bucketql is listening at ${running.url}/ but is NOT ready: ${running.storeStatus.message}`, fields);
+    process.stderr.write(
+      `\n  bucketql is NOT ready: ${running.storeStatus.message}\n  store: ${store}\n  It keeps checking (with a growing pause, up to 30 s); /healthz answers 503 until the store works.\n  To try the demo instead: BUCKETQL_STORE=embedded npm start\n\n`,
+    );
+    void running.storeReady.then(announceReady);
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

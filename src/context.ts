@@ -4,6 +4,7 @@ import type { Settings } from './config/settings.js';
 import type { Loaders } from './loaders/index.js';
 import type { AccessPolicy } from './server/access.js';
 import type { ScanBudget, ScanSlots } from './server/scan-budget.js';
+import type { StoreInfo } from './storage/check.js';
 import type { Storage } from './storage/s3.js';
 import type { TableCache } from './tables/cache.js';
 
@@ -11,6 +12,8 @@ import type { TableCache } from './tables/cache.js';
 export interface AppServices {
   settings: Settings;
   storage: Storage;
+  /** Which store this is, in words (never a secret): for serverInfo.store and /healthz. */
+  store: StoreInfo;
   tableCache: TableCache;
   access: AccessPolicy;
   /** Whole-object reads running in the process (BUCKETQL_MAX_CONCURRENT_SCANS). */

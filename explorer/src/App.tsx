@@ -2,6 +2,7 @@
 // the server asks for one. A new token remounts the view, so it asks again.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { getToken, onUnauthenticated, setToken } from './api/auth.js';
+import { StoreBanner } from './components/StoreBanner.js';
 import { TokenForm } from './components/TokenForm.js';
 import { useRoute } from './route.js';
 import { BucketsView } from './views/BucketsView.js';
@@ -44,6 +45,7 @@ export function App() {
         <a class="brand" href="#/">
           bucketql <span>explorer</span>
         </a>
+        {!needsToken && <StoreBanner key={session} />}
         <nav aria-label="Elsewhere">
           {hasToken && (
             <button

@@ -46,9 +46,27 @@ export function formatCount(count: number): string {
   return integer.format(count);
 }
 
-/** A table cell as text, by its column's type; null is handled by the grid. */
-export function formatCell(value: unknown, type: string, dateOnly = false): string {
+/** Most digits after the decimal point among the numbers of a column (at most 6): its values are shown with that many. */
+export function decimalsOf(values: readonly unknown[]): number {
+  let most = 0;
+  for (const value of values) {
+    if (typeof value !== 'number' || !Number.isFinite(value)) continue;
+    const text = String(value);
+    if (text.includes('e')) continue;
+    const point = text.indexOf('.');
+    if (point >= 0) most = Math.max(most, text.length - point - 1);
+  }
+  return Math.min(most, 6);
+}
+
+/**
+ * A table cell as text, by its column's type; null is handled by the grid. FLOAT
+ * numbers get the column's `decimals`, so that a column of numbers lines up.
+ */
+export function formatCell(value: unknown, type: string, dateOnly = false, decimals?: number): string {
   if (typeof value === 'string') return type === 'DATETIME' ? formatInstant(value, dateOnly) : value;
+  if (typeof value === 'number' && type === 'FLOAT' && decimals !== undefined && Number.isFinite(value) && Math.abs(value) < 1e15)
+    return value.toFixed(decimals);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }

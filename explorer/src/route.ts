@@ -2,7 +2,7 @@
 // page, and back/forward, reload and shared links all work:
 //   #/                                   the buckets
 //   #/b/<bucket>/<prefix>                a folder (prefix ends with "/", or is empty)
-//   #/o/<bucket>/<key>?view=&sheet=&encoding=   an object
+//   #/o/<bucket>/<key>?view=&sheet=&encoding=&sort=&filter=&where=   an object (and its table's view)
 import { useEffect, useState } from 'preact/hooks';
 
 export type ObjectTab = 'table' | 'chart' | 'tree' | 'text';
@@ -10,7 +10,20 @@ export type ObjectTab = 'table' | 'chart' | 'tree' | 'text';
 export type Route =
   | { name: 'buckets' }
   | { name: 'folder'; bucket: string; prefix: string }
-  | { name: 'object'; bucket: string; key: string; tab?: ObjectTab; sheet?: string; encoding?: string };
+  | {
+      name: 'object';
+      bucket: string;
+      key: string;
+      tab?: ObjectTab;
+      sheet?: string;
+      encoding?: string;
+      /** The table's view, so that a link shares it: `column:ASC` or `column:DESC`. */
+      sort?: string;
+      /** The "Filter" box's text. */
+      filter?: string;
+      /** The filter builder's applied conditions, as JSON ({ how, conditions }). */
+      where?: string;
+    };
 
 const TABS: readonly ObjectTab[] = ['table', 'chart', 'tree', 'text'];
 
@@ -40,6 +53,9 @@ export function parseRoute(hash: string): Route {
       ...(tab && (TABS as string[]).includes(tab) ? { tab: tab as ObjectTab } : {}),
       ...(params.get('sheet') !== null ? { sheet: params.get('sheet') as string } : {}),
       ...(params.get('encoding') ? { encoding: params.get('encoding') as string } : {}),
+      ...(params.get('sort') ? { sort: params.get('sort') as string } : {}),
+      ...(params.get('filter') ? { filter: params.get('filter') as string } : {}),
+      ...(params.get('where') ? { where: params.get('where') as string } : {}),
     };
   } catch {
     // A hand-edited hash with broken %-escapes: start over rather than fail.
@@ -58,6 +74,9 @@ export function routeHref(route: Route): string {
       if (route.tab) params.set('view', route.tab);
       if (route.sheet !== undefined) params.set('sheet', route.sheet);
       if (route.encoding) params.set('encoding', route.encoding);
+      if (route.sort) params.set('sort', route.sort);
+      if (route.filter) params.set('filter', route.filter);
+      if (route.where) params.set('where', route.where);
       const search = params.toString();
       return `#/o/${encodeURIComponent(route.bucket)}/${encodePath(route.key)}${search ? `?${search}` : ''}`;
     }

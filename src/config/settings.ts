@@ -144,7 +144,7 @@ export const SETTINGS = {
     env: 'BUCKETQL_CONFIG',
     schema: z.string().min(1),
     default: undefined,
-    help: 'A datasets config file (JSON or YAML) declaring tables that become GraphQL types; with the embedded demo data and none given, examples/bucketql.demo.json.',
+    help: 'A datasets config file (JSON or YAML) declaring tables that become GraphQL types. Without it: bucketql.config.json, .yaml or .yml in the working folder if there is one, else with the embedded demo data examples/bucketql.demo.json.',
   }),
   schemaRefresh: setting({
     env: 'BUCKETQL_SCHEMA_REFRESH',

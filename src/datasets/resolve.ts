@@ -5,6 +5,7 @@
 import type { Format } from '../codecs/types.js';
 import type { Context } from '../context.js';
 import { BadUserInput, NotFound } from '../errors.js';
+import { missingObject } from '../objects/missing.js';
 import { headObject, nodeFromMeta, type ObjectNode, type TableArgs, tableReaderOf } from '../objects/service.js';
 import type { ObjectSummary } from '../storage/types.js';
 import { joinTypes } from '../tables/infer.js';
@@ -55,7 +56,7 @@ async function datasetObjects(ctx: Context, config: DatasetConfig): Promise<Obje
   ctx.access.checkBucket(config.bucket);
   if (config.key !== undefined) {
     const meta = await headObject(ctx, { bucket: config.bucket, key: config.key });
-    if (!meta) throw new NotFound(`Dataset ${config.name}: ${config.bucket}/${config.key} does not exist`);
+    if (!meta) throw await missingObject(ctx, { bucket: config.bucket, key: config.key }, `Dataset ${config.name}: `);
     return [nodeFromMeta(meta)];
   }
   const objects: ObjectSummary[] = [];

@@ -8,13 +8,14 @@ import { codecOf, formatOfKey } from '../codecs/registry.js';
 import { decodeTextValue } from '../codecs/text.js';
 import type { Format } from '../codecs/types.js';
 import type { Context } from '../context.js';
-import { BadUserInput, NotFound } from '../errors.js';
+import { BadUserInput } from '../errors.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
 import { digest } from '../tables/cursor.js';
 import { jsonValue, setOwn } from '../tables/query.js';
 import { type TableObject, type TableOptions, TableReader } from '../tables/reader.js';
 import { looksLikeText, resolveEncoding } from '../text/encoding.js';
 import { compressionOf, memo, type ObjectNode, openTableBytes, openWindows, readHead, readWhole } from './bytes.js';
+import { missingObject } from './missing.js';
 
 export { compressionOf, type ObjectNode, readWhole };
 
@@ -35,7 +36,7 @@ export function nodeFromMeta(meta: ObjectMeta): ObjectNode {
 export async function metaOf(ctx: Context, node: ObjectNode): Promise<ObjectMeta> {
   if (node.meta) return node.meta;
   const meta = await ctx.loaders.head.load(node);
-  if (!meta) throw new NotFound(`Object ${node.bucket}/${node.key} no longer exists`);
+  if (!meta) throw await missingObject(ctx, node, 'It no longer exists: ');
   return meta;
 }
 

@@ -10,6 +10,7 @@ import { mapWithConcurrency } from '../loaders/index.js';
 import { checkBucketName, checkKey, checkRef } from '../storage/names.js';
 import { unquoteEtag } from '../storage/s3.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
+import { missingObject } from './missing.js';
 import { checkExpiresIn } from './service.js';
 
 export const MAX_DELETE_KEYS = 100_000;
@@ -141,7 +142,7 @@ export async function uploadFile(
 export async function copyObject(ctx: Context, from: ObjectRef, to: ObjectRef): Promise<ObjectMeta> {
   checkWritable(ctx, from, to);
   const source = await ctx.storage.headObject(from);
-  if (!source) throw new NotFound(`${from.bucket}/${from.key} does not exist`);
+  if (!source) throw await missingObject(ctx, from, 'The copy source: ');
   if (source.size > 5 * 1024 ** 3) {
     throw new BadUserInput(
       `${from.bucket}/${from.key} is larger than 5 GiB, the most S3 copies in one request; bucketql does not copy in parts yet`,

@@ -5,7 +5,7 @@ import { headObject, nodeFromMeta } from '../objects/service.js';
 import type { BucketInfo } from '../storage/types.js';
 import type { Builder } from './builder.js';
 import type { addObjects } from './objects.js';
-import type { addPaging } from './paging.js';
+import { type addPaging, forwardPageInfo, type PageInfoShape } from './paging.js';
 
 interface BucketShape {
   name: string;
@@ -32,13 +32,15 @@ export function addBuckets(builder: Builder, { S3Object, PageInfo }: ReturnType<
     }),
   });
 
-  const ObjectConnection = builder.objectRef<ObjectConnectionShape>('ObjectConnection').implement({
-    fields: (t) => ({
-      edges: t.field({ type: [ObjectEdge], resolve: (c) => c.edges }),
-      prefixes: t.exposeStringList('prefixes', { description: 'Common prefixes ("folders") of this page, when `delimiter` is set.' }),
-      pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-    }),
-  });
+  const ObjectConnection = builder
+    .objectRef<Omit<ObjectConnectionShape, 'pageInfo'> & { pageInfo: PageInfoShape }>('ObjectConnection')
+    .implement({
+      fields: (t) => ({
+        edges: t.field({ type: [ObjectEdge], resolve: (c) => c.edges }),
+        prefixes: t.exposeStringList('prefixes', { description: 'Common prefixes ("folders") of this page, when `delimiter` is set.' }),
+        pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
+      }),
+    });
 
   const Bucket = builder.objectRef<BucketShape>('Bucket').implement({
     fields: (t) => ({
@@ -53,7 +55,10 @@ export function addBuckets(builder: Builder, { S3Object, PageInfo }: ReturnType<
           first: t.arg.int({ defaultValue: 100 }),
           after: t.arg.string(),
         },
-        resolve: (b, args, ctx) => listObjects(ctx, { bucket: b.name, ...args, first: args.first ?? 100 }),
+        resolve: async (b, args, ctx) => {
+          const listing = await listObjects(ctx, { bucket: b.name, ...args, first: args.first ?? 100 });
+          return { ...listing, pageInfo: forwardPageInfo({ ...listing.pageInfo, edges: listing.edges }, args.after) };
+        },
       }),
       object: t.field({
         type: S3Object,

@@ -9,6 +9,8 @@ import type { FilterOp, RowFilter } from '../tables/filter.js';
 import { countRows, type RowResult, readPage } from '../tables/query.js';
 import type { ColumnType } from '../tables/types.js';
 import type { Builder } from './builder.js';
+import { forwardPageInfo } from './paging.js';
+import { offersSumAndAvg } from './summable.js';
 
 type ScalarName = 'SafeInt' | 'Float' | 'Boolean' | 'DateTime' | 'String' | 'JSON';
 
@@ -107,7 +109,7 @@ function addTypedFilters(builder: Builder) {
   const refs = {} as Record<string, unknown>;
   for (const [scalar, spec] of Object.entries(FILTERS) as [Exclude<ScalarName, 'JSON'>, (typeof FILTERS)[keyof typeof FILTERS]][]) {
     refs[scalar] = builder.inputType(spec.name, {
-      description: `Conditions on a ${scalar === 'SafeInt' ? 'Int' : scalar} column; several conditions must all hold. A null cell matches only isNull: true.`,
+      description: `Conditions on ${withArticle(scalar === 'SafeInt' ? 'Int' : scalar)} column; several conditions must all hold. A null cell matches only isNull: true.`,
       fields: (t) => {
         const fields: Record<string, unknown> = {};
         for (const name of Object.keys(spec.ops)) fields[name] = t.field({ type: scalar as 'String' });
@@ -122,6 +124,11 @@ function addTypedFilters(builder: Builder) {
     });
   }
   return refs;
+}
+
+/** "an Int", "a Float": the English article for a type name. */
+function withArticle(name: string): string {
+  return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
 export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset[], shared: SharedRefs): void {
@@ -192,6 +199,7 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
 
     interface ConnectionShape {
       page: Awaited<ReturnType<typeof readPage>>;
+      after: string | null | undefined;
       count: (scans: ScanBudget) => Promise<number>;
     }
     const Connection = builder.objectRef<ConnectionShape>(`${T}Connection`).implement({
@@ -199,7 +207,7 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
         edges: t.field({ type: [Edge], resolve: (c) => c.page.rows }),
         pageInfo: t.field({
           type: shared.pageInfo as never,
-          resolve: (c) => ({ hasNextPage: c.page.hasNextPage, endCursor: c.page.endCursor }) as never,
+          resolve: (c) => forwardPageInfo({ ...c.page, edges: c.page.rows }, c.after) as never,
         }),
         totalCount: t.int({
           description: 'Rows matching `where` in the whole dataset.',
@@ -208,8 +216,8 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
       }),
     });
 
-    // Aggregates: typed per column; sum/avg for numbers, min/max for numbers and dates.
-    const numeric = visible.filter((c) => c.type === 'INT' || c.type === 'FLOAT');
+    // Aggregates: typed per column; sum/avg for amounts (numbers not named like identifiers), min/max for numbers and dates.
+    const numeric = visible.filter((c) => offersSumAndAvg(c.name, c.type));
     const ordered = visible.filter((c) => c.type === 'INT' || c.type === 'FLOAT' || c.type === 'DATETIME');
     type Group = Awaited<ReturnType<typeof aggregate>>[number];
     const byColumn = (group: Group, name: string) => group.columns.find((c) => c.column === name);
@@ -298,7 +306,11 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
           }));
           const read = () => readPage(source, { first: args.first ?? 100, after: args.after, where, orderBy });
           const page = await (where || orderBy.length > 0 ? ctx.scans.run(dataset.config.name, read) : read());
-          return { page, count: (scans: ScanBudget) => scans.run(`${dataset.config.name}.totalCount`, () => countRows(source, where)) };
+          return {
+            page,
+            after: args.after,
+            count: (scans: ScanBudget) => scans.run(`${dataset.config.name}.totalCount`, () => countRows(source, where)),
+          };
         },
       }),
       [`${dataset.config.name}Aggregate`]: t.field({

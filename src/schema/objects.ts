@@ -65,7 +65,7 @@ export function addObjects(builder: Builder) {
         resolve: (o) => compressionOf(o),
       }),
       text: t.string({
-        description: 'The decoded text. The encoding is detected when omitted (UTF-8, BOMs, CP949/EUC-KR, ...).',
+        description: 'The decoded text. The encoding is detected when omitted (BOMs, UTF-8, CP949, Shift_JIS, EUC-JP, GB18030, Big5, ...).',
         args: { encoding: t.arg.string() },
         resolve: (o, args, ctx) => ctx.scans.run(`text of ${o.key}`, () => textOf(ctx, o, args.encoding)),
       }),

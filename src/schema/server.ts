@@ -1,6 +1,7 @@
 // What this server allows, for clients (the explorer) that adapt to it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type StoreInfo, storeSummary } from '../storage/check.js';
 import { packageRoot } from '../storage/embedded/seed.js';
 import type { Builder } from './builder.js';
 
@@ -8,6 +9,29 @@ import type { Builder } from './builder.js';
 const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
 export function addServerInfo(builder: Builder) {
+  const StoreKind = builder.enumType('StoreKind', {
+    description: 'Where the buckets live.',
+    values: {
+      EMBEDDED: { value: 'embedded', description: "bucketql's embedded S3-compatible store (s3rver), in a local folder." },
+      S3: { value: 's3', description: 'AWS S3 or an S3-compatible store (MinIO, Ceph, ...).' },
+    } as const,
+  });
+  const Store = builder.objectRef<StoreInfo>('Store').implement({
+    description: 'The store this server reads and writes, as configured. Never holds a secret.',
+    fields: (t) => ({
+      kind: t.field({ type: StoreKind, resolve: (s) => s.kind }),
+      summary: t.string({ description: 'One line for people, as the log says it.', resolve: (s) => storeSummary(s) }),
+      reason: t.string({
+        description: 'Why this store is used (BUCKETQL_STORE, the AWS variable that is set, ...).',
+        resolve: (s) => s.reason,
+      }),
+      endpoint: t.string({ nullable: true, description: "The endpoint requests go to; null for AWS's own.", resolve: (s) => s.endpoint }),
+      region: t.string({ resolve: (s) => s.region }),
+      profile: t.string({ nullable: true, description: 'The AWS profile the credentials come from, if any.', resolve: (s) => s.profile }),
+      credentials: t.string({ description: 'Where the credentials come from, in words.', resolve: (s) => s.credentials }),
+      dataDir: t.string({ nullable: true, description: "The embedded store's folder.", resolve: (s) => s.dataDir }),
+    }),
+  });
   const ServerInfo = builder.objectRef<Record<string, never>>('ServerInfo').implement({
     description: 'What this server allows.',
     fields: (t) => ({
@@ -26,6 +50,7 @@ export function addServerInfo(builder: Builder) {
         resolve: (_, __, ctx) => ctx.settings.maxObjectBytes,
       }),
       version: t.string({ description: 'The bucketql version.', resolve: () => version }),
+      store: t.field({ type: Store, description: 'Which store is in use.', resolve: (_, __, ctx) => ctx.store }),
     }),
   });
   builder.queryField('serverInfo', (t) => t.field({ type: ServerInfo, resolve: () => ({}) }));

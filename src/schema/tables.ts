@@ -8,12 +8,24 @@ import { type ColumnSummary, type HistogramBin, MAX_BINS, MAX_TOP, summarizeColu
 import { COLUMN_TYPES, type Column as ColumnShape } from '../tables/types.js';
 import type { Builder } from './builder.js';
 import type { addObjects } from './objects.js';
-import type { addPaging } from './paging.js';
+import { type addPaging, forwardPageInfo } from './paging.js';
+import { isIdentifierName } from './summable.js';
 
 interface RowConnectionShape {
   reader: TableReader;
   where: RowFilterShape | null | undefined;
   page: Awaited<ReturnType<typeof readPage>>;
+  after: string | null | undefined;
+}
+
+/** One statistic of a group's columns as { column: value }; sum and avg only for amounts (see summable.ts). */
+function statByColumn(group: AggregateGroup, stat: 'sum' | 'avg' | 'min' | 'max'): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const column of group.columns) {
+    if ((stat === 'sum' || stat === 'avg') && (column.sum === null || isIdentifierName(column.column))) continue;
+    out[column.column] = column[stat];
+  }
+  return out;
 }
 
 /** Tables: S3Object.table and everything under it. */
@@ -86,7 +98,7 @@ export function addTables(
   const RowConnection = builder.objectRef<RowConnectionShape>('RowConnection').implement({
     fields: (t) => ({
       edges: t.field({ type: [RowEdge], resolve: (c) => c.page.rows }),
-      pageInfo: t.field({ type: PageInfo, resolve: (c) => ({ hasNextPage: c.page.hasNextPage, endCursor: c.page.endCursor }) }),
+      pageInfo: t.field({ type: PageInfo, resolve: (c) => forwardPageInfo({ ...c.page, edges: c.page.rows }, c.after) }),
       totalCount: t.int({
         description: 'Rows matching `where` in the whole table (a full scan, unless cached).',
         resolve: (c, _, ctx) => ctx.scans.run('totalCount', () => countRows(c.reader, c.where)),
@@ -115,6 +127,27 @@ export function addTables(
       }),
       count: t.int({ description: 'Rows in the group.', resolve: (g) => g.count }),
       columns: t.field({ type: [ColumnAggregateType], resolve: (g) => g.columns }),
+      sum: t.field({
+        type: 'JSONObject',
+        description:
+          '{ column: sum } for the aggregated INT and FLOAT columns not named like identifiers (as typed dataset aggregates have it).',
+        resolve: (g) => statByColumn(g, 'sum'),
+      }),
+      avg: t.field({
+        type: 'JSONObject',
+        description: '{ column: average } for the same columns as `sum`.',
+        resolve: (g) => statByColumn(g, 'avg'),
+      }),
+      min: t.field({
+        type: 'JSONObject',
+        description: '{ column: smallest value } for every aggregated column.',
+        resolve: (g) => statByColumn(g, 'min'),
+      }),
+      max: t.field({
+        type: 'JSONObject',
+        description: '{ column: largest value } for every aggregated column.',
+        resolve: (g) => statByColumn(g, 'max'),
+      }),
     }),
   });
 
@@ -200,7 +233,7 @@ export function addTables(
           const read = () => readPage(reader, { ...args, first: args.first ?? 100 });
           // Only a filtered or ordered page may read the whole table; a plain one reads its leading rows.
           const scans = Boolean(args.where) || (args.orderBy?.length ?? 0) > 0;
-          return { reader, where: args.where, page: await (scans ? ctx.scans.run('rows', read) : read()) };
+          return { reader, where: args.where, after: args.after, page: await (scans ? ctx.scans.run('rows', read) : read()) };
         },
       }),
       encoding: t.string({

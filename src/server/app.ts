@@ -3,7 +3,6 @@
 // AbortSignal so that reads behind a request that went away stop.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Settings } from '../config/settings.js';
@@ -11,6 +10,7 @@ import type { AppServices, Context } from '../context.js';
 import { isBucketqlError } from '../errors.js';
 import { createLoaders } from '../loaders/index.js';
 import { schema as baseSchema } from '../schema/index.js';
+import { describeS3, type StoreInfo } from '../storage/check.js';
 import type { Storage } from '../storage/s3.js';
 import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
@@ -19,6 +19,7 @@ import { CorsPolicy } from './cors.js';
 import { discardRequest } from './discard.js';
 import { createErrorMasker } from './errors.js';
 import { ExplorerAssets } from './explorer.js';
+import { GRAPHIQL_ASSETS, GraphiQLPages } from './graphiql.js';
 import { checkHealth } from './health.js';
 import { queryLimitPlugins } from './limits.js';
 import { createLogger, type Logger, requestIdFor, withRequestId } from './log.js';
@@ -33,6 +34,8 @@ export interface AppOptions {
   logger?: Logger;
   /** The schema to serve, asked for on every request (datasets can change it); the base schema when omitted. */
   schema?: () => GraphQLSchema;
+  /** Which store `storage` is, for serverInfo.store and /healthz; described from the environment when omitted. */
+  store?: StoreInfo;
 }
 
 export interface App {
@@ -133,12 +136,14 @@ export function createApp(options: AppOptions): App {
   const services: AppServices = {
     settings,
     storage,
+    store: options.store ?? { ...describeS3('given to createApp', process.env), endpoint: storage.endpoint },
     tableCache: new TableCache(settings.cacheBytes),
     access: new AccessPolicy(settings.buckets, settings.readOnly),
     scanSlots: new ScanSlots(settings.maxConcurrentScans),
   };
   const tokens = new TokenCheck(loadTokens(settings));
   const explorer = new ExplorerAssets();
+  const graphiql = new GraphiQLPages({ title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY });
   checkListenSafety(settings, tokens);
   const cors = new CorsPolicy(settings.corsOrigins);
   const guardHost = !tokens.required && isLoopback(settings.host);
@@ -194,13 +199,13 @@ export function createApp(options: AppOptions): App {
       void discardRequest(req).then(() => res.end());
     };
     if (url.pathname === '/healthz') {
-      const healthy = await checkHealth(storage);
-      sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
+      const health = await checkHealth(storage, services.store);
+      sendJson(res, health.status === 'ok' ? 200 : 503, health, { 'cache-control': 'no-store' });
       return;
     }
     if (url.pathname === '/readyz') {
       // Ready: not draining, and S3 answers. A balancer checks this one.
-      const status = draining ? 'draining' : (await checkHealth(storage)) ? 'ok' : 'unavailable';
+      const status = draining ? 'draining' : (await checkHealth(storage, services.store)).status === 'ok' ? 'ok' : 'unavailable';
       sendJson(res, status === 'ok' ? 200 : 503, { status }, { 'cache-control': 'no-store' });
       return;
     }
@@ -222,6 +227,7 @@ export function createApp(options: AppOptions): App {
       await serveMetrics(req, res);
       return;
     }
+    if (url.pathname.startsWith(GRAPHIQL_ASSETS) && settings.graphiql && (await graphiql.sendAsset(req, res, url.pathname))) return;
     if (url.pathname !== '/graphql' && explorer.serve(req, res, url.pathname)) return;
     if (url.pathname === '/') {
       // Without a built explorer (a checkout where `npm run build` did not run), GraphiQL.
@@ -242,7 +248,7 @@ export function createApp(options: AppOptions): App {
     }
     // A browser opening /graphql (also /graphql?query=..., the explorer's "Show query") gets GraphiQL.
     if (settings.graphiql && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
-      sendPage(req, res, await graphiqlPage());
+      await graphiql.sendPage(req, res);
       return;
     }
     if (!tokens.verify(req.headers.authorization)) {
@@ -405,49 +411,6 @@ export function createApp(options: AppOptions): App {
         server.closeIdleConnections();
       }),
   };
-}
-
-interface Page {
-  html: Buffer;
-  gzipped: Buffer;
-}
-
-let graphiql: Promise<Page> | null = null;
-
-/**
- * GraphiQL with its scripts inlined (it works offline), rendered once, on first use:
- * its 9 MB of inlined scripts cost 0.6 s and 45 MB to load, which a server whose
- * users never open GraphiQL should not pay at start.
- */
-function graphiqlPage(): Promise<Page> {
-  graphiql ??= renderPage();
-  return graphiql;
-}
-
-async function renderPage(): Promise<Page> {
-  const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-  // shouldPersistHeaders off: a token typed into the header editor stays out of localStorage.
-  const options = { endpoint: '/graphql', title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY, shouldPersistHeaders: false };
-  const json = JSON.stringify(options);
-  // Yoga's GraphiQL takes `query` from the address but not `variables`: pass them in too.
-  const html = Buffer.from(
-    renderGraphiQL(options).replace(
-      json,
-      `Object.assign(${json}, { variables: new URLSearchParams(location.search).get('variables') ?? undefined })`,
-    ),
-  );
-  return { html, gzipped: gzipSync(html) };
-}
-
-function sendPage(req: IncomingMessage, res: ServerResponse, page: Page): void {
-  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-  res.writeHead(200, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-cache',
-    vary: 'accept-encoding',
-    ...(gzip ? { 'content-encoding': 'gzip' } : {}),
-  });
-  res.end(gzip ? page.gzipped : page.html);
 }
 
 const DEFAULT_QUERY = `# Welcome to bucketql. Run this query (▶) to read the demo CSV as typed rows.

@@ -1,19 +1,13 @@
-// GET /healthz: is S3 reachable? Any answer from S3 (even "access denied") means
-// yes; a refused connection, a timeout or a 5xx means no.
-import { isBucketqlError } from '../errors.js';
+// GET /healthz: is the store usable? 200 {"status":"ok"}, or 503 with
+// {"status":"unavailable","reason":<one word>} — the word says what kind of problem
+// (unreachable, credentials, unavailable, error) and nothing more: the details
+// (which endpoint, which profile) are in the log, not on an unauthenticated page.
+import { checkStore, type StoreInfo, type StoreProblem } from '../storage/check.js';
 import type { Storage } from '../storage/s3.js';
 
-const HEALTH_TIMEOUT_MS = 3000;
+export type Health = { status: 'ok' } | { status: 'unavailable'; reason: StoreProblem };
 
-export async function checkHealth(storage: Storage): Promise<boolean> {
-  try {
-    await Promise.race([
-      storage.listBuckets(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('health check timed out')), HEALTH_TIMEOUT_MS).unref()),
-    ]);
-    return true;
-  } catch (error) {
-    if (isBucketqlError(error)) return error.code === 'FORBIDDEN' || error.code === 'NOT_FOUND' || error.code === 'UNAUTHENTICATED';
-    return false;
-  }
+export async function checkHealth(storage: Storage, store: StoreInfo): Promise<Health> {
+  const status = await checkStore(storage, store);
+  return status.ok ? { status: 'ok' } : { status: 'unavailable', reason: status.problem };
 }

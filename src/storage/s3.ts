@@ -83,11 +83,14 @@ function describe(ref: ObjectRef): string {
 
 export class Storage {
   readonly client: S3Client;
+  /** The custom endpoint requests go to, or null for AWS's own. */
+  readonly endpoint: string | null;
   private readonly copySourceKeepsPlus: boolean;
 
   constructor(options: S3Options) {
     this.client = new S3Client(s3ClientConfig(options));
     recordS3Calls(this.client.middlewareStack);
+    this.endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL ?? null;
     this.copySourceKeepsPlus = options.copySourceKeepsPlus ?? false;
   }
 

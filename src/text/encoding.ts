@@ -142,6 +142,127 @@ function isUtf8(bytes: Uint8Array, complete: boolean): boolean {
   }
 }
 
+/** The East Asian multi-byte encodings detection tells apart, in the order that wins a tie. */
+const CJK_ENCODINGS = ['cp949', 'shift_jis', 'euc-jp', 'gb18030', 'big5'] as const;
+type CjkEncoding = (typeof CJK_ENCODINGS)[number];
+
+/** The characters of a double-byte region of an encoding: leads × trails, decoded. */
+function region(encoding: string, leads: [number, number], trails: [number, number][]): Set<string> {
+  const bytes: number[] = [];
+  for (let lead = leads[0]; lead <= leads[1]; lead++)
+    for (const [from, to] of trails) for (let trail = from; trail <= to; trail++) bytes.push(lead, trail);
+  const text = encoding === 'cp949' ? iconv.decode(Buffer.from(bytes), 'cp949') : new TextDecoder(encoding).decode(new Uint8Array(bytes));
+  return new Set([...text].filter((ch) => ch !== '\uFFFD'));
+}
+
+let common: Record<CjkEncoding, Set<string>> | null = null;
+
+/**
+ * The characters everyday text in each language is made of, from the encodings' own
+ * layout: the 2,350 Hangul syllables of KS X 1001, JIS level-1 kanji (2,965), the
+ * 3,755 level-1 hanzi of GB 2312, the 5,401 frequent hanzi of Big5. Text decoded
+ * with the wrong encoding comes out in rare syllables and characters instead.
+ */
+function commonCharacters(): Record<CjkEncoding, Set<string>> {
+  if (common) return common;
+  const japanese = region('euc-jp', [0xb0, 0xcf], [[0xa1, 0xfe]]);
+  common = {
+    cp949: region('cp949', [0xb0, 0xc8], [[0xa1, 0xfe]]),
+    shift_jis: japanese,
+    'euc-jp': japanese,
+    gb18030: region('gb18030', [0xb0, 0xd7], [[0xa1, 0xfe]]),
+    big5: region(
+      'big5',
+      [0xa4, 0xc5],
+      [
+        [0x40, 0x7e],
+        [0xa1, 0xfe],
+      ],
+    ),
+  };
+  for (const ch of region('big5', [0xc6, 0xc6], [[0x40, 0x7e]])) common.big5.add(ch);
+  return common;
+}
+
+/** Punctuation and full-width forms every CJK text uses (not half-width katakana: rare in text, common in mojibake); kana for Japanese. */
+function isSharedCjk(code: number, encoding: CjkEncoding): boolean {
+  if ((code >= 0x3000 && code <= 0x303f) || (code >= 0xff01 && code <= 0xff5e) || (code >= 0xffe0 && code <= 0xffe6)) return true;
+  return (encoding === 'shift_jis' || encoding === 'euc-jp') && code >= 0x3040 && code <= 0x30ff;
+}
+
+/** Fewer non-ASCII characters than this are too little evidence to tell rare Hangul from mojibake. */
+const SHORT_SAMPLE = 8;
+
+/**
+ * Share of the non-ASCII characters of `text` that are common in the language of
+ * `encoding` (0 when none). Hangul syllables outside KS X 1001 (똠, 햏: CP949's
+ * extension) count too, unless they are most of a sample of 8 or more characters:
+ * that is where Shift_JIS bytes land when misread as CP949 (then they count a quarter).
+ */
+function plausibility(text: string, encoding: CjkEncoding): number {
+  const expected = commonCharacters()[encoding];
+  let nonAscii = 0;
+  let fit = 0;
+  let rareHangul = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) as number;
+    if (code < 0x80) continue;
+    nonAscii++;
+    if (expected.has(ch) || isSharedCjk(code, encoding)) fit++;
+    else if (encoding === 'cp949' && code >= 0xac00 && code <= 0xd7a3) rareHangul++;
+  }
+  if (nonAscii === 0) return 0;
+  const mojibake = nonAscii >= SHORT_SAMPLE && rareHangul > nonAscii / 2;
+  return (fit + rareHangul * (mojibake ? 0.25 : 1)) / nonAscii;
+}
+
+/** The sample decoded with `encoding`, or null when its bytes are not valid in it. */
+function decodeStrictly(sample: Uint8Array, encoding: CjkEncoding, complete: boolean): string | null {
+  // A sample cut inside a double-byte character: drop its last byte and try again.
+  const attempts = complete ? [sample] : [sample, sample.subarray(0, sample.length - 1)];
+  for (const bytes of attempts) {
+    if (encoding === 'cp949') {
+      const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'cp949');
+      if (!text.includes('\uFFFD')) return text;
+      continue;
+    }
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    } catch {}
+  }
+  return null;
+}
+
+/**
+ * Korean, Japanese or Chinese, when the sample is one of them: each encoding that
+ * decodes the sample without an error is scored by how much of the decoded text is
+ * made of the language's common characters; the best score wins (at least 0.8). A
+ * tie goes to CP949 (Korean first: Korean text decodes into common hanzi of GB 2312
+ * too, and a few rare syllables into JIS kanji), else to chardet's favourite among
+ * the tied (Chinese decodes into JIS kanji), else the first in CJK_ENCODINGS. Below 0.8, CP949 still wins when it decodes cleanly into mostly
+ * Hangul (rare syllables included).
+ */
+function detectCjk(sample: Uint8Array, complete: boolean): EncodingName | null {
+  const scored: { encoding: CjkEncoding; score: number; text: string }[] = [];
+  for (const encoding of CJK_ENCODINGS) {
+    const text = decodeStrictly(sample, encoding, complete);
+    if (text !== null) scored.push({ encoding, score: plausibility(text, encoding), text });
+  }
+  const best = Math.max(0, ...scored.map((s) => s.score));
+  if (best >= 0.8) {
+    const tied = scored.filter((s) => best - s.score < 0.02).map((s) => s.encoding as string);
+    if (tied.includes('cp949')) return 'cp949';
+    if (tied.length > 1)
+      for (const candidate of chardet.analyse(sample)) {
+        const name = CHARDET_TO_WHATWG[candidate.name];
+        if (name && tied.includes(name)) return name;
+      }
+    return tied[0] ?? null;
+  }
+  const korean = scored.find((s) => s.encoding === 'cp949');
+  return korean && hangulShare(korean.text) > 0.5 ? 'cp949' : null;
+}
+
 /** Share of Hangul syllables among the non-ASCII characters of a text. */
 function hangulShare(text: string): number {
   let nonAscii = 0;
@@ -184,19 +305,18 @@ const CHARDET_TO_WHATWG: Record<string, EncodingName> = {
 
 /**
  * Guesses the encoding of a text from a leading sample. In order: a BOM; valid
- * UTF-8 (ASCII included); CP949 when the sample decodes cleanly and is mostly Hangul
- * (the case that matters most to our users); chardet's best guess among encodings we
- * can decode; windows-1252 as the last resort, since it decodes any byte.
+ * UTF-8 (ASCII included); CP949, Shift_JIS, EUC-JP, GB18030 or Big5 when the sample
+ * decodes cleanly into that language's common characters (detectCjk); chardet's best
+ * guess among encodings we can decode; windows-1252 as the last resort, since it
+ * decodes any byte.
  * `complete` says the sample is the whole text (so a cut-off character is an error).
  */
 export function detectEncoding(sample: Uint8Array, complete: boolean): EncodingName {
   const bom = bomEncoding(sample);
   if (bom) return bom;
   if (isUtf8(sample, complete)) return 'utf-8';
-  const asKorean = iconv.decode(Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength), 'cp949');
-  // A sample cut inside a double-byte character leaves one U+FFFD at its very end.
-  const trimmed = complete ? asKorean : asKorean.replace(/\uFFFD$/, '');
-  if (!trimmed.includes('\uFFFD') && hangulShare(trimmed) > 0.5) return 'cp949';
+  const cjk = detectCjk(sample, complete);
+  if (cjk) return cjk;
   for (const candidate of chardet.analyse(sample)) {
     const name = CHARDET_TO_WHATWG[candidate.name];
     if (name && candidate.confidence >= 30) return name;
@@ -219,7 +339,7 @@ export function looksLikeText(sample: Uint8Array): boolean {
   }
   if (control / sample.length > 0.05) return false;
   const encoding = detectEncoding(sample, false);
-  if (encoding === 'utf-8' || encoding === 'cp949') return true;
+  if (encoding === 'utf-8' || (CJK_ENCODINGS as readonly string[]).includes(encoding)) return true;
   // Single-byte guesses decode anything: require that most bytes are printable ASCII.
   let ascii = 0;
   for (const byte of sample) if (byte >= 0x20 && byte < 0x7f) ascii++;

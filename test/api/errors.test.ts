@@ -182,7 +182,7 @@ describe('S3 that is down', () => {
   });
 
   it('answers /healthz with 503, and 200 when S3 is up', async () => {
-    expect(await healthz(down)).toEqual({ status: 503, body: { status: 'unavailable' }, cacheControl: 'no-store' });
+    expect(await healthz(down)).toEqual({ status: 503, body: { status: 'unavailable', reason: 'unreachable' }, cacheControl: 'no-store' });
     expect(await healthz(app)).toEqual({ status: 200, body: { status: 'ok' }, cacheControl: 'no-store' });
   });
 

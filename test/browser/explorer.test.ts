@@ -7,8 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../../src/server/log.js';
+import { describeEmbedded } from '../../src/storage/check.js';
 import { seedDemo } from '../../src/storage/embedded/seed.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 import { launchBrowser } from '../support/browser.js';
@@ -74,7 +75,8 @@ describe('the explorer in headless Chromium', () => {
   const waitForIdle = () => poll(tableStatus).not.toContain('Loading');
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // The test run's S3 server is s3rver, what the embedded store runs: the header says so.
+    app = await startTestApp({}, { store: describeEmbedded('the test run', inject('s3Endpoint'), join(process.cwd(), '.bucketql')) });
     await seedDemo(app.storage, createLogger('silent'), bucket);
     // Folders two levels deep, for breadcrumbs. (reports/ holds an object of its own: the
     // embedded store, s3rver, lists no common prefix for a folder that holds only folders.)
@@ -112,6 +114,8 @@ describe('the explorer in headless Chromium', () => {
   it('lists the buckets at / and browses folders with breadcrumbs', async () => {
     await page.goto(`${app.url}/`);
     await page.getByRole('heading', { name: 'Buckets', level: 1 }).waitFor();
+    // Which store this is, in the header: real S3 and the demo store look alike otherwise.
+    await poll(() => page.getByTestId('store-banner').innerText()).toBe('Embedded store (local demo data)');
     await page.getByRole('link', { name: bucket }).waitFor();
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'buckets');
@@ -259,6 +263,18 @@ describe('the explorer in headless Chromium', () => {
     await builder.getByRole('button', { name: 'Clear' }).click();
     await page.getByRole('button', { name: 'Filter builder' }).click();
     await poll(() => gridRows().count()).toBe(100);
+
+    // A value that is not the column's type is not applied, and nothing says it is.
+    await page.getByRole('button', { name: 'Filter builder' }).click();
+    await builder.getByLabel('Condition 1: column').selectOption('quantity');
+    await builder.getByLabel('Condition 1: operator').selectOption('GTE');
+    await builder.getByLabel('Condition 1: value').fill('many');
+    await builder.getByRole('button', { name: 'Apply' }).click();
+    expect(await builder.getByLabel('Condition 1: value').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: /^Filter builder/ }).innerText()).toBe('Filter builder');
+    expect(await gridRows().count()).toBe(100);
+    await builder.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Filter builder' }).click();
   }, 60_000);
 
   it('loads the second page by scrolling to the end of the grid', async () => {
@@ -456,6 +472,46 @@ describe('the explorer in headless Chromium', () => {
     expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe(name);
     expect(await app.storage.bucketExists(name)).toBe(true);
   }, 60_000);
+
+  it('keeps sort and filter in the address, so a link shares the view', async () => {
+    await page.goto(`${app.url}/#/o/${bucket}/sales.csv`);
+    await poll(async () => (await columnTexts('unit_price')).length).toBeGreaterThan(10);
+    await page.getByLabel('Filter', { exact: true }).fill('부산');
+    await poll(() => page.evaluate(() => location.hash)).toContain('filter=');
+    await page.getByRole('button', { name: /^unit_price/ }).click();
+    await poll(() => page.evaluate(() => decodeURIComponent(location.hash))).toContain('sort=unit_price:ASC');
+    await waitForIdle();
+    const shown = await columnTexts('unit_price');
+    const link = await page.evaluate(() => location.href);
+
+    const other = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await other.goto(link);
+    await expect.poll(() => other.getByLabel('Filter', { exact: true }).inputValue(), { timeout: 15_000 }).toBe('부산');
+    const otherPrices = async () => {
+      const headers = await other.locator('.grid thead th').allInnerTexts();
+      const index = headers.findIndex((h) => h.split(/\s/)[0] === 'unit_price');
+      return other.locator(`.grid tbody tr > :nth-child(${index + 1})`).allInnerTexts();
+    };
+    await expect.poll(otherPrices, { timeout: 15_000 }).toEqual(shown);
+    await other.close();
+  });
+
+  it('says whether the bucket or only the key is missing', async () => {
+    await page.goto(`${app.url}/#/o/${bucket}/no-such-key.csv`);
+    await poll(() => page.locator('.notice').innerText()).toBe(
+      `There is no object no-such-key.csv in bucket ${bucket}. Back to its folder`,
+    );
+    await page.goto(`${app.url}/#/o/no-such-bucket-here/sales.csv`);
+    await poll(() => page.locator('.notice').innerText()).toBe('There is no bucket no-such-bucket-here. See the buckets');
+  });
+
+  it('shows the numbers of a FLOAT column with one precision, right-aligned', async () => {
+    await page.goto(`${app.url}/#/o/${bucket}/sales.csv`);
+    await poll(async () => (await columnTexts('unit_price')).length).toBeGreaterThan(10);
+    const prices = await columnTexts('unit_price');
+    const decimals = new Set(prices.map((p) => p.split('.')[1]?.length ?? 0));
+    expect(decimals.size, prices.join(' ')).toBe(1);
+  });
 
   it('loaded nothing from outside the server and raised no script errors', () => {
     expect(outside).toEqual([]);

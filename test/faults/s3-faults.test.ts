@@ -327,7 +327,7 @@ describe('S3 down, and back', () => {
     try {
       const health = await fetch(`${app.url}/healthz`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toEqual({ status: 'unavailable' });
+      expect(await health.json()).toEqual({ status: 'unavailable', reason: 'unreachable' });
       const result = await record(app, TEXT, { b: bucket, k: 'small.txt' });
       expect(codes(result)).toEqual(['UPSTREAM_UNAVAILABLE']);
       expect(result.errors?.[0]?.message).not.toContain(String(proxy.port));

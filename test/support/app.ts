@@ -8,6 +8,7 @@ import type { ConfigFile } from '../../src/datasets/config.js';
 import { SchemaHolder } from '../../src/datasets/schema-holder.js';
 import { createApp } from '../../src/server/app.js';
 import { createLogger, type Logger } from '../../src/server/log.js';
+import type { StoreInfo } from '../../src/storage/check.js';
 import { Storage } from '../../src/storage/s3.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -66,7 +67,7 @@ export function uniqueBucket(prefix: string): string {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { endpoint?: string; storage?: Storage; config?: ConfigFile; logger?: Logger } = {},
+  options: { endpoint?: string; storage?: Storage; config?: ConfigFile; logger?: Logger; store?: StoreInfo } = {},
 ): Promise<TestApp> {
   const settings = parseSettings([], { BUCKETQL_PORT: '0', BUCKETQL_LOG_LEVEL: 'silent', ...env });
   const storage =
@@ -78,7 +79,13 @@ export async function startTestApp(
     });
   const logger = options.logger ?? createLogger(settings.logLevel);
   let holder: SchemaHolder | null = null;
-  const app = createApp({ settings, storage, logger, ...(options.config ? { schema: () => (holder as SchemaHolder).current } : {}) });
+  const app = createApp({
+    settings,
+    storage,
+    logger,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.config ? { schema: () => (holder as SchemaHolder).current } : {}),
+  });
   if (options.config) {
     holder = new SchemaHolder(app.services, options.config, logger);
     await holder.refresh();

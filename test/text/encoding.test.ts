@@ -1,5 +1,6 @@
 // Text encodings: labels resolved (WHATWG plus cp949), encodings detected from a
 // sample, and streaming decoders that never break a character split across chunks.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -24,8 +25,19 @@ function decodeInPieces(data: Uint8Array, encoding: string, cuts: number[]): { t
   return { text, replacements: decoder.replacements };
 }
 
-/** Strings of ASCII (with line breaks and quotes) and Hangul syllables, 똠 and friends included. */
-const hangul = fc.integer({ min: 0xac00, max: 0xd7a3 }).map((code) => String.fromCodePoint(code));
+/** The 2,350 Hangul syllables of KS X 1001 (EUC-KR): the ones Korean text is mostly made of. */
+const COMMON_HANGUL = [
+  ...iconv.decode(Buffer.from(Array.from({ length: 25 * 94 }, (_, i) => [0xb0 + Math.floor(i / 94), 0xa1 + (i % 94)]).flat()), 'cp949'),
+];
+/**
+ * Strings of ASCII (with line breaks and quotes) and Hangul syllables as Korean text has
+ * them: mostly KS X 1001's, with any of the 11,172 (똠 and friends) now and then. (A
+ * string of rare syllables only is not Korean text: its bytes are Shift_JIS kanji.)
+ */
+const hangul = fc.oneof(
+  { arbitrary: fc.constantFrom(...COMMON_HANGUL), weight: 4 },
+  { arbitrary: fc.integer({ min: 0xac00, max: 0xd7a3 }).map((code) => String.fromCodePoint(code)), weight: 1 },
+);
 const ascii = fc.constantFrom(...'abcXYZ019 ,;"\'\n\r\t-_.');
 const koreanText = fc
   .array(fc.oneof({ arbitrary: hangul, weight: 3 }, { arbitrary: ascii, weight: 2 }, fc.constant('똠')), { maxLength: 200 })
@@ -281,5 +293,44 @@ describe('looksLikeText', () => {
     expect(looksLikeText(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00]))).toBe(false);
     expect(looksLikeText(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]))).toBe(false);
     expect(looksLikeText(new Uint8Array([0x80, 0x04, 0x95, 0x05, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06]))).toBe(false);
+  });
+});
+
+describe('detecting East Asian encodings (fixtures written by Python: test/fixtures/encodings/make_fixtures.py)', () => {
+  const folder = new URL('../fixtures/encodings/', import.meta.url);
+  const fixture = (name: string) => new Uint8Array(readFileSync(new URL(name, folder)));
+  const cases = [
+    ['ja.shift-jis.csv', 'shift_jis', 'ja.utf8.csv'],
+    ['ja.euc-jp.csv', 'euc-jp', 'ja.utf8.csv'],
+    ['zh-hans.gb18030.csv', 'gb18030', 'zh-hans.utf8.csv'],
+    ['zh-hant.big5.csv', 'big5', 'zh-hant.utf8.csv'],
+    ['ko.cp949.csv', 'cp949', 'ko.utf8.csv'],
+  ] as const;
+
+  it.each(cases)('detects %s as %s and decodes it to the text Python encoded', (file, encoding, utf8) => {
+    const data = fixture(file);
+    expect(detectEncoding(data, true)).toBe(encoding);
+    expect(decodeText(data, detectEncoding(data, true))).toBe(readFileSync(new URL(utf8, folder), 'utf8'));
+  });
+
+  it.each(cases)('detects %s from a leading sample cut anywhere after its header (%s)', (file, encoding) => {
+    const data = fixture(file);
+    for (let end = 60; end <= data.length; end += 7)
+      expect(detectEncoding(data.subarray(0, end), false), `first ${end} bytes`).toBe(encoding);
+  });
+
+  it('detects a Japanese header of kanji only in Shift_JIS (it decodes as CP949 too, into rare Hangul)', () => {
+    const data = bytes('氏名,年齢,住所,電話番号\n山田太郎,30,東京都新宿区,03-1234-5678\n', 'shift_jis');
+    expect(detectEncoding(data, true)).toBe('shift_jis');
+  });
+
+  it('still reads Korean as CP949 when it also decodes as GB18030', () => {
+    // Every KS X 1001 syllable's bytes are a GB 2312 level-1 hanzi's as well.
+    const data = bytes('서울,부산,대구,인천,광주,대전,울산\n', 'cp949');
+    expect(detectEncoding(data, true)).toBe('cp949');
+  });
+
+  it('counts every CJK encoding as text', () => {
+    for (const [file] of cases) expect(looksLikeText(fixture(file))).toBe(true);
   });
 });

@@ -28,11 +28,19 @@ export type Scalars = {
 
 export type AggregateGroup = {
   __typename?: 'AggregateGroup';
+  /** { column: average } for the same columns as `sum`. */
+  avg: Scalars['JSONObject']['output'];
   columns: Array<ColumnAggregate>;
   /** Rows in the group. */
   count: Scalars['Int']['output'];
   /** The group’s values of the groupBy columns ({} without groupBy). */
   key: Scalars['JSONObject']['output'];
+  /** { column: largest value } for every aggregated column. */
+  max: Scalars['JSONObject']['output'];
+  /** { column: smallest value } for every aggregated column. */
+  min: Scalars['JSONObject']['output'];
+  /** { column: sum } for the aggregated INT and FLOAT columns not named like identifiers (as typed dataset aggregates have it). */
+  sum: Scalars['JSONObject']['output'];
 };
 
 /** Conditions on a Boolean column; several conditions must all hold. A null cell matches only isNull: true. */
@@ -402,7 +410,7 @@ export type HistogramBin = {
   to: Scalars['JSON']['output'];
 };
 
-/** Conditions on a Int column; several conditions must all hold. A null cell matches only isNull: true. */
+/** Conditions on an Int column; several conditions must all hold. A null cell matches only isNull: true. */
 export type IntFilter = {
   eq?: InputMaybe<Scalars['SafeInt']['input']>;
   gt?: InputMaybe<Scalars['SafeInt']['input']>;
@@ -499,10 +507,17 @@ export type ObjectRef = {
   key: Scalars['String']['input'];
 };
 
+/** Where a page is, as Relay's connection spec has it. Pages go forward only (`first`, `after`). */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Where the next page starts (pass it as `after`); null when the page has no edges. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** More edges follow: pass `endCursor` as `after` for them. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** Edges come before this page: true when `after` was given, false on the first page. */
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** The first edge's cursor; null when the page has no edges. */
+  startCursor?: Maybe<Scalars['String']['output']>;
 };
 
 /** A presigned request: send `method` to `url` with exactly these `headers` before `expiresAt`. */
@@ -666,7 +681,7 @@ export type S3Object = {
   size: Scalars['SafeInt']['output'];
   /** The object read as a typed table (CSV, TSV, XLSX, JSON arrays of objects, NDJSON, pickled tables). */
   table?: Maybe<Table>;
-  /** The decoded text. The encoding is detected when omitted (UTF-8, BOMs, CP949/EUC-KR, ...). */
+  /** The decoded text. The encoding is detected when omitted (BOMs, UTF-8, CP949, Shift_JIS, EUC-JP, GB18030, Big5, ...). */
   text: Scalars['String']['output'];
 };
 
@@ -694,7 +709,6 @@ export type S3ObjectTextArgs = {
 
 export type SalesAverages = {
   __typename?: 'SalesAverages';
-  orderId?: Maybe<Scalars['Float']['output']>;
   quantity?: Maybe<Scalars['Float']['output']>;
   unitPrice?: Maybe<Scalars['Float']['output']>;
 };
@@ -819,7 +833,6 @@ export type SalesRow = {
 
 export type SalesSums = {
   __typename?: 'SalesSums';
-  orderId?: Maybe<Scalars['Float']['output']>;
   quantity?: Maybe<Scalars['Float']['output']>;
   unitPrice?: Maybe<Scalars['Float']['output']>;
 };
@@ -833,6 +846,8 @@ export type ServerInfo = {
   maxUploadBytes: Scalars['SafeInt']['output'];
   /** BUCKETQL_READ_ONLY=1: every mutation is FORBIDDEN. */
   readOnly: Scalars['Boolean']['output'];
+  /** Which store is in use. */
+  store: Store;
   /** The bucketql version. */
   version: Scalars['String']['output'];
 };
@@ -840,6 +855,32 @@ export type ServerInfo = {
 export type SortDirection =
   | 'ASC'
   | 'DESC';
+
+/** The store this server reads and writes, as configured. Never holds a secret. */
+export type Store = {
+  __typename?: 'Store';
+  /** Where the credentials come from, in words. */
+  credentials: Scalars['String']['output'];
+  /** The embedded store's folder. */
+  dataDir?: Maybe<Scalars['String']['output']>;
+  /** The endpoint requests go to; null for AWS's own. */
+  endpoint?: Maybe<Scalars['String']['output']>;
+  kind: StoreKind;
+  /** The AWS profile the credentials come from, if any. */
+  profile?: Maybe<Scalars['String']['output']>;
+  /** Why this store is used (BUCKETQL_STORE, the AWS variable that is set, ...). */
+  reason: Scalars['String']['output'];
+  region: Scalars['String']['output'];
+  /** One line for people, as the log says it. */
+  summary: Scalars['String']['output'];
+};
+
+/** Where the buckets live. */
+export type StoreKind =
+  /** bucketql's embedded S3-compatible store (s3rver), in a local folder. */
+  | 'EMBEDDED'
+  /** AWS S3 or an S3-compatible store (MinIO, Ceph, ...). */
+  | 'S3';
 
 /** Conditions on a String column; several conditions must all hold. A null cell matches only isNull: true. */
 export type StringFilter = {

@@ -6,7 +6,13 @@ import { formatCount } from '../display.js';
 import type { Bin, ColumnChartData, Histogram, TopValues } from './data.js';
 
 const WIDTH = 720;
-const number = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 4 });
+/** Decimals that tell bins of this width apart, the same for every label of an axis (0 to 6). */
+function axisDecimals(chart: Histogram): number {
+  const first = chart.bins[0];
+  const width = first ? first.end - first.start : 0;
+  if (!(width > 0)) return 0;
+  return Math.min(6, Math.max(0, Math.ceil(-Math.log10(width)) + (width / 10 ** Math.floor(Math.log10(width)) === 1 ? 0 : 1)));
+}
 
 function binLabel(bin: Bin, chart: Histogram): string {
   if (chart.integers) return String(bin.start);
@@ -16,7 +22,8 @@ function binLabel(bin: Bin, chart: Histogram): string {
     // Within two days, hours tell the bins apart; beyond, dates do.
     return span < 2 * 86_400_000 ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : iso.slice(0, 10);
   }
-  return number.format(bin.start);
+  const decimals = axisDecimals(chart);
+  return new Intl.NumberFormat(undefined, { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(bin.start);
 }
 
 function HistogramBars({ chart }: { chart: Histogram }) {

@@ -2,7 +2,7 @@
 // the whole table (the server orders it), and more rows as the grid scrolls to its
 // end (or on "More rows", for keyboards and for anyone who prefers to click).
 import { useEffect, useRef } from 'preact/hooks';
-import { formatCell, isMidnight } from '../display.js';
+import { decimalsOf, formatCell, isMidnight } from '../display.js';
 import type { RowOrder } from '../gql/graphql.js';
 import type { TableColumn } from '../table/filters.js';
 import type { TableRow } from '../table/useTablePages.js';
@@ -47,6 +47,8 @@ export function DataGrid({ caption, columns, rows, order, onSort, hasNextPage, l
   const dateOnly = columns.map(
     (column, i) => column.type === 'DATETIME' && rows.every((row) => row.cells[i] == null || isMidnight(row.cells[i])),
   );
+  // FLOAT columns: every loaded value with as many decimals as the most precise one, so they line up.
+  const decimals = columns.map((column, i) => (column.type === 'FLOAT' ? decimalsOf(rows.map((row) => row.cells[i])) : undefined));
 
   return (
     <div class="grid-wrap">
@@ -94,7 +96,7 @@ export function DataGrid({ caption, columns, rows, order, onSort, hasNextPage, l
                         <span class="visually-hidden">empty</span>
                       </td>
                     );
-                  const text = formatCell(value, column.type, dateOnly[i]);
+                  const text = formatCell(value, column.type, dateOnly[i], decimals[i]);
                   return (
                     <td
                       key={column.name}

@@ -64,6 +64,11 @@ export function FilterBuilder({ columns, conditions: applied, combinator: applie
       aria-label="Filter builder"
       onSubmit={(event) => {
         event.preventDefault();
+        // A condition that does not validate is not applied: nothing claims a filter the grid does not have.
+        if (problems.some((p) => p !== null)) {
+          (event.currentTarget.querySelector('[aria-invalid="true"]') as HTMLElement | null)?.focus();
+          return;
+        }
         onApply(conditions, combinator);
       }}
     >

@@ -64,9 +64,14 @@ export function ObjectView({ route }: { route: ObjectRoute }) {
       </div>
       <Status>{details.loading ? 'Loading the object…' : ''}</Status>
       {details.error && <ErrorNotice error={details.error} doing="Reading the object" />}
-      {details.data && !object && (
+      {details.data && !object && !details.data.bucket && (
         <p class="notice">
-          There is no object <code>{key}</code> in {bucket}.{' '}
+          There is no bucket <code>{bucket}</code>. <a href={routeHref({ name: 'buckets' })}>See the buckets</a>
+        </p>
+      )}
+      {details.data && !object && details.data.bucket && (
+        <p class="notice">
+          There is no object <code>{key}</code> in bucket {bucket}.{' '}
           <a href={routeHref({ name: 'folder', bucket, prefix: parentPrefix(key) })}>Back to its folder</a>
         </p>
       )}
@@ -108,6 +113,11 @@ export function ObjectView({ route }: { route: ObjectRoute }) {
           onSheet={(sheet) => go({ sheet })}
           onEncoding={(encoding) => go({ encoding: encoding || undefined })}
           onNotTabular={toTree}
+          view={{ sort: route.sort, filter: route.filter, where: route.where }}
+          onViewChange={(view) => {
+            if (view.sort !== route.sort || view.filter !== route.filter || view.where !== route.where)
+              go({ sort: view.sort, filter: view.filter, where: view.where }, true);
+          }}
         />
       )}
       {object && tab === 'tree' && <TreeView bucket={bucket} objectKey={key} />}

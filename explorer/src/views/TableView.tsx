@@ -13,7 +13,15 @@ import { ShowQuery } from '../components/ShowQuery.js';
 import { Status } from '../components/Status.js';
 import { formatCount } from '../display.js';
 import { type RowOrder, TableCountDocument } from '../gql/graphql.js';
-import { allOf, builderFilter, type Combinator, type Condition, quickFilter, type TableColumn } from '../table/filters.js';
+import {
+  allOf,
+  builderFilter,
+  type Combinator,
+  type Condition,
+  conditionProblem,
+  quickFilter,
+  type TableColumn,
+} from '../table/filters.js';
 import { type TableSource, useTablePages } from '../table/useTablePages.js';
 
 interface Props {
@@ -26,14 +34,46 @@ interface Props {
   onEncoding(encoding: string): void;
   /** Called when the object turns out not to be a table (a JSON value that is no list of objects). */
   onNotTabular?(): void;
+  /** The view the address holds (sort, filter, builder conditions), read once when the table opens. */
+  view?: TableViewState;
+  /** Called when sort or filters change, to keep them in the address (shareable). */
+  onViewChange?(view: TableViewState): void;
 }
 
-export function TableView({ source, textual, chartOpen, onToggleChart, onSheet, onEncoding, onNotTabular }: Props) {
-  const [order, setOrder] = useState<RowOrder | null>(null);
-  const [search, setSearch] = useState('');
+export interface TableViewState {
+  sort?: string;
+  filter?: string;
+  where?: string;
+}
+
+function parseSort(sort: string | undefined): RowOrder | null {
+  const match = sort ? /^(.*):(ASC|DESC)$/.exec(sort) : null;
+  return match ? { column: match[1] as string, direction: match[2] as 'ASC' | 'DESC' } : null;
+}
+
+function parseWhere(where: string | undefined): { how: Combinator; conditions: Condition[] } {
+  try {
+    const parsed = where ? (JSON.parse(where) as { how?: Combinator; conditions?: Condition[] }) : {};
+    return { how: parsed.how === 'or' ? 'or' : 'and', conditions: Array.isArray(parsed.conditions) ? parsed.conditions : [] };
+  } catch {
+    return { how: 'and', conditions: [] };
+  }
+}
+
+export function TableView({ source, textual, chartOpen, onToggleChart, onSheet, onEncoding, onNotTabular, view, onViewChange }: Props) {
+  const [order, setOrder] = useState<RowOrder | null>(() => parseSort(view?.sort));
+  const [search, setSearch] = useState(view?.filter ?? '');
   const [builderOpen, setBuilderOpen] = useState(false);
-  const [conditions, setConditions] = useState<Condition[]>([]);
-  const [combinator, setCombinator] = useState<Combinator>('and');
+  const [conditions, setConditions] = useState<Condition[]>(() => parseWhere(view?.where).conditions);
+  const [combinator, setCombinator] = useState<Combinator>(() => parseWhere(view?.where).how);
+  // Sort and filters live in the address too, so a link shares the view.
+  useEffect(() => {
+    onViewChange?.({
+      ...(order ? { sort: `${order.column}:${order.direction}` } : {}),
+      ...(search ? { filter: search } : {}),
+      ...(conditions.length > 0 ? { where: JSON.stringify({ how: combinator, conditions }) } : {}),
+    });
+  }, [order, search, conditions, combinator]);
   const [chartColumn, setChartColumn] = useState<string>();
   // Columns are known after the first page; filters need them to pick operators and types.
   const [knownColumns, setKnownColumns] = useState<TableColumn[]>([]);
@@ -82,6 +122,8 @@ export function TableView({ source, textual, chartOpen, onToggleChart, onSheet, 
   const count = counts.data?.object?.table;
   const rows = impossible ? [] : pages.rows;
   const caption = `${source.key}${table?.sheet ? ` (${table.sheet})` : ''}`;
+  // Only conditions that validate filter the grid: count those, never the others.
+  const appliedConditions = conditions.filter((c) => conditionProblem(c, knownColumns) === null).length;
   let summary: string;
   if (pages.loading && rows.length === 0) summary = 'Loading rows…';
   else if (pages.loading) summary = `Loading rows… (${formatCount(rows.length)} shown)`;
@@ -96,7 +138,7 @@ export function TableView({ source, textual, chartOpen, onToggleChart, onSheet, 
       <div class="toolbar">
         <QuickFilter value={search} onChange={setSearch} problem={searchProblem} />
         <button type="button" aria-expanded={builderOpen} aria-controls="filter-builder" onClick={() => setBuilderOpen(!builderOpen)}>
-          Filter builder{conditions.length > 0 ? ` (${conditions.length})` : ''}
+          Filter builder{appliedConditions > 0 ? ` (${appliedConditions})` : ''}
         </button>
         {table && table.sheets.length > 0 && (
           <Picker
