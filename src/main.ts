@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
+import type { AppServices } from './context.js';
 import { type ConfigFile, loadConfig } from './datasets/config.js';
 import { SchemaHolder } from './datasets/schema-holder.js';
 import { type App, createApp } from './server/app.js';
@@ -35,6 +36,8 @@ export interface Running {
   storeReady: Promise<void>;
   /** The datasets config in use (a file path), or null. */
   configFile: string | null;
+  /** The services requests are answered with (storage, settings, caches, scan slots). */
+  services: AppServices;
   close(): Promise<void>;
 }
 
@@ -163,6 +166,7 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     storeStatus,
     storeReady,
     configFile,
+    services: app.services,
     close: async () => {
       closed = true;
       clearTimeout(retry);

@@ -1,5 +1,5 @@
 // bucketql's own settings: one table, read from BUCKETQL_* variables and the
-// matching CLI flags, validated with zod at start. The README's settings table and
+// matching CLI flags, validated with zod at start. The settings table of docs/settings.md and
 // `bucketql --help` are both printed from SETTINGS, so they cannot drift apart.
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -341,7 +341,7 @@ export function helpText(): string {
     const def = spec.default === undefined ? '' : ` (default: ${spec.default})`;
     lines.push(`  ${flag.padEnd(30)} ${spec.env}${def}`, `  ${''.padEnd(30)} ${spec.help}`);
   }
-  lines.push(`  ${'--help'.padEnd(30)} Show this help.`);
+  lines.push(`  ${'--help'.padEnd(30)} Show this help.`, '', 'The same settings, with more detail: docs/settings.md.');
   return lines.join('\n');
 }
 

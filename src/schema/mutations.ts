@@ -69,7 +69,7 @@ export function addMutations(
     }),
     putObject: t.field({
       type: S3Object,
-      description: 'Writes `content` encoded by the key’s extension (see the README for what each takes).',
+      description: 'Writes `content` encoded by the key’s extension (see docs/writing.md for what each takes).',
       args: {
         bucket: t.arg.string({ required: true }),
         key: t.arg.string({ required: true }),

@@ -1,6 +1,6 @@
-// The README's examples work when pasted: the datasets config is the demo's and
+// The docs' examples work when pasted: the datasets config (docs/datasets.md) is the demo's and
 // serves every dataset, its `sales(...)` query answers, and every `putObject` block
-// runs as written (each operation of a block, named, as GraphiQL would run it).
+// block (docs/writing.md) runs as written (each operation of a block, named, as GraphiQL would run it).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'graphql';
@@ -10,14 +10,13 @@ import { demoDataDir } from '../../src/storage/embedded/seed.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 import { seedObjects } from '../support/seed.js';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-
-/** The code blocks of one language in the README section under `heading` (up to the next heading of its level or higher). */
-function codeBlocks(heading: string, lang: string): string[] {
-  const start = README.indexOf(`\n${heading}\n`);
-  if (start < 0) throw new Error(`no section ${heading} in the README`);
+/** The code blocks of one language in the section under `heading` of `page` (up to the next heading of its level or higher). */
+function codeBlocks(page: string, heading: string, lang: string): string[] {
+  const text = readFileSync(new URL(`../../${page}`, import.meta.url), 'utf8');
+  const start = text.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`no section ${heading} in ${page}`);
   const level = /^#+/.exec(heading)?.[0].length ?? 2;
-  const rest = README.slice(start + heading.length + 2);
+  const rest = text.slice(start + heading.length + 2);
   const end = rest.search(new RegExp(`\\n#{1,${level}} `));
   const section = end < 0 ? rest : rest.slice(0, end);
   return [...section.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map((m) => m[1] as string);
@@ -50,7 +49,7 @@ beforeAll(async () => {
   await plain.storage.createBucket(bucket);
   await seedObjects(plain.storage, bucket, demoFiles());
   await plain.close();
-  const [json] = codeBlocks('## Datasets', 'json');
+  const [json] = codeBlocks('docs/datasets.md', '## Datasets', 'json');
   const config = JSON.parse((json as string).replaceAll('"bucket": "demo"', `"bucket": "${bucket}"`)) as ConfigFile;
   app = await startTestApp({}, { config });
 });
@@ -59,7 +58,7 @@ afterAll(() => app?.close());
 
 describe('the Datasets section', () => {
   it('shows the demo config as it is in examples/bucketql.demo.json', () => {
-    const [json] = codeBlocks('## Datasets', 'json');
+    const [json] = codeBlocks('docs/datasets.md', '## Datasets', 'json');
     expect(JSON.parse(json as string)).toEqual(
       JSON.parse(readFileSync(new URL('../../examples/bucketql.demo.json', import.meta.url), 'utf8')),
     );
@@ -69,7 +68,7 @@ describe('the Datasets section', () => {
     const result = await app.holder?.refresh();
     expect(result?.failures).toEqual([]);
     expect(result?.datasets.map((d) => d.config.name)).toEqual(['sales', 'branchSales', 'events']);
-    const query = codeBlocks('## Datasets', 'graphql').find((block) => block.trimStart().startsWith('{'));
+    const query = codeBlocks('docs/datasets.md', '## Datasets', 'graphql').find((block) => block.trimStart().startsWith('{'));
     const answer = await app.gql(query as string);
     expect(answer.errors).toBeUndefined();
     expect((answer.data as { sales: { edges: unknown[] } }).sales.edges.length).toBeGreaterThan(0);
@@ -78,7 +77,7 @@ describe('the Datasets section', () => {
 });
 
 describe('the putObject examples', () => {
-  const blocks = codeBlocks('### What `putObject` accepts, by extension', 'graphql');
+  const blocks = codeBlocks('docs/writing.md', '### What `putObject` accepts, by extension', 'graphql');
 
   it('are there', () => {
     expect(blocks.length).toBeGreaterThanOrEqual(7);

@@ -1,9 +1,9 @@
-// The README documents every setting, exactly as the server reads it.
+// docs/settings.md documents every setting, exactly as the server reads it.
 import { describe, expect, it } from 'vitest';
-import { readmeSettingsTable, settingsTable } from '../../scripts/settings-table.js';
+import { pageSettingsTable, settingsTable } from '../../scripts/settings-table.js';
 
-describe('the README', () => {
-  it('lists every setting as the server defines it (run `npx tsx scripts/settings-table.ts --write`)', () => {
-    expect(readmeSettingsTable()).toBe(settingsTable());
+describe('docs/settings.md', () => {
+  it('lists every setting as the server defines it (run `npm run docs`)', () => {
+    expect(pageSettingsTable()).toBe(settingsTable());
   });
 });

@@ -433,7 +433,7 @@ export type Mutation = {
   deleteObject: Scalars['Boolean']['output'];
   /** The keys deleted (those that existed). */
   deleteObjects: Array<Scalars['String']['output']>;
-  /** Writes `content` encoded by the key’s extension (see the README for what each takes). */
+  /** Writes `content` encoded by the key’s extension (see docs/writing.md for what each takes). */
   putObject: S3Object;
   /** Streams a file (GraphQL multipart request spec) to S3; multipart upload for large files. */
   uploadFile: S3Object;
