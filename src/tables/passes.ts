@@ -1,7 +1,8 @@
 // Shared passes: every scan of one row source asked for in the same tick runs in one
 // pass over its rows, which stops (aborting the read behind it) as soon as no
 // consumer wants more. Consumers with different starts get a pass each.
-import type { ScanConsumer, ScanStart, TableRow } from './reader.js';
+import type { RangeTest } from './prune.js';
+import type { ScanConsumer, ScanNeeds, ScanStart, TableRow } from './reader.js';
 
 export interface RowBatch {
   rows: TableRow[];
@@ -19,7 +20,7 @@ export class SharedPasses {
   private pending: Job[] = [];
   private scheduled = false;
 
-  constructor(private readonly scan: (start: ScanStart) => AsyncIterable<RowBatch>) {}
+  constructor(private readonly scan: (start: ScanStart, needs?: ScanNeeds) => AsyncIterable<RowBatch>) {}
 
   run(consumer: ScanConsumer): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -57,7 +58,7 @@ export class SharedPasses {
 
   private async pass(start: ScanStart, jobs: Job[]): Promise<void> {
     let active = jobs.map((job) => job.consumer);
-    for await (const batch of this.scan(start)) {
+    for await (const batch of this.scan(start, mergeNeeds(active))) {
       const { rows, offsetAfter } = batch;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as TableRow;
@@ -75,4 +76,21 @@ export class SharedPasses {
       }
     }
   }
+}
+
+/**
+ * What a pass must read to serve all its consumers: the union of their columns, and
+ * rows any of their filters may want. A consumer that says nothing needs everything.
+ */
+export function mergeNeeds(consumers: readonly ScanConsumer[]): ScanNeeds | undefined {
+  if (consumers.some((consumer) => !consumer.needs)) return undefined;
+  const needs = consumers.map((consumer) => consumer.needs as ScanNeeds);
+  const columns = needs.some((n) => n.columns === null) ? null : new Set(needs.flatMap((n) => [...(n.columns as ReadonlySet<string>)]));
+  const tests = needs.map((n) => n.mayMatch);
+  const mayMatch: RangeTest | null = tests.some((t) => t === null)
+    ? null
+    : tests.length === 1
+      ? (tests[0] as RangeTest)
+      : (rangeOf) => tests.some((test) => (test as RangeTest)(rangeOf));
+  return { columns, mayMatch };
 }

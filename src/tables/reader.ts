@@ -3,13 +3,14 @@
 // runs scans: every scan asked for in the same tick shares one pass over the object,
 // which stops (and aborts the S3 download) as soon as no scan wants more rows.
 import type { Readable } from 'node:stream';
-import type { Codec, ColumnTypeName, Compression, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
+import type { ByteSource, Codec, ColumnTypeName, Compression, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
 import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
 import type { TableCache } from './cache.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
 import { digest } from './cursor.js';
 import { ColumnSample, convert, type StringReading } from './infer.js';
 import { type RowBatch, SharedPasses } from './passes.js';
+import type { RangeTest } from './prune.js';
 import type { RowSource } from './source.js';
 import type { Column, ColumnType, TypedValue } from './types.js';
 
@@ -56,6 +57,8 @@ export interface TableObject {
   openStored(start: number, signal: AbortSignal): Promise<Readable>;
   /** Opens the bytes ready for the codec (decompressed) from `start`. */
   open(start: number, signal: AbortSignal): Promise<Readable>;
+  /** Reads bytes `start` to `end` (exclusive) in one ranged read; absent when the bytes are decompressed on the way. */
+  read?(start: number, end: number, signal: AbortSignal): Promise<Buffer>;
 }
 
 export interface TableLimits {
@@ -70,9 +73,21 @@ export interface ScanStart {
   offset?: number | undefined;
 }
 
+/**
+ * What a consumer reads of each row, so that columnar sources read no more: the
+ * columns (by name; null for all) and a test that rules out spans of rows its filter
+ * cannot want (null: every row is wanted).
+ */
+export interface ScanNeeds {
+  columns: ReadonlySet<string> | null;
+  mayMatch: RangeTest | null;
+}
+
 /** One consumer of a scan: takes rows until it returns false. */
 export interface ScanConsumer {
   start: ScanStart;
+  /** What it reads; everything when absent. Rows it cannot want may then be left out of the scan. */
+  needs?: ScanNeeds | undefined;
   /**
    * `offsetAfter(i)`, when the source knows it, gives the byte offset where the row after
    * this one starts; `i` is the row's place in its batch. (Passed apart rather than as a
@@ -150,6 +165,9 @@ class RowAssembler {
         this.sheets = event.sheets;
         this.sheet = event.sheet;
         return null;
+      case 'skip':
+        this.nextIndex += event.rows;
+        return null;
       case 'header':
         this.header = event.names.map((n) => (n == null ? '' : String(n)));
         this.declared = event.types ?? null;
@@ -222,7 +240,7 @@ export class TableReader implements RowSource {
   private schemaPromise: Promise<TableSchema> | null = null;
   private full: TableRow[] | null = null;
   private sample: { rows: TableRow[]; complete: boolean; resumeOffset: number | undefined } | null = null;
-  private readonly passes = new SharedPasses((start) => this.scan(start));
+  private readonly passes = new SharedPasses((start, needs) => this.scan(start, needs));
   private readonly what: string;
 
   constructor(
@@ -264,11 +282,56 @@ export class TableReader implements RowSource {
   private events(start: number, extra: Partial<TableReadOptions> = {}): AsyncIterable<TableEvent> {
     const readTable = this.object.codec.readTable;
     if (!readTable) throw new BadUserInput(`${this.what} is not a table`);
-    const source = { size: this.object.size, open: (from = 0) => this.object.open(from, this.signal) };
+    const source = this.byteSource();
     return readTable.call(this.object.codec, source, this.readOptions({ ...extra, startOffset: start > 0 ? start : undefined }));
   }
 
+  private byteSource(): ByteSource {
+    const { object, signal } = this;
+    const read = object.read;
+    return {
+      size: object.size,
+      id: this.id,
+      open: (from = 0) => object.open(from, signal),
+      ...(read ? { read: (start: number, end: number) => read.call(object, start, end, signal) } : {}),
+    };
+  }
+
+  /** Columnar formats: the schema from what the codec declares (a Parquet footer), no rows sampled. */
+  private async describedSchema(): Promise<TableSchema> {
+    const cached = this.cache.getSchema(this.id);
+    if (cached) return cached;
+    const describe = this.object.codec.describeTable as NonNullable<Codec['describeTable']>;
+    let description: Awaited<ReturnType<typeof describe>>;
+    try {
+      description = await describe.call(this.object.codec, this.byteSource(), this.readOptions());
+    } catch (error) {
+      throw readFailure(error, this.what);
+    }
+    const names = uniqueColumnNames(description.names);
+    if (names.length > MAX_COLUMNS) {
+      throw new DecodeFailed(`${this.what} has ${names.length} columns; a table may have at most ${MAX_COLUMNS}`, { limit: MAX_COLUMNS });
+    }
+    const schema: TableSchema = {
+      format: this.options.format,
+      sheet: null,
+      sheets: [],
+      columns: names.map((name, index) => ({
+        name,
+        index,
+        type: description.types[index] as ColumnType,
+        nullable: description.nullable[index] ?? true,
+      })),
+      keys: null,
+      reading: readingOf(this.options.format),
+    };
+    this.cache.setSchema(this.id, schema);
+    this.cache.setCount(this.id, 'all', description.rowCount);
+    return schema;
+  }
+
   private async loadSchema(): Promise<TableSchema> {
+    if (this.object.codec.describeTable) return this.describedSchema();
     const cachedRows = this.cache.getRows(this.id);
     const cachedSchema = this.cache.getSchema(this.id);
     if (cachedSchema && cachedRows) {
@@ -400,8 +463,8 @@ export class TableReader implements RowSource {
     return this.passes.run(consumer);
   }
 
-  /** The table's rows from `start`, in batches. */
-  async *scan(start: ScanStart): AsyncGenerator<RowBatch> {
+  /** The table's rows from `start`, in batches; with `needs`, rows no consumer wants may be left out. */
+  async *scan(start: ScanStart, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
     const schema = await this.schema();
     if (this.full) {
       const size = 1000;
@@ -417,16 +480,40 @@ export class TableReader implements RowSource {
       index = sample.rows.length;
       offset = sample.resumeOffset;
     }
-    yield* this.read(schema, index, offset);
+    yield* this.read(schema, index, offset, needs);
+  }
+
+  /** Options that let a columnar codec read only what `needs` asks for, and start at a row. */
+  private seekOptions(schema: TableSchema, index: number, needs: ScanNeeds | undefined): Partial<TableReadOptions> {
+    const codec = this.object.codec;
+    if (!codec.seeksRows) return {};
+    const options: Partial<TableReadOptions> = { startRow: index };
+    if (needs?.columns) {
+      const wanted = needs.columns;
+      options.columns = schema.columns.filter((c) => wanted.has(c.name)).map((c) => c.index);
+    }
+    const mayMatch = needs?.mayMatch;
+    if (mayMatch) {
+      const byName = new Map(schema.columns.map((c) => [c.name, c.index]));
+      options.mayMatch = (rangeOf) =>
+        mayMatch((name) => {
+          const at = byName.get(name);
+          return at === undefined ? null : rangeOf(at);
+        });
+    }
+    return options;
   }
 
   /** Reads from the object: at `offset` when given, else from the top skipping rows before `index`. */
-  private async *read(schema: TableSchema, index: number, offset: number | undefined): AsyncGenerator<RowBatch> {
+  private async *read(schema: TableSchema, index: number, offset: number | undefined, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
     const resume = offset !== undefined && this.resumable;
     const assembler = new RowAssembler(resume ? index : 0, schema.keys, schema.keys ? null : schema.columns.length);
     const events = resume
       ? this.events(offset, { encoding: schema.encoding, delimiter: schema.delimiter })
-      : this.events(0, schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {});
+      : this.events(0, {
+          ...(schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {}),
+          ...this.seekOptions(schema, index, needs),
+        });
     try {
       for await (const event of events) {
         const batch = assembler.accept(event);
