@@ -117,7 +117,10 @@ describe('Parquet tables through HTTP', () => {
   });
 
   it('filters and orders typed values', async () => {
-    const { body, table: t } = await table('types.parquet', { where: { column: 'ts_us', op: 'GT', value: '2000-01-01' }, columns: ['txt'] });
+    const { body, table: t } = await table('types.parquet', {
+      where: { column: 'ts_us', op: 'GT', value: '2000-01-01' },
+      columns: ['txt'],
+    });
     expect(body.errors).toBeUndefined();
     expect(t.rows.edges.map((e: { node: { values: unknown } }) => e.node.values)).toEqual([{ txt: '서울 café' }]);
   });
@@ -217,7 +220,8 @@ describe('Parquet tables through HTTP', () => {
       for (let r = 1; r < expected.length; r++) {
         const want = expected[r] as string[];
         const got = rows[r - 1] as unknown[];
-        for (let c = 0; c < header.length; c++) expect(got[c] === null ? '' : String(got[c]), `${name} row ${r} ${header[c]}`).toBe(want[c]);
+        for (let c = 0; c < header.length; c++)
+          expect(got[c] === null ? '' : String(got[c]), `${name} row ${r} ${header[c]}`).toBe(want[c]);
       }
     }
   });
@@ -239,6 +243,10 @@ describe('Parquet tables through HTTP', () => {
     }
     const { body } = await table('hostile/handmade-ok.parquet');
     expect(body.errors).toBeUndefined();
-    expect(body.data?.object.table.rows.edges.map((e: { node: { values: unknown } }) => e.node.values)).toEqual([{ v: 0 }, { v: 1 }, { v: 2 }]);
+    expect(body.data?.object.table.rows.edges.map((e: { node: { values: unknown } }) => e.node.values)).toEqual([
+      { v: 0 },
+      { v: 1 },
+      { v: 2 },
+    ]);
   });
 });
