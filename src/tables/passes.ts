@@ -92,5 +92,5 @@ export function mergeNeeds(consumers: readonly ScanConsumer[]): ScanNeeds | unde
     : tests.length === 1
       ? (tests[0] as RangeTest)
       : (rangeOf) => tests.some((test) => (test as RangeTest)(rangeOf));
-  return { columns, mayMatch };
+  return { columns, mayMatch, indexes: needs.some((n) => n.indexes !== false) };
 }

@@ -106,7 +106,7 @@ export async function countRows(reader: RowSource, where: RowFilter | null | und
   let count = 0;
   await reader.run({
     start: { index: 0 },
-    needs: scanNeeds(schema, where, []),
+    needs: { ...scanNeeds(schema, where, []), indexes: false },
     take: (row) => {
       if (!test || test(row)) count++;
       return true;

@@ -81,6 +81,11 @@ export interface ScanStart {
 export interface ScanNeeds {
   columns: ReadonlySet<string> | null;
   mayMatch: RangeTest | null;
+  /**
+   * False when the consumer never looks at `row.index` (counts): a dataset may then
+   * skip an object its filter rules out without learning how many rows it holds.
+   */
+  indexes?: boolean | undefined;
 }
 
 /** One consumer of a scan: takes rows until it returns false. */

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { type GraphQLResponse, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/parquet');
 const TESTING = join(FIXTURES, 'parquet-testing/data');
@@ -155,9 +155,10 @@ describe('Parquet tables through HTTP', () => {
     const ids: number[] = [];
     let count = 0;
     for (let page = 0; page < 10; page++) {
-      const body = await app.gql(query, { b: bucket, after });
+      const body: GraphQLResponse<Record<string, any>> = await app.gql(query, { b: bucket, after });
       expect(body.errors).toBeUndefined();
-      const rows = body.data?.object.table.rows;
+      const rows: { edges: { node: { index: number; values: { id: number } } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } =
+        body.data?.object.table.rows;
       count = body.data?.object.table.count;
       for (const edge of rows.edges) {
         expect(edge.node.values.id).toBe(edge.node.index);
