@@ -70,9 +70,9 @@ describe('datasets over hive-style partitions', () => {
       t: type,
     });
     return Object.fromEntries(
-      (body.data?.__type.fields as { name: string; type: { kind: string; name: string | null; ofType: { name: string } | null } }[]).map(
-        (f) => [f.name, f.type.kind === 'NON_NULL' ? `${f.type.ofType?.name}!` : f.type.name],
-      ),
+      (
+        (body.data?.__type.fields ?? []) as { name: string; type: { kind: string; name: string | null; ofType: { name: string } | null } }[]
+      ).map((f) => [f.name, f.type.kind === 'NON_NULL' ? `${f.type.ofType?.name}!` : f.type.name]),
     );
   };
 
