@@ -389,6 +389,7 @@ export type Format =
   | 'CSV'
   | 'JSON'
   | 'NDJSON'
+  | 'PARQUET'
   | 'PICKLE'
   | 'TEXT'
   | 'TSV'
