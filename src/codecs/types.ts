@@ -82,6 +82,14 @@ export interface TableReadOptions {
    * (by column position) can be wanted; such spans are skipped with 'skip' events.
    */
   mayMatch?: ((rangeOf: (column: number) => ValueRange | null) => boolean) | undefined;
+  /**
+   * Columnar formats: true when every row of a span with these ranges surely passes
+   * the reader's filter. Such spans may skip `filterColumns` and emit their rows with
+   * `matched: true`.
+   */
+  allMatch?: ((rangeOf: (column: number) => ValueRange | null) => boolean) | undefined;
+  /** Columns (by position) read only to test the filter: not needed in spans `allMatch` proves. */
+  filterColumns?: readonly number[] | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -105,7 +113,13 @@ export type TableEvent =
    * (in the stored object) where the row after `rows[i]` starts: a later read can
    * resume there with `startOffset`.
    */
-  | { type: 'rows'; rows: RawCell[][]; offsetAfter?: (i: number) => number }
+  | {
+      type: 'rows';
+      rows: RawCell[][];
+      offsetAfter?: (i: number) => number;
+      /** Every row passes the reader's filter (`allMatch` proved it); their filter columns may be null. */
+      matched?: boolean;
+    }
   /** Data rows as objects (JSON, NDJSON): columns are the union of their keys. */
   | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number }
   /** Rows that were not read (before `startRow`, or in spans `mayMatch` ruled out): they keep their places. */

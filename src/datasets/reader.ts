@@ -130,7 +130,7 @@ export class DatasetReader implements RowSource {
           const cells = from.map((i) => (i === -1 ? null : (row.cells[i] ?? null)));
           if (this.sourceKeyColumn !== -1) cells[this.sourceKeyColumn] = part.key;
           for (const [at, value] of partition) if (at !== -1) cells[at] = value;
-          return { index: base + row.index, cells };
+          return row.matched ? { index: base + row.index, cells, matched: true } : { index: base + row.index, cells };
         });
         count = ((batch.rows.at(-1) as TableRow | undefined)?.index ?? count - 1) + 1;
         yield { rows, offsetAfter: this.resumable ? batch.offsetAfter : undefined };

@@ -92,5 +92,9 @@ export function mergeNeeds(consumers: readonly ScanConsumer[]): ScanNeeds | unde
     : tests.length === 1
       ? (tests[0] as RangeTest)
       : (rangeOf) => tests.some((test) => (test as RangeTest)(rangeOf));
-  return { columns, mayMatch, indexes: needs.some((n) => n.indexes !== false) };
+  // Rows proved to match must match every consumer's filter, and no consumer may need the cells of its filter columns.
+  const proofs = needs.map((n) => n.allMatch);
+  const allMatch: RangeTest | null = proofs.some((p) => !p) ? null : (rangeOf) => proofs.every((p) => (p as RangeTest)(rangeOf));
+  const filterColumns = new Set(needs.flatMap((n) => [...(n.filterColumns ?? [])]));
+  return { columns, mayMatch, indexes: needs.some((n) => n.indexes !== false), allMatch, filterColumns };
 }

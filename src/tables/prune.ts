@@ -27,51 +27,75 @@ const comparable = (bound: TypedValue | undefined, value: TypedValue): boolean =
  * filter. Unknown columns and values are left to the row filter to report.
  */
 export function compileRangeTest(filter: RowFilter | null | undefined, columns: readonly Column[]): RangeTest | null {
-  if (!filter) return null;
-  const compile = (node: RowFilter): RangeTest => {
-    const parts: RangeTest[] = [];
-    if (node.column != null && node.op != null) parts.push(compileCondition(node, columns));
-    if (node.and) {
-      const all = node.and.map(compile);
-      parts.push((rangeOf) => all.every((test) => test(rangeOf)));
-    }
-    if (node.or) {
-      const any = node.or.map(compile);
-      parts.push((rangeOf) => any.some((test) => test(rangeOf)));
-    }
-    // `not` would need to know that every row matches the inner filter: never pruned.
-    return (rangeOf) => parts.every((test) => test(rangeOf));
-  };
-  return compile(filter);
+  return filter ? compileBoth(filter, columns).may : null;
 }
 
-function compileCondition(node: RowFilter, columns: readonly Column[]): RangeTest {
+/**
+ * Compiles `filter` into a proof: true only when every row of a span with these
+ * ranges surely passes (a count can then take the span's rows without reading them).
+ */
+export function compileRangeProof(filter: RowFilter | null | undefined, columns: readonly Column[]): RangeTest | null {
+  return filter ? compileBoth(filter, columns).all : null;
+}
+
+/** Both tests at once: `may` (some row may pass) and `all` (every row surely passes); `not` swaps them. */
+function compileBoth(node: RowFilter, columns: readonly Column[]): { may: RangeTest; all: RangeTest } {
+  const parts: { may: RangeTest; all: RangeTest }[] = [];
+  if (node.column != null && node.op != null) parts.push(compileCondition(node, columns));
+  if (node.and) {
+    const children = node.and.map((child) => compileBoth(child, columns));
+    parts.push({ may: (r) => children.every((c) => c.may(r)), all: (r) => children.every((c) => c.all(r)) });
+  }
+  if (node.or) {
+    const children = node.or.map((child) => compileBoth(child, columns));
+    parts.push({ may: (r) => children.some((c) => c.may(r)), all: (r) => children.some((c) => c.all(r)) });
+  }
+  if (node.not) {
+    const inner = compileBoth(node.not, columns);
+    parts.push({ may: (r) => !inner.all(r), all: (r) => !inner.may(r) });
+  }
+  return { may: (r) => parts.every((p) => p.may(r)), all: (r) => parts.every((p) => p.all(r)) };
+}
+
+function compileCondition(node: RowFilter, columns: readonly Column[]): { may: RangeTest; all: RangeTest } {
+  const unknown = { may: () => true, all: () => false };
   let column: Column;
   try {
     column = findColumn(columns, node.column as string, 'where');
   } catch {
-    return () => true;
+    return unknown;
   }
   const op = node.op;
   const name = column.name;
-  if (op === 'IS_NULL') return (rangeOf) => rangeOf(name)?.nulls !== 0;
-  if (op === 'IS_NOT_NULL') {
-    return (rangeOf) => {
-      const range = rangeOf(name);
-      return range?.nulls === undefined || range.nulls < range.rows;
+  if (op === 'IS_NULL') {
+    return {
+      may: (rangeOf) => rangeOf(name)?.nulls !== 0,
+      all: (rangeOf) => {
+        const range = rangeOf(name);
+        return range?.nulls !== undefined && range.nulls >= range.rows;
+      },
     };
   }
-  if (node.value == null || node.ignoreCase === true) return () => true;
+  if (op === 'IS_NOT_NULL') {
+    return {
+      may: (rangeOf) => {
+        const range = rangeOf(name);
+        return range?.nulls === undefined || range.nulls < range.rows;
+      },
+      all: (rangeOf) => rangeOf(name)?.nulls === 0,
+    };
+  }
+  if (node.value == null || node.ignoreCase === true) return unknown;
   const list = op === 'IN' || op === 'NOT_IN';
   let targets: TypedValue[];
   try {
     targets = (list ? (Array.isArray(node.value) ? node.value : []) : [node.value]).map((v) => coerce(v, column.type, name));
   } catch {
-    return () => true;
+    return unknown;
   }
   const target = targets[0] as TypedValue;
   const compare = (a: TypedValue, b: TypedValue) => compareValues(a, b);
-  return (rangeOf) => {
+  const may: RangeTest = (rangeOf) => {
     const range = rangeOf(name);
     if (!range) return true;
     if (range.nulls !== undefined && range.nulls >= range.rows) return false; // only nulls: no value op matches
@@ -105,6 +129,28 @@ function compileCondition(node: RowFilter, columns: readonly Column[]): RangeTes
         return true; // NE, NOT_IN, CONTAINS, ENDS_WITH: a range cannot rule them out
     }
   };
+  const all: RangeTest = (rangeOf) => {
+    const range = rangeOf(name);
+    // Every row passes only if none is null and both bounds are known values of the column's kind.
+    if (!range || range.nulls !== 0 || !comparable(range.min, target) || !comparable(range.max, target)) return false;
+    const min = range.min as TypedValue;
+    const max = range.max as TypedValue;
+    switch (op) {
+      case 'EQ':
+        return compare(min, target) === 0 && compare(max, target) === 0;
+      case 'GT':
+        return compare(min, target) > 0;
+      case 'GTE':
+        return compare(min, target) >= 0;
+      case 'LT':
+        return compare(max, target) < 0;
+      case 'LTE':
+        return compare(max, target) <= 0;
+      default:
+        return false;
+    }
+  };
+  return { may, all };
 }
 
 /** The columns a filter reads, by name. */

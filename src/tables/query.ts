@@ -6,7 +6,7 @@ import { compareValues, stringForm } from './compare.js';
 import { decodeCursor, digest, encodeCursor, type RowCursor } from './cursor.js';
 import { compileFilter, findColumn, type RowFilter, type RowPredicate } from './filter.js';
 import { fitsType } from './infer.js';
-import { compileRangeTest, filterColumns } from './prune.js';
+import { compileRangeProof, compileRangeTest, filterColumns } from './prune.js';
 import type { ScanNeeds, ScanStart, TableRow, TableSchema } from './reader.js';
 import type { RowSource } from './source.js';
 import type { Column, TypedValue } from './types.js';
@@ -106,9 +106,16 @@ export async function countRows(reader: RowSource, where: RowFilter | null | und
   let count = 0;
   await reader.run({
     start: { index: 0 },
-    needs: { ...scanNeeds(schema, where, []), indexes: false },
+    // A count reads its filter's columns only where row-group statistics cannot prove every row matches.
+    needs: {
+      columns: new Set(),
+      filterColumns: filterColumns(where),
+      mayMatch: compileRangeTest(where, schema.columns),
+      allMatch: compileRangeProof(where, schema.columns),
+      indexes: false,
+    },
     take: (row) => {
-      if (!test || test(row)) count++;
+      if (row.matched || !test || test(row)) count++;
       return true;
     },
   });

@@ -3,7 +3,17 @@
 // runs scans: every scan asked for in the same tick shares one pass over the object,
 // which stops (and aborts the S3 download) as soon as no scan wants more rows.
 import type { Readable } from 'node:stream';
-import type { ByteSource, Codec, ColumnTypeName, Compression, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
+import type {
+  ByteSource,
+  Codec,
+  ColumnTypeName,
+  Compression,
+  Format,
+  RawCell,
+  TableEvent,
+  TableReadOptions,
+  ValueRange,
+} from '../codecs/types.js';
 import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
 import type { TableCache } from './cache.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
@@ -21,6 +31,8 @@ export interface TableRow {
   /** 0-based position among the table's data rows. */
   index: number;
   cells: RawCell[];
+  /** The source proved this row passes the scan's filter without reading it (a Parquet row group's statistics). */
+  matched?: boolean;
   /** Cells beyond the schema's columns (keys or positions first seen after the sample). */
   extra?: Record<string, unknown>;
 }
@@ -86,6 +98,13 @@ export interface ScanNeeds {
    * skip an object its filter rules out without learning how many rows it holds.
    */
   indexes?: boolean | undefined;
+  /**
+   * For consumers that only count: true when every row of a span surely passes their
+   * filter, and the columns read only to test it (`columns` holds the rest). Rows of
+   * such spans come with `matched` set and those columns possibly unread.
+   */
+  allMatch?: RangeTest | null | undefined;
+  filterColumns?: ReadonlySet<string> | undefined;
 }
 
 /** One consumer of a scan: takes rows until it returns false. */
@@ -179,6 +198,7 @@ class RowAssembler {
         return null;
       case 'rows': {
         const rows = event.rows.map((cells) => this.arrayRow(cells));
+        if (event.matched) for (const row of rows) row.matched = true;
         return { rows, offsetAfter: event.offsetAfter };
       }
       case 'records': {
@@ -493,19 +513,22 @@ export class TableReader implements RowSource {
     const codec = this.object.codec;
     if (!codec.seeksRows) return {};
     const options: Partial<TableReadOptions> = { startRow: index };
+    const indexesOf = (names: ReadonlySet<string>) => schema.columns.filter((c) => names.has(c.name)).map((c) => c.index);
+    const allMatch = needs?.allMatch;
     if (needs?.columns) {
-      const wanted = needs.columns;
-      options.columns = schema.columns.filter((c) => wanted.has(c.name)).map((c) => c.index);
+      // Filter columns are read unless spans can be proved to match whole.
+      const filterOnly = needs.filterColumns ?? new Set<string>();
+      options.columns = indexesOf(allMatch ? needs.columns : new Set([...needs.columns, ...filterOnly]));
+      if (allMatch) options.filterColumns = indexesOf(filterOnly);
     }
+    const byName = new Map(schema.columns.map((c) => [c.name, c.index]));
+    const byIndex = (rangeOf: (column: number) => ValueRange | null) => (name: string) => {
+      const at = byName.get(name);
+      return at === undefined ? null : rangeOf(at);
+    };
     const mayMatch = needs?.mayMatch;
-    if (mayMatch) {
-      const byName = new Map(schema.columns.map((c) => [c.name, c.index]));
-      options.mayMatch = (rangeOf) =>
-        mayMatch((name) => {
-          const at = byName.get(name);
-          return at === undefined ? null : rangeOf(at);
-        });
-    }
+    if (mayMatch) options.mayMatch = (rangeOf) => mayMatch(byIndex(rangeOf));
+    if (allMatch && options.filterColumns) options.allMatch = (rangeOf) => allMatch(byIndex(rangeOf));
     return options;
   }
 

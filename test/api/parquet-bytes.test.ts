@@ -155,6 +155,19 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     expect(none.bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES);
   });
 
+  it('counts row groups whose statistics prove every row matches without reading them', async () => {
+    // Rows 245,760 on are row groups 8 and 9 exactly: both proved by their min, neither read.
+    const count = (i: number) =>
+      app.gql(`query($b: String!, $w: RowFilter) { object(bucket: $b, key: "big.parquet") { table { count(where: $w) } } }`, {
+        b: bucket,
+        w: i % 2 === 0 ? { column: 'id', op: 'GTE', value: 245_760 - i } : { not: { column: 'id', op: 'LT', value: 245_760 - i } },
+      });
+    const { bytes, result } = await bytesFor(count, (b) => b < sum(9, ['id']) / 2);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.object.table.count).toBeGreaterThanOrEqual(ROWS - 245_760);
+    expect(bytes).toBeLessThan(sum(9, ['id']) / 2);
+  });
+
   it('resumes a cursor at its row group', async () => {
     const query = `query($b: String!, $after: String, $where: RowFilter) { object(bucket: $b, key: "big.parquet") { table {
       rows(first: 2, after: $after, where: $where, columns: ["id"]) { pageInfo { endCursor } edges { node { index values } } } } } }`;

@@ -219,11 +219,10 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
   const { columns, metadata } = parquet;
   const width = columns.length;
   yield { type: 'header', names: columns.map((c) => c.name), types: columns.map((c): ColumnTypeName => c.type) };
-  const wanted = options.columns
-    ? [...new Set(options.columns)].filter((i) => i >= 0 && i < width).sort((a, b) => a - b)
-    : columns.map((_, i) => i);
-  const names = wanted.map((i) => (columns[i] as ParquetColumn).name);
-  const nameSet = new Set(names);
+  const valid = (list: readonly number[]) => [...new Set(list)].filter((i) => i >= 0 && i < width).sort((a, b) => a - b);
+  const always = options.columns ? valid(options.columns) : columns.map((_, i) => i);
+  // Columns read only to test the filter: skipped in row groups whose statistics prove every row passes.
+  const withFilter = options.allMatch && options.filterColumns ? valid([...always, ...options.filterColumns]) : always;
   const startRow = options.startRow ?? 0;
   let groupStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
@@ -239,18 +238,26 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       continue;
     }
     if (from > start) yield { type: 'skip', rows: from - start };
-    if (options.mayMatch && !options.mayMatch((index) => rangeOf(parquet, g, index))) {
+    const rangeOfGroup = (index: number) => rangeOf(parquet, g, index);
+    if (options.mayMatch && !options.mayMatch(rangeOfGroup)) {
       yield { type: 'skip', rows: groupEnd - from };
       continue;
     }
-    if (names.length === 0) {
+    const matched = withFilter !== always && options.allMatch?.(rangeOfGroup) === true;
+    const wanted = matched ? always : withFilter;
+    if (wanted.length === 0) {
       for (let at = from; at < groupEnd; at += BATCH_ROWS) {
         const count = Math.min(BATCH_ROWS, groupEnd - at);
-        yield { type: 'rows', rows: Array.from({ length: count }, () => new Array<RawCell>(width).fill(null)) };
+        yield {
+          type: 'rows',
+          rows: Array.from({ length: count }, () => new Array<RawCell>(width).fill(null)),
+          ...(matched ? { matched } : {}),
+        };
       }
       continue;
     }
-    const bytes = groupBytes(parquet, g, nameSet);
+    const names = wanted.map((i) => (columns[i] as ParquetColumn).name);
+    const bytes = groupBytes(parquet, g, new Set(names));
     if (bytes > PARQUET_MAX_ROW_GROUP_BYTES) {
       throw new PayloadTooLarge(
         `Parquet: row group ${g} holds ${bytes} bytes of the columns asked for; at most ${PARQUET_MAX_ROW_GROUP_BYTES} bytes are read at once (ask for fewer columns)`,
@@ -259,7 +266,8 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     }
     const read = await readRows(parquet, names, from, groupEnd);
     for (let at = 0; at < read.length; at += BATCH_ROWS) {
-      yield { type: 'rows', rows: toCells(parquet, wanted, read, at, Math.min(at + BATCH_ROWS, read.length)) };
+      const rows = toCells(parquet, wanted, read, at, Math.min(at + BATCH_ROWS, read.length));
+      yield { type: 'rows', rows, ...(matched ? { matched } : {}) };
     }
   }
 }
