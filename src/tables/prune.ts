@@ -132,7 +132,8 @@ function compileCondition(node: RowFilter, columns: readonly Column[]): { may: R
   const all: RangeTest = (rangeOf) => {
     const range = rangeOf(name);
     // Every row passes only if none is null and both bounds are known values of the column's kind.
-    if (!range || range.nulls !== 0 || !comparable(range.min, target) || !comparable(range.max, target)) return false;
+    if (!range) return false;
+    if (range.nulls !== 0 || !comparable(range.min, target) || !comparable(range.max, target)) return false;
     const min = range.min as TypedValue;
     const max = range.max as TypedValue;
     switch (op) {
