@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { EMBEDDED_CREDENTIALS, startEmbeddedStore } from '../src/storage/embedded/embedded.js';
+import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { Storage } from '../src/storage/s3.js';
 import { benchDataDir, buildOnce, median, startServer, timed } from './support.js';
 import { writeCsv } from './tables.js';
@@ -39,7 +39,7 @@ async function main() {
   const store = await startEmbeddedStore({ directory: join(dir, 'store'), countBytes: true });
   const storage = new Storage({
     endpoint: store.endpoint,
-    credentials: EMBEDDED_CREDENTIALS,
+    credentials: store.credentials,
     copySourceKeepsPlus: true,
     timeoutMs: 60_000,
     maxAttempts: 2,
@@ -54,8 +54,8 @@ async function main() {
   const env = {
     BUCKETQL_STORE: 's3',
     AWS_ENDPOINT_URL_S3: store.endpoint,
-    AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+    AWS_ACCESS_KEY_ID: store.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: store.credentials.secretAccessKey,
     AWS_REGION: 'us-east-1',
   };
   const report: Record<string, string> = {};

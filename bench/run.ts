@@ -3,7 +3,18 @@
 //   npm run bench [-- name ...]   e.g. npm run bench -- tables startup
 import { spawnSync } from 'node:child_process';
 
-const ALL = ['tables', 'parquet', 'startup', 'pickle-vs-csv', 'put-rows', 'upload-rss', 'load'];
+const ALL = [
+  'engine',
+  'tables',
+  'parquet',
+  'scan-concurrency',
+  'startup',
+  'pickle-vs-csv',
+  'put-rows',
+  'upload-rss',
+  'load',
+  'scan-memory',
+];
 const chosen = process.argv.slice(2);
 const names = chosen.length > 0 ? chosen : ALL;
 const unknown = names.filter((name) => !ALL.includes(name));

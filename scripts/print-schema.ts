@@ -13,7 +13,8 @@ import { resolveDatasets } from '../src/datasets/schema-holder.js';
 import { buildSchema } from '../src/schema/index.js';
 import { AccessPolicy } from '../src/server/access.js';
 import { createLogger } from '../src/server/log.js';
-import { EMBEDDED_CREDENTIALS, startEmbeddedStore } from '../src/storage/embedded/embedded.js';
+import { ScanSlots } from '../src/server/scan-budget.js';
+import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from '../src/storage/embedded/seed.js';
 import { Storage } from '../src/storage/s3.js';
 import { TableCache } from '../src/tables/cache.js';
@@ -30,7 +31,7 @@ export async function printedSchema(): Promise<string> {
   const store = await startEmbeddedStore({ directory });
   const storage = new Storage({
     endpoint: store.endpoint,
-    credentials: EMBEDDED_CREDENTIALS,
+    credentials: store.credentials,
     copySourceKeepsPlus: true,
     timeoutMs: 10_000,
     maxAttempts: 2,
@@ -39,7 +40,13 @@ export async function printedSchema(): Promise<string> {
     const log = createLogger('silent');
     await seedDemo(storage, log);
     const settings = parseSettings([], {});
-    const services = { settings, storage, tableCache: new TableCache(settings.cacheBytes), access: new AccessPolicy(undefined, false) };
+    const services = {
+      settings,
+      storage,
+      tableCache: new TableCache(settings.cacheBytes),
+      access: new AccessPolicy(undefined, false),
+      scanSlots: new ScanSlots(settings.maxConcurrentScans),
+    };
     const { datasets, failures } = await resolveDatasets(services, loadConfig(DEMO_CONFIG));
     if (failures.length > 0) throw new Error(`demo datasets failed: ${failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
     return `${printSchema(buildSchema(datasets))}\n`;

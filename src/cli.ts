@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `bucketql` command: settings from flags and BUCKETQL_* variables, then serve
-// until SIGINT/SIGTERM, finishing the requests in flight.
+// until SIGINT/SIGTERM, then drain (readiness 503) and finish the requests in flight.
 import { helpText, parseSettings, SettingsError } from './config/settings.js';
 import { startBucketql } from './main.js';
 import { createLogger } from './server/log.js';
@@ -39,14 +39,21 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info('stopping', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // Behind a load balancer: fail readiness first and keep serving while the balancer
+    // notices (BUCKETQL_DRAIN_SECONDS), then stop taking requests and finish those in flight.
+    running.drain();
+    log.info('stopping', { signal, drainSeconds: settings.drainSeconds });
+    const force = setTimeout(() => process.exit(1), settings.drainSeconds * 1000 + 10_000);
     force.unref();
+    if (settings.drainSeconds > 0) await new Promise((resolve) => setTimeout(resolve, settings.drainSeconds * 1000));
     await running.close();
     process.exit(0);
   };
-  // SIGHUP rebuilds the dataset types from the data, without a restart.
-  process.on('SIGHUP', () => void running.schema.refresh());
+  // SIGHUP rebuilds the dataset types from the data, and empties the table cache, without a restart.
+  process.on('SIGHUP', () => {
+    running.tableCache.clear();
+    void running.schema.refresh();
+  });
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -3,6 +3,7 @@
 import type { Settings } from './config/settings.js';
 import type { Loaders } from './loaders/index.js';
 import type { AccessPolicy } from './server/access.js';
+import type { ScanBudget, ScanSlots } from './server/scan-budget.js';
 import type { Storage } from './storage/s3.js';
 import type { TableCache } from './tables/cache.js';
 
@@ -12,6 +13,8 @@ export interface AppServices {
   storage: Storage;
   tableCache: TableCache;
   access: AccessPolicy;
+  /** Whole-object reads running in the process (BUCKETQL_MAX_CONCURRENT_SCANS). */
+  scanSlots: ScanSlots;
 }
 
 /** Lives for one request. */
@@ -19,4 +22,6 @@ export interface Context extends AppServices {
   loaders: Loaders;
   /** Aborted when the client goes away: reads behind the request stop. */
   signal: AbortSignal;
+  /** This request's whole-object reads (BUCKETQL_MAX_SCANS_PER_REQUEST); each runs in one of scanSlots. */
+  scans: ScanBudget;
 }

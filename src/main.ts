@@ -1,5 +1,6 @@
 // Starting bucketql: pick the store (S3 or the embedded one), seed the demo data
 // when embedded, and serve. Used by the CLI, the tests and the examples alike.
+
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
@@ -8,9 +9,10 @@ import { SchemaHolder } from './datasets/schema-holder.js';
 import { type App, createApp } from './server/app.js';
 import { checkListenSafety, loadTokens, TokenCheck } from './server/auth.js';
 import { createLogger, type Logger } from './server/log.js';
-import { EMBEDDED_CREDENTIALS, type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
+import { type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from './storage/embedded/seed.js';
 import { Storage } from './storage/s3.js';
+import type { TableCache } from './tables/cache.js';
 
 export interface Running {
   port: number;
@@ -20,6 +22,10 @@ export interface Running {
   /** The embedded store, when bucketql started one. */
   embedded: EmbeddedStore | null;
   storage: Storage;
+  /** /readyz answers 503 from now on; requests are still served until close(). */
+  drain(): void;
+  /** The cross-request table cache (SIGHUP empties it). */
+  tableCache: TableCache;
   close(): Promise<void>;
 }
 
@@ -43,8 +49,8 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   const common = { timeoutMs: settings.s3TimeoutMs, maxAttempts: settings.s3MaxAttempts };
   if (choice.kind === 'embedded') {
     const directory = join(resolveDataDir(settings), 's3');
-    embedded = await startEmbeddedStore({ directory });
-    storage = new Storage({ ...common, endpoint: embedded.endpoint, credentials: EMBEDDED_CREDENTIALS, copySourceKeepsPlus: true });
+    embedded = await startEmbeddedStore({ directory, log });
+    storage = new Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
     log.info('using the embedded S3-compatible store (s3rver)', { reason: choice.reason, directory, endpoint: embedded.endpoint });
     if (settings.seedDemo) await seedDemo(storage, log);
   } else {
@@ -81,6 +87,8 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     schema: holder,
     embedded,
     storage,
+    drain: () => app.drain(),
+    tableCache: app.services.tableCache,
     close: async () => {
       clearInterval(refresher);
       await app.close();

@@ -3,6 +3,17 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 
+/**
+ * Names the object an operation reads (its `bucket` and `key` variables), so that a
+ * load balancer can send every request for one object to the same bucketql instance,
+ * whose table cache holds it (docs/operations.md).
+ */
+export function objectRoutingHeader(variables: unknown): Record<string, string> {
+  const v = variables as { bucket?: unknown; key?: unknown } | null | undefined;
+  if (typeof v?.bucket !== 'string' || typeof v.key !== 'string') return {};
+  return { 'x-bucketql-object': encodeURIComponent(`${v.bucket}/${v.key}`) };
+}
+
 export class BucketqlClient {
   constructor(
     private readonly endpoint: string,
@@ -14,6 +25,7 @@ export class BucketqlClient {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
+        ...objectRoutingHeader(variables),
         ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
       },
       body: JSON.stringify({ query: print(document), variables }),

@@ -15,10 +15,17 @@ function isBlank(buffer: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
 function hasBom(buffer: Buffer): boolean {
   return buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+}
+
+/** The line is longer than bucketql reads as one value: a property of the file, so DECODE_FAILED. */
+function lineTooLong(where: Where): DecodeFailed {
+  const at = 'line' in where ? `line ${where.line}` : `the line at byte ${where.byte}`;
+  return new DecodeFailed(`NDJSON: ${at} is longer than ${MAX_LINE_BYTES} bytes (32 MiB), the longest line bucketql reads`, {
+    ...where,
+    limit: MAX_LINE_BYTES,
+  });
 }
 
 async function* readNdjsonTable(source: ByteSource, options: TableReadOptions): AsyncGenerator<TableEvent> {
@@ -26,30 +33,38 @@ async function* readNdjsonTable(source: ByteSource, options: TableReadOptions): 
   const stream = await source.open(startOffset);
   try {
     yield { type: 'dialect', encoding: 'utf-8' };
-    let carry: Buffer = Buffer.alloc(0);
-    let carryStart = startOffset; // byte offset of carry[0] in the object
+    // The bytes of the unfinished last line, as they came: joined once, when its end
+    // arrives, so that a long line costs its length and not its length squared.
+    let carry: Buffer[] = [];
+    let carryLength = 0;
+    let carryStart = startOffset; // byte offset of the carry's first byte in the object
     let line = 0; // lines before carry (only known when reading from the start)
     // Where a line is: its number from the start, else (resumed reads) its byte offset.
     const where = (lineStartByte: number): Where => (startOffset === 0 ? { line } : { byte: lineStartByte });
+    // Where the next line (not counted yet) is.
+    const whereNext = (lineStartByte: number): Where => (startOffset === 0 ? { line: line + 1 } : { byte: lineStartByte });
     let bomChecked = startOffset !== 0;
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
-      if (!bomChecked) {
-        // A BOM may come split over the first chunks: wait for three bytes to decide.
-        if (buffer.length < 3 && BOM.subarray(0, buffer.length).equals(buffer)) {
-          carry = buffer;
-          continue;
-        }
+    const join = (more: Buffer[]): Buffer => {
+      const parts = [...carry, ...more];
+      let buffer = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+      carry = [];
+      carryLength = 0;
+      if (!bomChecked && buffer.length >= 3) {
         bomChecked = true;
         if (hasBom(buffer)) {
           buffer = buffer.subarray(3);
           carryStart += 3;
         }
       }
+      return buffer;
+    };
+    /** The complete lines of `buffer` as records; what follows the last line break stays carried. */
+    function* lines(buffer: Buffer): Generator<TableEvent> {
       const records: Record<string, unknown>[] = [];
       const ends: number[] = [];
       let lineStart = 0;
       for (let nl = buffer.indexOf(0x0a); nl !== -1; nl = buffer.indexOf(0x0a, lineStart)) {
+        if (nl - lineStart > MAX_LINE_BYTES) throw lineTooLong(whereNext(carryStart + lineStart));
         line++;
         if (!isBlank(buffer, lineStart, nl)) {
           records.push(toRecord(buffer.toString('utf8', lineStart, nl), where(carryStart + lineStart)));
@@ -57,14 +72,34 @@ async function* readNdjsonTable(source: ByteSource, options: TableReadOptions): 
         }
         lineStart = nl + 1;
       }
-      carry = buffer.subarray(lineStart);
+      if (lineStart < buffer.length) {
+        carry = [buffer.subarray(lineStart)];
+        carryLength = buffer.length - lineStart;
+      }
       carryStart += lineStart;
-      if (carry.length > MAX_LINE_BYTES) throw new BadUserInput(`NDJSON: a line is longer than ${MAX_LINE_BYTES} bytes`);
+      if (carryLength > MAX_LINE_BYTES) throw lineTooLong(whereNext(carryStart));
       if (records.length > 0) yield* emit(records, ends);
     }
-    if (!isBlank(carry, 0, carry.length)) {
-      line++;
-      yield* emit([toRecord(carry.toString('utf8'), where(carryStart))], [carryStart + carry.length]);
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      // A client that went away stops the work, even when the bytes are already here
+      // (a small gzip can inflate to gigabytes).
+      options.signal?.throwIfAborted();
+      if (chunk.indexOf(0x0a) === -1 || (!bomChecked && carryLength + chunk.length < 3)) {
+        carry.push(chunk);
+        carryLength += chunk.length;
+        if (carryLength > MAX_LINE_BYTES) throw lineTooLong(whereNext(carryStart));
+        continue;
+      }
+      yield* lines(join([chunk]));
+    }
+    const rest = join([]);
+    yield* lines(rest);
+    if (carryLength > 0) {
+      const last = join([]);
+      if (!isBlank(last, 0, last.length)) {
+        line++;
+        yield* emit([toRecord(last.toString('utf8'), where(carryStart))], [carryStart + last.length]);
+      }
     }
   } finally {
     stream.destroy();

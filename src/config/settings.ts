@@ -132,13 +132,13 @@ export const SETTINGS = {
     env: 'BUCKETQL_CACHE_BYTES',
     schema: bytes,
     default: '256MiB',
-    help: 'Memory for the cross-request table cache (parsed small tables, column types, row counts), keyed by ETag.',
+    help: 'Memory for the cross-request table cache (tables kept column by column after their first full scan, column types, row counts), keyed by ETag; a table larger than this is streamed on every request.',
   }),
   cacheTableBytes: setting({
     env: 'BUCKETQL_CACHE_TABLE_BYTES',
     schema: bytes,
     default: '16MiB',
-    help: 'Objects up to this size (as stored) are parsed once and kept in the table cache; larger ones are streamed on every request.',
+    help: 'Objects up to this size (as stored) are read to their end, in the background after the rows a first page needs, and kept in the table cache; larger ones are kept on their first full scan.',
   }),
   config: setting({
     env: 'BUCKETQL_CONFIG',
@@ -211,6 +211,18 @@ export const SETTINGS = {
     default: '2000',
     help: 'Most lexical tokens in one query document.',
   }),
+  maxScansPerRequest: setting({
+    env: 'BUCKETQL_MAX_SCANS_PER_REQUEST',
+    schema: int(1, 10_000),
+    default: '8',
+    help: 'Most whole-object reads one request may start: table scans (rowCount, count, totalCount, aggregate, summary, rows with where or orderBy, their dataset equivalents) and text/json/content. Counted before the query runs, and again as they start (a list multiplies them).',
+  }),
+  maxConcurrentScans: setting({
+    env: 'BUCKETQL_MAX_CONCURRENT_SCANS',
+    schema: int(1, 1024),
+    default: '2',
+    help: 'Most whole-object reads the process runs at once, over all requests; more wait their turn (a sorted 10,000-row page of a 1M-row CSV holds about 250 MiB while it runs).',
+  }),
   maxCost: setting({
     env: 'BUCKETQL_MAX_COST',
     schema: int(1, 100_000_000),
@@ -225,6 +237,19 @@ export const SETTINGS = {
     schema: int(0, 100),
     default: '0',
     help: 'Most operations in one batched HTTP request (a JSON array); 0 turns batching off.',
+  }),
+  metricsPublic: setting({
+    env: 'BUCKETQL_METRICS_PUBLIC',
+    schema: bool,
+    default: '0',
+    switch: true,
+    help: 'Serve /metrics (Prometheus) without a token; by default it needs the same bearer token as the API.',
+  }),
+  drainSeconds: setting({
+    env: 'BUCKETQL_DRAIN_SECONDS',
+    schema: int(0, 600),
+    default: '0',
+    help: 'On SIGTERM, seconds to keep serving while /readyz answers 503 (so a load balancer stops sending requests) before the server closes and waits for the requests in flight.',
   }),
   logLevel: setting({
     env: 'BUCKETQL_LOG_LEVEL',

@@ -20,6 +20,25 @@ const columnOverride = z
   })
   .strict();
 
+/**
+ * Overrides by column name. Column names are data (a CSV header may be `__proto__`),
+ * and zod's record drops such a key and makes it the object's prototype instead: the
+ * entries are checked one by one into an object without a prototype.
+ */
+const columnOverrides = z.unknown().transform((value, ctx): Record<string, z.infer<typeof columnOverride>> => {
+  const out: Record<string, z.infer<typeof columnOverride>> = Object.create(null);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    ctx.addIssue({ code: 'custom', message: 'expected an object from column names to overrides' });
+    return out;
+  }
+  for (const [name, override] of Object.entries(value)) {
+    const parsed = columnOverride.safeParse(override);
+    if (parsed.success) out[name] = parsed.data;
+    else for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: [name, ...issue.path] });
+  }
+  return out;
+});
+
 const dataset = z
   .object({
     name: graphqlName.refine((n) => !n.startsWith('__'), { message: 'must not start with __' }),
@@ -34,7 +53,7 @@ const dataset = z
     delimiter: z.string().optional(),
     encoding: z.string().optional(),
     header: z.boolean().optional(),
-    columns: z.record(z.string(), columnOverride).optional(),
+    columns: columnOverrides.optional(),
   })
   .strict()
   .refine((d) => (d.key === undefined) !== (d.prefix === undefined), { message: 'give exactly one of `key` and `prefix`' })

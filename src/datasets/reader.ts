@@ -37,7 +37,7 @@ export class DatasetReader implements RowSource {
       datasetSchema.columns.map((c) => [c.name, c.type]),
       parts.map((p) => p.reader.id),
     );
-    this.passes = new SharedPasses((start, needs) => this.scan(start, needs));
+    this.passes = new SharedPasses((start, _whole, needs) => this.scan(start, needs));
   }
 
   /** One object resumes at byte offsets like its reader; several resume by row index. */

@@ -64,7 +64,8 @@ async function datasetObjects(ctx: Context, config: DatasetConfig): Promise<Obje
   const objects: ObjectSummary[] = [];
   let token: string | undefined;
   do {
-    const page = await ctx.storage.listObjects({ bucket: config.bucket, prefix: config.prefix, maxKeys: 1000, continuationToken: token });
+    // Through the request's loader: a dataset's rows and its aggregate in one request list the prefix once.
+    const page = await ctx.loaders.listPage.load({ bucket: config.bucket, prefix: config.prefix, maxKeys: 1000, continuationToken: token });
     // Folder markers ("logs/") hold no rows.
     objects.push(...page.objects.filter((o) => !o.key.endsWith('/')));
     token = page.nextToken ?? undefined;
@@ -128,7 +129,8 @@ export async function resolveDataset(ctx: Context, config: DatasetConfig): Promi
   if (duplicate) throw new BadUserInput(`Dataset ${config.name}: the field name ${duplicate} is given to two columns`);
   const columns: DatasetColumn[] = names.map((name, index) => {
     const info = merged.get(name) as { type: ColumnType; nullable: boolean };
-    const override = overrides[name] ?? {};
+    // Own entries only: a column named `constructor` has no override unless one is given.
+    const override = (Object.hasOwn(overrides, name) ? overrides[name] : undefined) ?? {};
     const type = (override.type as ColumnType | undefined) ?? (info.type === 'NULL' ? 'STRING' : info.type);
     return {
       name,

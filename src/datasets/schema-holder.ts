@@ -6,6 +6,7 @@ import type { AppServices, Context } from '../context.js';
 import { createLoaders } from '../loaders/index.js';
 import { buildSchema } from '../schema/index.js';
 import type { Logger } from '../server/log.js';
+import { ScanBudget } from '../server/scan-budget.js';
 import type { ConfigFile } from './config.js';
 import { type DatasetFailure, type ResolvedDataset, resolveDataset } from './resolve.js';
 
@@ -20,7 +21,14 @@ export async function resolveDatasets(
   services: AppServices,
   config: ConfigFile,
 ): Promise<{ datasets: ResolvedDataset[]; failures: DatasetFailure[] }> {
-  const ctx: Context = { ...services, loaders: createLoaders(services.storage, services.settings), signal: new AbortController().signal };
+  const signal = new AbortController().signal;
+  const ctx: Context = {
+    ...services,
+    loaders: createLoaders(services.storage, services.settings),
+    signal,
+    // Reading the datasets' schemas (at start and on refresh) is not a user's request: no per-request limit.
+    scans: new ScanBudget(Number.MAX_SAFE_INTEGER, services.scanSlots, signal),
+  };
   const results = await Promise.allSettled(config.datasets.map((dataset) => resolveDataset(ctx, dataset)));
   const datasets: ResolvedDataset[] = [];
   const failures: DatasetFailure[] = [];

@@ -5,7 +5,7 @@ import DataLoader from 'dataloader';
 import type { Format } from '../codecs/types.js';
 import type { Settings } from '../config/settings.js';
 import type { Storage } from '../storage/s3.js';
-import type { BucketInfo, ListPage, ListRequest, ObjectMeta, ObjectRef } from '../storage/types.js';
+import type { BucketInfo, GetRequest, ListPage, ListRequest, ObjectBody, ObjectMeta, ObjectRef } from '../storage/types.js';
 import type { TableReader } from '../tables/reader.js';
 
 export interface Loaders {
@@ -14,6 +14,8 @@ export interface Loaders {
   bucketExists: DataLoader<string, boolean>;
   bucketList: () => Promise<BucketInfo[]>;
   listPage: DataLoader<ListRequest, ListPage, string>;
+  /** GET (a stream, so neither batched nor cached): every read of an object's bytes in a request goes through here. */
+  getObject(request: GetRequest): Promise<ObjectBody>;
   /** Readers by object version and table options; created by the objects service. */
   tables: Map<string, TableReader>;
   /** Per object version: its sniffed format and its whole decompressed bytes, read once a request. */
@@ -72,6 +74,7 @@ export function createLoaders(storage: Storage, settings: Settings): Loaders {
       return bucketList;
     },
     listPage,
+    getObject: (request) => storage.getObject(request),
     tables,
     formats,
     wholeBytes,

@@ -7,40 +7,20 @@ import { codecForWrite, formatOfKey } from '../codecs/registry.js';
 import type { Context } from '../context.js';
 import { BadUserInput, NotFound, PreconditionFailed } from '../errors.js';
 import { mapWithConcurrency } from '../loaders/index.js';
+import { checkBucketName, checkKey, checkRef } from '../storage/names.js';
 import { unquoteEtag } from '../storage/s3.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
 import { checkExpiresIn } from './service.js';
 
-const MAX_KEY_BYTES = 1024;
 export const MAX_DELETE_KEYS = 100_000;
 const DELETE_BATCH = 1000;
-
-/** S3's bucket naming rules, checked before S3 is called. */
-export function validateBucketName(name: string): void {
-  const problems: string[] = [];
-  if (name.length < 3 || name.length > 63) problems.push('be 3 to 63 characters long');
-  if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name))
-    problems.push('use only lower-case letters, digits, dots and hyphens, and start and end with a letter or digit');
-  if (name.includes('..') || name.includes('.-') || name.includes('-.')) problems.push('not have two dots, or a dot next to a hyphen');
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) problems.push('not look like an IP address');
-  if (name.startsWith('xn--') || name.startsWith('sthree-') || name.endsWith('-s3alias') || name.endsWith('--ol-s3')) {
-    problems.push('not use a prefix or suffix S3 reserves (xn--, sthree-, -s3alias, --ol-s3)');
-  }
-  if (problems.length > 0)
-    throw new BadUserInput(`Invalid bucket name ${JSON.stringify(name)}: a bucket name must ${problems.join('; ')}`, { bucket: name });
-}
-
-export function validateKey(key: string): void {
-  if (key.length === 0) throw new BadUserInput('The object key is empty');
-  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES)
-    throw new BadUserInput(`The object key is longer than ${MAX_KEY_BYTES} bytes (UTF-8)`);
-}
 
 function checkWritable(ctx: Context, ...refs: ObjectRef[]): void {
   ctx.access.checkWrite();
   for (const ref of refs) {
     ctx.access.checkBucket(ref.bucket);
-    validateKey(ref.key);
+    // The storage layer checks every call again; here so that a bad key fails before any encoding.
+    checkRef(ref);
   }
 }
 
@@ -55,7 +35,7 @@ async function freshMeta(ctx: Context, ref: ObjectRef): Promise<ObjectMeta> {
 
 export async function createBucket(ctx: Context, name: string): Promise<{ name: string; createdAt: Date | null }> {
   ctx.access.checkWrite();
-  validateBucketName(name);
+  checkBucketName(name);
   ctx.access.checkBucket(name);
   if (await ctx.storage.bucketExists(name)) throw new BadUserInput(`Bucket ${JSON.stringify(name)} already exists`, { bucket: name });
   await ctx.storage.createBucket(name);
@@ -186,7 +166,8 @@ export async function deleteObjects(ctx: Context, bucket: string, keys: readonly
   ctx.access.checkBucket(bucket);
   if (keys.length > MAX_DELETE_KEYS) throw new BadUserInput(`deleteObjects takes at most ${MAX_DELETE_KEYS} keys; got ${keys.length}`);
   const unique = [...new Set(keys)];
-  unique.forEach(validateKey);
+  // All keys checked before the first HEAD (the storage layer checks each call again).
+  for (const key of unique) checkKey(key, bucket);
   // S3 reports every requested key as deleted, existing or not: ask first.
   const metas = await mapWithConcurrency(unique, ctx.settings.s3Concurrency, (key) => ctx.storage.headObject({ bucket, key }));
   const failed = metas.find((m): m is Error => m instanceof Error);

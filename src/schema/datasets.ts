@@ -3,6 +3,7 @@
 // typed aggregates. Built from the datasets resolved at start (or refresh).
 import type { Context } from '../context.js';
 import { type DatasetColumn, openDataset, type ResolvedDataset } from '../datasets/resolve.js';
+import type { ScanBudget } from '../server/scan-budget.js';
 import { aggregate } from '../tables/aggregate.js';
 import type { FilterOp, RowFilter } from '../tables/filter.js';
 import { countRows, type RowResult, readPage } from '../tables/query.js';
@@ -191,7 +192,7 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
 
     interface ConnectionShape {
       page: Awaited<ReturnType<typeof readPage>>;
-      count: () => Promise<number>;
+      count: (scans: ScanBudget) => Promise<number>;
     }
     const Connection = builder.objectRef<ConnectionShape>(`${T}Connection`).implement({
       fields: (t) => ({
@@ -200,7 +201,10 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
           type: shared.pageInfo as never,
           resolve: (c) => ({ hasNextPage: c.page.hasNextPage, endCursor: c.page.endCursor }) as never,
         }),
-        totalCount: t.int({ description: 'Rows matching `where` in the whole dataset.', resolve: (c) => c.count() }),
+        totalCount: t.int({
+          description: 'Rows matching `where` in the whole dataset.',
+          resolve: (c, _, ctx: Context) => c.count(ctx.scans),
+        }),
       }),
     });
 
@@ -292,8 +296,9 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
             column: o.column as string,
             direction: (o.direction ?? 'ASC') as 'ASC' | 'DESC',
           }));
-          const page = await readPage(source, { first: args.first ?? 100, after: args.after, where, orderBy });
-          return { page, count: () => countRows(source, where) };
+          const read = () => readPage(source, { first: args.first ?? 100, after: args.after, where, orderBy });
+          const page = await (where || orderBy.length > 0 ? ctx.scans.run(dataset.config.name, read) : read());
+          return { page, count: (scans: ScanBudget) => scans.run(`${dataset.config.name}.totalCount`, () => countRows(source, where)) };
         },
       }),
       [`${dataset.config.name}Aggregate`]: t.field({
@@ -302,11 +307,13 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
         args: { where: t.arg({ type: Filter }), groupBy: t.arg({ type: [ColumnEnum] }) },
         resolve: async (_, args, ctx: Context) => {
           const source = await openDataset(ctx, dataset);
-          return aggregate(source, {
-            where: toRowFilter(args.where, dataset.columns),
-            groupBy: (args.groupBy ?? []) as string[],
-            columns: ordered.map((c) => c.name),
-          });
+          return ctx.scans.run(`${dataset.config.name}Aggregate`, () =>
+            aggregate(source, {
+              where: toRowFilter(args.where, dataset.columns),
+              groupBy: (args.groupBy ?? []) as string[],
+              columns: ordered.map((c) => c.name),
+            }),
+          );
         },
       }),
     }));

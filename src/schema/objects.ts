@@ -67,19 +67,19 @@ export function addObjects(builder: Builder) {
       text: t.string({
         description: 'The decoded text. The encoding is detected when omitted (UTF-8, BOMs, CP949/EUC-KR, ...).',
         args: { encoding: t.arg.string() },
-        resolve: (o, args, ctx) => textOf(ctx, o, args.encoding),
+        resolve: (o, args, ctx) => ctx.scans.run(`text of ${o.key}`, () => textOf(ctx, o, args.encoding)),
       }),
       json: t.field({
         type: 'JSON',
         nullable: true,
         description: 'The parsed value of a JSON, NDJSON (as an array) or pickle object.',
-        resolve: (o, _, ctx) => jsonOf(ctx, o),
+        resolve: (o, _, ctx) => ctx.scans.run(`json of ${o.key}`, () => jsonOf(ctx, o)),
       }),
       content: t.field({
         type: 'JSON',
         nullable: true,
         description: 'Decoded by format: tables as an array of row objects, JSON/pickle as their value, text as a string.',
-        resolve: (o, _, ctx) => contentOf(ctx, o),
+        resolve: (o, _, ctx) => ctx.scans.run(`content of ${o.key}`, () => contentOf(ctx, o)),
       }),
       downloadUrl: t.string({
         description: 'A presigned GET URL.',

@@ -89,7 +89,7 @@ export function addTables(
       pageInfo: t.field({ type: PageInfo, resolve: (c) => ({ hasNextPage: c.page.hasNextPage, endCursor: c.page.endCursor }) }),
       totalCount: t.int({
         description: 'Rows matching `where` in the whole table (a full scan, unless cached).',
-        resolve: (c) => countRows(c.reader, c.where),
+        resolve: (c, _, ctx) => ctx.scans.run('totalCount', () => countRows(c.reader, c.where)),
       }),
     }),
   });
@@ -177,11 +177,14 @@ export function addTables(
         resolve: async (r) => (await r.schema()).sheets,
       }),
       columns: t.field({ type: [Column], resolve: async (r) => (await r.schema()).columns }),
-      rowCount: t.int({ description: 'Data rows (header excluded).', resolve: (r) => countRows(r, null) }),
+      rowCount: t.int({
+        description: 'Data rows (header excluded).',
+        resolve: (r, _, ctx) => ctx.scans.run('rowCount', () => countRows(r, null)),
+      }),
       count: t.int({
         description: 'Rows matching `where` (all rows when omitted).',
         args: { where: t.arg({ type: RowFilter }) },
-        resolve: (r, args) => countRows(r, args.where),
+        resolve: (r, args, ctx) => ctx.scans.run('count', () => countRows(r, args.where)),
       }),
       rows: t.field({
         type: RowConnection,
@@ -193,11 +196,12 @@ export function addTables(
           orderBy: t.arg({ type: [RowOrder] }),
           columns: t.arg.stringList(),
         },
-        resolve: async (reader, args) => ({
-          reader,
-          where: args.where,
-          page: await readPage(reader, { ...args, first: args.first ?? 100 }),
-        }),
+        resolve: async (reader, args, ctx) => {
+          const read = () => readPage(reader, { ...args, first: args.first ?? 100 });
+          // Only a filtered or ordered page may read the whole table; a plain one reads its leading rows.
+          const scans = Boolean(args.where) || (args.orderBy?.length ?? 0) > 0;
+          return { reader, where: args.where, page: await (scans ? ctx.scans.run('rows', read) : read()) };
+        },
       }),
       encoding: t.string({
         nullable: true,
@@ -209,7 +213,7 @@ export function addTables(
         description:
           'Row counts and, per column, count/sum/avg/min/max, in groups of `groupBy` (one group without it), in one streaming pass. `columns` defaults to every INT, FLOAT and DATETIME column. At most 10,000 groups.',
         args: { where: t.arg({ type: RowFilter }), groupBy: t.arg.stringList(), columns: t.arg.stringList() },
-        resolve: (r, args) => aggregate(r, args),
+        resolve: (r, args, ctx) => ctx.scans.run('aggregate', () => aggregate(r, args)),
       }),
       summary: t.field({
         type: ColumnSummaryType,
@@ -220,7 +224,7 @@ export function addTables(
           bins: t.arg.int({ defaultValue: 20 }),
           top: t.arg.int({ defaultValue: 10 }),
         },
-        resolve: (r, args) => summarizeColumn(r, args),
+        resolve: (r, args, ctx) => ctx.scans.run('summary', () => summarizeColumn(r, args)),
       }),
     }),
   });

@@ -15,12 +15,17 @@ import type { Storage } from '../storage/s3.js';
 import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
 import { checkListenSafety, isLoopback, loadTokens, TokenCheck } from './auth.js';
+import { CorsPolicy } from './cors.js';
+import { discardRequest } from './discard.js';
 import { createErrorMasker } from './errors.js';
 import { ExplorerAssets } from './explorer.js';
 import { checkHealth } from './health.js';
 import { queryLimitPlugins } from './limits.js';
-import { createLogger, type Logger } from './log.js';
+import { createLogger, type Logger, requestIdFor, withRequestId } from './log.js';
+import { countHttpResponse, requestMetricsPlugin, routeOf, serveMetrics } from './metrics.js';
 import { type GraphQLParams, type ParsedMultipart, parseMultipart } from './multipart.js';
+import { ScanBudget, ScanSlots } from './scan-budget.js';
+import { tokenGuardPlugin, UNAUTHENTICATED_MESSAGE } from './token-guard.js';
 
 export interface AppOptions {
   settings: Settings;
@@ -35,6 +40,11 @@ export interface App {
   services: AppServices;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
+  /**
+   * Starts draining: /readyz answers 503 from now on, so that a load balancer sends
+   * no new requests here; the server keeps answering until close().
+   */
+  drain(): void;
   /** Stops accepting requests and waits for the ones in flight. */
   close(): Promise<void>;
 }
@@ -91,13 +101,13 @@ function drainOrClose(res: ServerResponse): Promise<void> {
  * Writes a web ReadableStream to a Node response, respecting backpressure. When the
  * client goes away it cancels the body, so that nothing keeps producing it.
  */
-async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse): Promise<void> {
+async function writeBody(body: ReadableStream<Uint8Array>, res: ServerResponse, end = true): Promise<void> {
   const reader = body.getReader();
   try {
     while (!res.destroyed) {
       const { done, value } = await reader.read();
       if (done) {
-        res.end();
+        if (end) res.end();
         return;
       }
       if (!res.write(value)) await drainOrClose(res);
@@ -125,19 +135,16 @@ export function createApp(options: AppOptions): App {
     storage,
     tableCache: new TableCache(settings.cacheBytes),
     access: new AccessPolicy(settings.buckets, settings.readOnly),
+    scanSlots: new ScanSlots(settings.maxConcurrentScans),
   };
   const tokens = new TokenCheck(loadTokens(settings));
   const explorer = new ExplorerAssets();
   checkListenSafety(settings, tokens);
-  const corsOrigins = allowedOrigins(settings.corsOrigins);
+  const cors = new CorsPolicy(settings.corsOrigins);
   const guardHost = !tokens.required && isLoopback(settings.host);
 
-  /** CORS headers for the answers written here (yoga adds its own to the ones it writes). */
-  const corsFor = (req: IncomingMessage): Record<string, string> => {
-    const origin = req.headers.origin;
-    if (!origin || !corsOrigins || !(corsOrigins.includes('*') || corsOrigins.includes(origin))) return {};
-    return { 'access-control-allow-origin': origin, vary: 'Origin' };
-  };
+  /** CORS headers for every answer, the ones written here and yoga's (yoga's own CORS is off). */
+  const corsFor = (req: IncomingMessage): Record<string, string> => cors.headersFor(req.headers.origin);
 
   const yoga = createYoga<ServerContext, Context>({
     schema: options.schema ?? (() => baseSchema),
@@ -147,7 +154,8 @@ export function createApp(options: AppOptions): App {
     // GraphiQL's page is served (cached and compressed) by the router below.
     graphiql: false,
     maskedErrors: { maskError: createErrorMasker(log) },
-    cors: corsOrigins ? { origin: corsOrigins, credentials: false, methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 } : false,
+    // CORS is decided by CorsPolicy for every answer (yoga's would answer other origins with `null`).
+    cors: false,
     batching: settings.maxBatch > 0 ? { limit: settings.maxBatch } : false,
     // Yoga logs every rejected request as an error; the masker logs what is unexpected.
     logging: {
@@ -156,25 +164,44 @@ export function createApp(options: AppOptions): App {
       warn: (...args) => log.debug(args.map(String).join(' ')),
       error: (...args) => log.debug(args.map(String).join(' ')),
     },
-    context: ({ signal }) => ({ ...services, loaders: createLoaders(storage, settings), signal }),
+    context: ({ signal }) => ({
+      ...services,
+      loaders: createLoaders(storage, settings),
+      signal,
+      scans: new ScanBudget(settings.maxScansPerRequest, services.scanSlots, signal),
+    }),
     multipart: false,
     // Body limits are enforced before yoga, per kind of request (JSON or multipart).
     maxRequestBodySize: false,
-    plugins: [streamingMultipartPlugin(), ...queryLimitPlugins(settings)],
+    plugins: [tokenGuardPlugin(tokens), streamingMultipartPlugin(), requestMetricsPlugin(), ...queryLimitPlugins(settings)],
   });
+  let draining = false;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    // A refused request's body is not read (it may be gigabytes): the connection
-    // closes once the answer is out.
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    // A refused request's body is read and dropped up to a bound (it may be gigabytes),
+    // so that a client still sending it reads the answer; then the connection closes.
     const refuse = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
-      graphqlError(res, status, code, message, { connection: 'close', ...corsFor(req), ...headers });
       req.unpipe();
-      req.pause();
+      const text = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(text)),
+        connection: 'close',
+        ...corsFor(req),
+        ...headers,
+      });
+      res.write(text);
+      void discardRequest(req).then(() => res.end());
     };
     if (url.pathname === '/healthz') {
       const healthy = await checkHealth(storage);
       sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable' }, { 'cache-control': 'no-store' });
+      return;
+    }
+    if (url.pathname === '/readyz') {
+      // Ready: not draining, and S3 answers. A balancer checks this one.
+      const status = draining ? 'draining' : (await checkHealth(storage)) ? 'ok' : 'unavailable';
+      sendJson(res, status === 'ok' ? 200 : 503, { status }, { 'cache-control': 'no-store' });
       return;
     }
     if (guardHost && !loopbackHostHeader(req.headers.host)) {
@@ -183,6 +210,16 @@ export function createApp(options: AppOptions): App {
         'FORBIDDEN',
         'This bucketql server has no tokens: it answers only requests addressed to localhost or 127.0.0.1 (DNS rebinding protection). Set BUCKETQL_TOKENS to serve it under other names.',
       );
+      return;
+    }
+    if (url.pathname === '/metrics') {
+      if (!settings.metricsPublic && !tokens.verify(req.headers.authorization)) {
+        refuse(401, 'UNAUTHENTICATED', 'This bucketql server needs `Authorization: Bearer <token>` (or BUCKETQL_METRICS_PUBLIC=1)', {
+          'www-authenticate': 'Bearer realm="bucketql"',
+        });
+        return;
+      }
+      await serveMetrics(req, res);
       return;
     }
     if (url.pathname !== '/graphql' && explorer.serve(req, res, url.pathname)) return;
@@ -197,23 +234,29 @@ export function createApp(options: AppOptions): App {
       return;
     }
 
-    // GraphiQL's page and CORS preflights carry no token; everything that runs GraphQL does.
+    // GraphiQL's page and CORS preflights carry no token and run nothing; every other
+    // request needs the token (tokenGuardPlugin checks it again inside yoga).
+    if (req.method === 'OPTIONS') {
+      cors.answerPreflight(req, res);
+      return;
+    }
     // A browser opening /graphql (also /graphql?query=..., the explorer's "Show query") gets GraphiQL.
-    const wantsPage = req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
-    if (wantsPage && settings.graphiql) {
+    if (settings.graphiql && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) {
       sendPage(req, res, await graphiqlPage());
       return;
     }
-    if (!wantsPage && req.method !== 'OPTIONS' && !tokens.verify(req.headers.authorization)) {
-      refuse(401, 'UNAUTHENTICATED', 'This bucketql server needs `Authorization: Bearer <token>`', {
-        'www-authenticate': 'Bearer realm="bucketql"',
-      });
+    if (!tokens.verify(req.headers.authorization)) {
+      refuse(401, 'UNAUTHENTICATED', UNAUTHENTICATED_MESSAGE, { 'www-authenticate': 'Bearer realm="bucketql"' });
       return;
     }
 
     const controller = new AbortController();
+    const started = Date.now();
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (res.writableFinished) return;
+      // A client that goes away is a normal event: one line, and what it was doing stops.
+      log.info('client went away', { method: req.method, path: url.pathname, afterMs: Date.now() - started });
+      controller.abort();
     });
     let body: string | undefined;
     let multipart: ParsedMultipart | undefined;
@@ -253,7 +296,8 @@ export function createApp(options: AppOptions): App {
       const chunks: Buffer[] = [];
       let length = 0;
       try {
-        for await (const chunk of req as AsyncIterable<Buffer>) {
+        // The request stays readable after a refusal inside the loop (refuse() drains it).
+        for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
           length += chunk.length;
           if (length > limit) {
             refuse(413, 'PAYLOAD_TOO_LARGE', tooLarge);
@@ -286,26 +330,59 @@ export function createApp(options: AppOptions): App {
     const response = await yoga.fetch(request, { signal: controller.signal, ...(multipart ? { multipart: multipart.params } : {}) });
     const outHeaders: Record<string, string | string[]> = {};
     response.headers.forEach((value, name) => {
-      outHeaders[name] = value;
+      if (!name.startsWith('access-control-')) outHeaders[name] = value;
     });
+    const corsHeaders = corsFor(req);
+    if (corsHeaders.vary && outHeaders.vary) corsHeaders.vary = `${outHeaders.vary}, ${corsHeaders.vary}`;
+    Object.assign(outHeaders, corsHeaders);
+    // An upload that grew past its limit is answered (413) while the client may still be
+    // sending it: the rest is read and dropped up to a bound, then the connection closes.
+    const overLimit = multipart?.overLimit ?? false;
+    if (overLimit) outHeaders.connection = 'close';
     res.writeHead(response.status, outHeaders);
-    if (!response.body) {
+    if (response.body) await writeBody(response.body, res, !overLimit);
+    if (overLimit) {
+      await discardRequest(req);
       res.end();
-      await multipart?.finish();
-      return;
+    } else if (!response.body) {
+      res.end();
     }
-    await writeBody(response.body, res);
     await multipart?.finish();
+    // It went past the limit after the answer: the rest is not read.
+    if (multipart?.overLimit && !req.complete) res.destroy();
   };
 
   // Node's default requestTimeout (300 s to receive a whole request) would cut off every
   // upload that takes longer; slow headers are still cut by headersTimeout (60 s).
   const server = createServer({ requestTimeout: 0 }, (req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log.error('request failed', { error: String((error as Error)?.stack ?? error) });
-      if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
-      else res.destroy();
-    });
+    const requestId = requestIdFor(req.headers['x-request-id']);
+    const url = URL.parse(req.url ?? '/', 'http://localhost');
+    const started = performance.now();
+    res.setHeader('x-request-id', requestId);
+    countHttpResponse(routeOf(url?.pathname ?? ''), res);
+    res.once('close', () =>
+      withRequestId(requestId, () =>
+        log.info('request', {
+          method: req.method,
+          path: url?.pathname ?? null,
+          status: res.writableFinished ? res.statusCode : 'aborted',
+          ms: Math.round(performance.now() - started),
+        }),
+      ),
+    );
+    if (!url) {
+      graphqlError(res, 400, 'BAD_USER_INPUT', 'Malformed request URL', { connection: 'close' });
+      return;
+    }
+    withRequestId(requestId, () =>
+      handle(req, res, url).catch((error: unknown) => {
+        // The client went away (logged at info when it did): what its request was doing was aborted.
+        if ((error as Error)?.name === 'AbortError' && res.destroyed && !res.writableFinished) return;
+        log.error('request failed', { error: String((error as Error)?.stack ?? error) });
+        if (!res.headersSent) graphqlError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+        else res.destroy();
+      }),
+    );
   });
 
   return {
@@ -319,28 +396,15 @@ export function createApp(options: AppOptions): App {
           resolve((server.address() as AddressInfo).port);
         });
       }),
+    drain: () => {
+      draining = true;
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       }),
   };
-}
-
-/**
- * BUCKETQL_CORS_ORIGINS as browsers send them in `Origin` (scheme://host[:port], no
- * path or trailing slash); null when no origin may call.
- */
-function allowedOrigins(origins: readonly string[] | undefined): string[] | null {
-  if (!origins?.length) return null;
-  return origins.map((origin) => {
-    if (origin === '*') return origin;
-    try {
-      return new URL(origin).origin;
-    } catch {
-      throw new Error(`BUCKETQL_CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin such as https://app.example.com`);
-    }
-  });
 }
 
 interface Page {

@@ -41,7 +41,9 @@ export function createErrorMasker(log: Logger) {
     if (error instanceof GraphQLError) {
       const original = error.originalError;
       // The client is told that S3 failed; the operator is told how.
-      if (isBucketqlError(original) && (original.code === 'UPSTREAM_UNAVAILABLE' || original.code === 'UPSTREAM_ERROR')) {
+      // (Not when the request was aborted because its client went away: the router logs that at info.)
+      const aborted = s3FailureDetails(original?.cause)?.name === 'AbortError';
+      if (isBucketqlError(original) && (original.code === 'UPSTREAM_UNAVAILABLE' || original.code === 'UPSTREAM_ERROR') && !aborted) {
         log.warn('S3 failed', {
           path: error.path?.join('.'),
           code: original.code,

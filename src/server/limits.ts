@@ -9,9 +9,17 @@ import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import {
   type ArgumentNode,
   type DocumentNode,
+  type FieldNode,
   GraphQLError,
+  type GraphQLNamedType,
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
   Kind,
   NoSchemaIntrospectionCustomRule,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
   type ValueNode,
   validate,
   visit,
@@ -25,6 +33,45 @@ function disableIntrospection(): Plugin {
     onValidate({ addValidationRule }) {
       addValidationRule(NoSchemaIntrospectionCustomRule);
     },
+  };
+}
+
+/** graphql-js's suggestions (didYouMean): ` Did you mean "sales"?`, ` Did you mean the enum value "ASC"?`, … */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+function withoutSuggestion(error: GraphQLError): GraphQLError {
+  if (!SUGGESTION.test(error.message)) return error;
+  SUGGESTION.lastIndex = 0;
+  return new GraphQLError(error.message.replace(SUGGESTION, ''), {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions: error.extensions,
+  });
+}
+
+/**
+ * With introspection off, graphql-js's "Did you mean …?" would still spell out the
+ * schema one guess at a time (fields, arguments, enum values, input fields, types):
+ * they are cut from validation errors and from the errors of variables, which
+ * graphql-js finds when execution starts. (graphql-armor's block-field-suggestions
+ * misses the enum-value and inline-fragment forms and the variables.)
+ */
+function hideSuggestions(): Plugin {
+  const strip = <E extends Error>(errors: readonly E[]): (E | GraphQLError)[] =>
+    errors.map((error) => (error instanceof GraphQLError ? withoutSuggestion(error) : error));
+  return {
+    onValidate: () =>
+      function onValidateEnd({ valid, result, setResult }) {
+        if (!valid) setResult(strip(result));
+      },
+    onExecute: () => ({
+      onExecuteDone({ result, setResult }) {
+        if ('errors' in result && result.errors?.length) setResult({ ...result, errors: strip(result.errors) });
+      },
+    }),
   };
 }
 
@@ -101,6 +148,90 @@ function costLimitWithVariables(options: CostLimitOptions & { maxCost: number })
   };
 }
 
+/** Fields that read a whole object or table, by the type that holds them. */
+const SCAN_FIELDS: Record<string, ReadonlySet<string>> = {
+  Table: new Set(['rowCount', 'count', 'aggregate', 'summary']),
+  S3Object: new Set(['text', 'json', 'content']),
+};
+
+/**
+ * True for a field that reads a whole object or table: the ones above, every
+ * `totalCount` (table and dataset connections), a page with `where` or `orderBy`
+ * (`Table.rows`, a dataset's field) and a dataset's `…Aggregate`.
+ */
+function isScan(parent: GraphQLNamedType, field: FieldNode, queryTypeName: string | undefined): boolean {
+  const name = field.name.value;
+  if (SCAN_FIELDS[parent.name]?.has(name) || name === 'totalCount') return true;
+  if ((field.arguments ?? []).some((a) => a.name.value === 'where' || a.name.value === 'orderBy')) return true;
+  return parent.name === queryTypeName && name.endsWith('Aggregate');
+}
+
+/** Scans a selection set starts, counting fields as graphql-js runs them (same response key, one field). */
+function countScans(context: ValidationContext, selectionSet: SelectionSetNode, parent: GraphQLNamedType, seen: Set<string>): number {
+  if (!isObjectType(parent) && !isInterfaceType(parent)) return 0;
+  const byKey = new Map<string, FieldNode[]>();
+  const collect = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const key = selection.alias?.value ?? selection.name.value;
+        byKey.set(key, [...(byKey.get(key) ?? []), selection]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        collect(selection.selectionSet);
+      } else {
+        const name = selection.name.value;
+        const fragment = context.getFragment(name);
+        if (!fragment || seen.has(name)) continue;
+        seen.add(name);
+        collect(fragment.selectionSet);
+        seen.delete(name);
+      }
+    }
+  };
+  collect(selectionSet);
+  const queryTypeName = context.getSchema().getQueryType()?.name;
+  let scans = 0;
+  for (const nodes of byKey.values()) {
+    const first = nodes[0] as FieldNode;
+    if (isScan(parent, first, queryTypeName)) scans++;
+    const type = parent.getFields()[first.name.value]?.type;
+    if (!type) continue;
+    for (const node of nodes) if (node.selectionSet) scans += countScans(context, node.selectionSet, getNamedType(type), seen);
+  }
+  return scans;
+}
+
+/**
+ * Reads of whole objects are the expensive part of a query, which the cost estimate
+ * (objects and scalars) does not see: the scans a document starts are counted before it
+ * runs, against BUCKETQL_MAX_SCANS_PER_REQUEST. (Scans multiplied by a list are counted
+ * again as they start, by ScanBudget.)
+ */
+function scanLimitRule(max: number): ValidationRule {
+  return (context) => ({
+    OperationDefinition(operation) {
+      const root = operation.operation === 'query' ? context.getSchema().getQueryType() : context.getSchema().getMutationType();
+      if (!root) return;
+      const scans = countScans(context, operation.selectionSet, root, new Set());
+      if (scans > max) {
+        context.reportError(
+          new GraphQLError(
+            `This query reads ${scans} whole objects or tables (table scans, text/json/content), more than ${max} (BUCKETQL_MAX_SCANS_PER_REQUEST): split it into several requests.`,
+            { nodes: [operation], extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400, spec: true } } },
+          ),
+        );
+      }
+    },
+  });
+}
+
+function scanLimit(max: number): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(scanLimitRule(max));
+    },
+  };
+}
+
 export function queryLimitPlugins(settings: Settings): Plugin[] {
   const cost = { maxCost: settings.maxCost, ignoreIntrospection: true, exposeLimits: true };
   const plugins = [
@@ -110,7 +241,8 @@ export function queryLimitPlugins(settings: Settings): Plugin[] {
     maxDirectivesPlugin({ n: 20, exposeLimits: true }),
     costLimitPlugin(cost),
     costLimitWithVariables(cost),
+    scanLimit(settings.maxScansPerRequest),
   ] as Plugin[];
-  if (!settings.introspection) plugins.push(disableIntrospection());
+  if (!settings.introspection) plugins.push(disableIntrospection(), hideSuggestions());
   return plugins;
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import busboy from 'busboy';
 import { BadUserInput, PayloadTooLarge } from '../errors.js';
+import { metrics } from '../metrics.js';
 import type { UploadedFile } from '../objects/write.js';
 
 export interface GraphQLParams {
@@ -36,7 +37,11 @@ export class StreamingFile implements UploadedFile {
   private spill: { path: string; out: WriteStream; written: Promise<void> } | null = null;
 
   /** Called when a field asks for this file before its part arrived. */
-  constructor(private readonly onWait: () => void = () => undefined) {}
+  constructor(private readonly onWait: () => void = () => undefined) {
+    // A file fails (a bad request, a client gone) whether or not a field reads it: the
+    // reader gets the error from its own stream; without one, nobody must crash on it.
+    this.body.on('error', () => undefined);
+  }
 
   /** Called when busboy reaches this part. */
   attach(stream: Readable, info: { filename?: string | undefined; mimeType: string }, limit: number): void {
@@ -49,7 +54,7 @@ export class StreamingFile implements UploadedFile {
       return;
     }
     stream.on('limit', () => {
-      this.fail(new PayloadTooLarge(`The file is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limit} bytes)`, { limit }));
+      this.fail(new PayloadTooLarge(`The file is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limit} bytes)`, { limit, http: TOO_LARGE }));
     });
     stream.on('error', (error) => this.fail(error));
     stream.on('end', () => {
@@ -63,6 +68,7 @@ export class StreamingFile implements UploadedFile {
       }
     });
     stream.pipe(this.body);
+    stream.on('data', (chunk: Buffer) => metrics.uploadBytes.inc(chunk.length));
   }
 
   /** Fails the file's reader, unless every byte of the part has arrived already. */
@@ -144,23 +150,39 @@ export class StreamingFile implements UploadedFile {
 
 export interface ParsedMultipart {
   params: GraphQLParams;
-  /** Throws away what no resolver read, and waits for the body's end. */
+  /** True once the request grew past BUCKETQL_MAX_UPLOAD_BYTES (its files failed with PAYLOAD_TOO_LARGE). */
+  readonly overLimit: boolean;
+  /** Throws away what no resolver read, and waits for the body's end (or for it to grow past the limit). */
   finish(): Promise<void>;
 }
 
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+/** An upload over the limit makes the whole answer HTTP 413 (yoga takes the status from `extensions.http`). */
+const TOO_LARGE = { status: 413 };
+
+/** Names that lead out of the request's own data into prototypes. */
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Puts `value` where `path` (`variables.file`, `variables.files.0`) points in the
+ * operations, which must be a `null` there (the spec's placeholder). A path walks only
+ * the request's own properties: never `__proto__`, `constructor` or `prototype`, so a
+ * map cannot reach Object.prototype.
+ */
+function setPath(target: Record<string, unknown>, path: unknown, value: unknown): void {
+  const nothing = () => new BadUserInput(`multipart map: the path ${JSON.stringify(path)} names no null value in operations`);
+  if (typeof path !== 'string') throw new BadUserInput('multipart map: paths must be strings such as "variables.file"');
   const parts = path.split('.');
   let node: unknown = target;
-  for (let i = 0; i < parts.length - 1; i++) {
-    const part = parts[i] as string;
-    if (typeof node !== 'object' || node === null || !(part in node))
-      throw new BadUserInput(`multipart map: no such path ${JSON.stringify(path)} in operations`);
-    node = (node as Record<string, unknown>)[part];
+  for (const [i, part] of parts.entries()) {
+    if (FORBIDDEN_SEGMENTS.has(part)) throw new BadUserInput(`multipart map: the path ${JSON.stringify(path)} may not name ${part}`);
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, part)) throw nothing();
+    if (i === parts.length - 1) {
+      if ((node as Record<string, unknown>)[part] !== null) throw nothing();
+      (node as Record<string, unknown>)[part] = value;
+    } else {
+      node = (node as Record<string, unknown>)[part];
+    }
   }
-  const last = parts.at(-1) as string;
-  if (typeof node !== 'object' || node === null || !(last in node))
-    throw new BadUserInput(`multipart map: no such path ${JSON.stringify(path)} in operations`);
-  (node as Record<string, unknown>)[last] = value;
 }
 
 /**
@@ -208,9 +230,12 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
           }
         } else if (name === 'map') {
           if (!operations) throw new BadUserInput('multipart `operations` must come before `map`');
-          const map = JSON.parse(value) as Record<string, string[]>;
+          const map = JSON.parse(value) as unknown;
+          if (typeof map !== 'object' || map === null || Array.isArray(map)) {
+            throw new BadUserInput('multipart `map` must be an object from file part names to arrays of paths');
+          }
           for (const [field, paths] of Object.entries(map)) {
-            if (!Array.isArray(paths)) throw new BadUserInput('multipart `map` values must be arrays of paths');
+            if (!Array.isArray(paths) || paths.length === 0) throw new BadUserInput('multipart `map` values must be arrays of paths');
             const file = new StreamingFile(setAsideArrived);
             files.set(field, file);
             for (const path of paths) setPath(operations as unknown as Record<string, unknown>, path, file);
@@ -218,10 +243,14 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
           settled = true;
           resolve({
             params: operations,
+            get overLimit() {
+              return overLimit;
+            },
             finish: async () => {
               for (const file of files.values()) file.discard();
               req.resume();
-              await finished;
+              // A request over the limit is not read to its end: the caller closes it.
+              await Promise.race([finished, crossed]);
             },
           });
         }
@@ -230,6 +259,8 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
       }
     });
     parser.on('file', (name, stream, info) => {
+      // busboy fails a part's stream when the request ends inside it: its reader (if any) hears of it.
+      stream.on('error', () => undefined);
       const file = files.get(name);
       if (!file) {
         if (!settled) fail(new BadUserInput('multipart `operations` and `map` must come before the files'));
@@ -252,6 +283,11 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
     });
     // The limit is on the whole request; without a Content-Length it is checked as the bytes come.
     let received = 0;
+    let overLimit = false;
+    let onOverLimit: () => void = () => undefined;
+    const crossed = new Promise<void>((done) => {
+      onOverLimit = done;
+    });
     req.on('data', (chunk: Buffer) => {
       const before = received;
       received += chunk.length;
@@ -259,8 +295,11 @@ export function parseMultipart(req: IncomingMessage, limits: { maxUploadBytes: n
         fail(
           new PayloadTooLarge(`The upload is larger than BUCKETQL_MAX_UPLOAD_BYTES (${limits.maxUploadBytes} bytes)`, {
             limit: limits.maxUploadBytes,
+            http: TOO_LARGE,
           }),
         );
+        overLimit = true;
+        onOverLimit();
       }
     });
     req.pipe(parser);

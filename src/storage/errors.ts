@@ -73,6 +73,13 @@ export function isNotFound(error: unknown): boolean {
   return (code !== undefined && NOT_FOUND.has(code)) || httpStatus(e) === 404;
 }
 
+/** An SDK error for a failed condition (If-Match, If-None-Match): 412. */
+export function isPreconditionFailed(error: unknown): boolean {
+  if (!error || typeof error !== 'object' || isBucketqlError(error)) return false;
+  const e = error as SdkErrorLike;
+  return errorCode(e) === 'PreconditionFailed' || httpStatus(e) === 412;
+}
+
 /**
  * What the log may say about an S3 failure (never shown to clients): the SDK's error
  * name and code, the HTTP status, attempts and retry delay, S3's request id.

@@ -1,5 +1,6 @@
-// The one place that talks to S3. Every call maps its errors through mapS3Error,
-// and returns the plain types of ./types.ts.
+// The one place that talks to S3. Every call checks its bucket names, keys and
+// prefixes first (./names.ts), maps its errors through mapS3Error, and returns the
+// plain types of ./types.ts.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
@@ -21,7 +22,9 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { isNotFound, mapS3Error } from './errors.js';
+import { recordS3Calls } from '../metrics.js';
+import { isNotFound, isPreconditionFailed, mapS3Error } from './errors.js';
+import { checkBucketName, checkKey, checkPrefix, checkRef } from './names.js';
 import type { BucketInfo, GetRequest, ListPage, ListRequest, ObjectBody, ObjectMeta, ObjectRef } from './types.js';
 
 export interface S3Options {
@@ -66,6 +69,14 @@ export function unquoteEtag(etag: string | undefined): string {
   return (etag ?? '').replace(/^W\//, '').replace(/^"|"$/g, '');
 }
 
+/**
+ * HEAD answers Last-Modified in whole seconds (an HTTP date); some stores (Ceph RGW)
+ * list it with milliseconds. Cut to seconds, so a listing and object() agree.
+ */
+function wholeSeconds(date: Date | undefined): Date {
+  return date ? new Date(Math.floor(date.getTime() / 1000) * 1000) : new Date(0);
+}
+
 function describe(ref: ObjectRef): string {
   return `object ${ref.bucket}/${ref.key}`;
 }
@@ -76,6 +87,7 @@ export class Storage {
 
   constructor(options: S3Options) {
     this.client = new S3Client(s3ClientConfig(options));
+    recordS3Calls(this.client.middlewareStack);
     this.copySourceKeepsPlus = options.copySourceKeepsPlus ?? false;
   }
 
@@ -94,6 +106,7 @@ export class Storage {
 
   /** True when the bucket exists and can be reached with these credentials. */
   async bucketExists(name: string): Promise<boolean> {
+    checkBucketName(name);
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: name }));
       return true;
@@ -104,6 +117,7 @@ export class Storage {
   }
 
   async createBucket(name: string): Promise<void> {
+    checkBucketName(name);
     try {
       await this.client.send(new CreateBucketCommand({ Bucket: name }));
     } catch (error) {
@@ -113,6 +127,7 @@ export class Storage {
 
   /** The object's metadata, or null when it (or its bucket) does not exist. */
   async headObject(ref: ObjectRef): Promise<ObjectMeta | null> {
+    checkRef(ref);
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
       return {
@@ -132,6 +147,8 @@ export class Storage {
   }
 
   async listObjects(request: ListRequest): Promise<ListPage> {
+    checkBucketName(request.bucket);
+    checkPrefix(request.prefix ?? '');
     try {
       const out = await this.client.send(
         new ListObjectsV2Command({
@@ -149,7 +166,7 @@ export class Storage {
           key: o.Key ?? '',
           size: o.Size ?? 0,
           etag: unquoteEtag(o.ETag),
-          lastModified: o.LastModified ?? new Date(0),
+          lastModified: wholeSeconds(o.LastModified),
         })),
         prefixes: (out.CommonPrefixes ?? []).map((p) => p.Prefix ?? ''),
         nextToken: out.IsTruncated ? (out.NextContinuationToken ?? null) : null,
@@ -168,6 +185,7 @@ export class Storage {
     // range on an empty object is unsatisfiable (416 on S3; s3rver drops the connection).
     const ranged = (request.start ?? 0) > 0 || request.end !== undefined;
     const range = ranged ? `bytes=${request.start ?? 0}-${request.end ?? ''}` : undefined;
+    checkRef(request);
     try {
       const out = await this.client.send(
         new GetObjectCommand({
@@ -192,10 +210,12 @@ export class Storage {
   }
 
   async presignGet(ref: ObjectRef, expiresIn: number): Promise<string> {
+    checkRef(ref);
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }), { expiresIn });
   }
 
   async presignPut(ref: ObjectRef, expiresIn: number, contentType: string | undefined): Promise<string> {
+    checkRef(ref);
     return getSignedUrl(this.client, new PutObjectCommand({ Bucket: ref.bucket, Key: ref.key, ContentType: contentType }), {
       expiresIn,
       signableHeaders: contentType ? new Set(['content-type']) : undefined,
@@ -212,8 +232,9 @@ export class Storage {
       ifNoneMatch?: string | undefined;
     } = {},
   ): Promise<string> {
-    try {
-      const out = await this.client.send(
+    checkRef(ref);
+    const put = (ifMatch: string | undefined) =>
+      this.client.send(
         new PutObjectCommand({
           Bucket: ref.bucket,
           Key: ref.key,
@@ -221,12 +242,26 @@ export class Storage {
           ContentLength: body.length,
           ContentType: options.contentType,
           ContentEncoding: options.contentEncoding,
-          IfMatch: options.ifMatch,
+          IfMatch: ifMatch,
           IfNoneMatch: options.ifNoneMatch,
         }),
       );
+    try {
+      const out = await put(options.ifMatch);
       return unquoteEtag(out.ETag);
     } catch (error) {
+      // Ceph RGW compares If-Match with the quotes left on: a quoted ETag that matches
+      // fails there, the same ETag unquoted succeeds. Asking again unquoted stays
+      // race-free (the store still checks the condition as it writes); where the
+      // ETag really differs, the second answer is a 412 as well.
+      const unquoted = unquoteEtag(options.ifMatch);
+      if (isPreconditionFailed(error) && options.ifMatch && options.ifMatch !== '*' && unquoted !== options.ifMatch) {
+        try {
+          return unquoteEtag((await put(unquoted)).ETag);
+        } catch (retryError) {
+          throw mapS3Error(retryError, describe(ref));
+        }
+      }
       throw mapS3Error(error, describe(ref));
     }
   }
@@ -241,6 +276,7 @@ export class Storage {
     body: Readable,
     options: { contentType?: string | undefined; signal?: AbortSignal | undefined; partSize?: number; queueSize?: number } = {},
   ): Promise<void> {
+    checkRef(ref);
     const upload = new Upload({
       client: this.client,
       params: { Bucket: ref.bucket, Key: ref.key, Body: body, ContentType: options.contentType },
@@ -267,6 +303,7 @@ export class Storage {
 
   /** Best effort: a multipart upload that is never completed never becomes an object either. */
   private async abortMultipartUpload(ref: ObjectRef, uploadId: string): Promise<void> {
+    checkRef(ref);
     try {
       await this.client.send(new AbortMultipartUploadCommand({ Bucket: ref.bucket, Key: ref.key, UploadId: uploadId }));
     } catch {
@@ -275,6 +312,8 @@ export class Storage {
   }
 
   async copyObject(from: ObjectRef, to: ObjectRef): Promise<void> {
+    checkRef(from);
+    checkRef(to);
     try {
       await this.client.send(
         new CopyObjectCommand({
@@ -295,6 +334,7 @@ export class Storage {
   }
 
   async deleteObject(ref: ObjectRef): Promise<void> {
+    checkRef(ref);
     try {
       await this.client.send(new DeleteObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
     } catch (error) {
@@ -304,6 +344,8 @@ export class Storage {
 
   /** Deletes up to 1,000 keys in one call; returns the keys S3 reports deleted. */
   async deleteObjects(bucket: string, keys: string[]): Promise<{ deleted: string[]; failed: string[] }> {
+    checkBucketName(bucket);
+    for (const key of keys) checkKey(key, bucket);
     try {
       const out = await this.client.send(
         new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: false } }),

@@ -112,13 +112,25 @@ export async function aggregate(reader: RowSource, args: AggregateArgs): Promise
   const columns = chooseColumns(schema, args.columns);
   const predicate = compileFilter(args.where, schema.columns);
   const groups = new Map<string, Group>();
+  // Grouped by one column, groups are found by the value itself (a Date by its ISO text,
+  // as JSON keys it): no key string made a row.
+  const single = groupBy.length === 1 ? (groupBy[0] as Column) : null;
+  const byValue = new Map<string | number | boolean | null, Group>();
   // A failure stops this consumer only: others may share the pass.
   let failure: Error | null = null;
   // One cell reader for the whole scan, pointed at each row in turn: no closure a row.
   let current: TableRow;
   const cell = (column: Column) => reader.typed(current, column, schema);
+  const newGroup = (key: TypedValue[]): Group | null => {
+    if (groups.size + byValue.size >= MAX_GROUPS) {
+      failure = new BadUserInput(`More than ${MAX_GROUPS} groups: group by fewer or coarser columns, or filter first`);
+      return null;
+    }
+    return { key, count: 0, accumulators: columns.map(() => new Accumulator()) };
+  };
   await reader.run({
     start: { index: 0 },
+    whole: true,
     // Only the columns it groups, sums and filters by, in the spans its filter may want; indexes unused.
     needs: {
       columns: filterColumns(args.where, new Set([...groupBy, ...columns].map((c) => c.name))),
@@ -128,16 +140,26 @@ export async function aggregate(reader: RowSource, args: AggregateArgs): Promise
     take: (row: TableRow) => {
       current = row;
       if (predicate && !predicate(cell)) return true;
-      const key = groupBy.map(cell);
-      const id = JSON.stringify(key.map(jsonValue));
-      let group = groups.get(id);
-      if (!group) {
-        if (groups.size >= MAX_GROUPS) {
-          failure = new BadUserInput(`More than ${MAX_GROUPS} groups: group by fewer or coarser columns, or filter first`);
-          return false;
+      let group: Group | undefined | null;
+      const value = single ? cell(single) : undefined;
+      const primitive = value instanceof Date ? value.toISOString() : value;
+      if (single && (primitive === null || typeof primitive !== 'object')) {
+        const at = primitive as string | number | boolean | null;
+        group = byValue.get(at);
+        if (!group) {
+          group = newGroup([value as TypedValue]);
+          if (!group) return false;
+          byValue.set(at, group);
         }
-        group = { key, count: 0, accumulators: columns.map(() => new Accumulator()) };
-        groups.set(id, group);
+      } else {
+        const key = groupBy.map(cell);
+        const id = JSON.stringify(key.map(jsonValue));
+        group = groups.get(id);
+        if (!group) {
+          group = newGroup(key);
+          if (!group) return false;
+          groups.set(id, group);
+        }
       }
       group.count++;
       for (let i = 0; i < columns.length; i++) (group.accumulators[i] as Accumulator).add(cell(columns[i] as Column), columns[i] as Column);
@@ -148,7 +170,7 @@ export async function aggregate(reader: RowSource, args: AggregateArgs): Promise
   if (groups.size === 0 && groupBy.length === 0) {
     groups.set('[]', { key: [], count: 0, accumulators: columns.map(() => new Accumulator()) });
   }
-  return [...groups.values()]
+  return [...groups.values(), ...byValue.values()]
     .sort((a, b) => compareKeys(a.key, b.key))
     .map((group) => ({
       key: Object.fromEntries(groupBy.map((column, i) => [column.name, jsonValue(group.key[i] ?? null)])),

@@ -1,48 +1,95 @@
-// The cross-request table cache: parsed small tables, table schemas and row counts.
-// Every entry is keyed by a digest that includes the object's ETag, and every
-// request looks the ETag up afresh (HEAD), so a changed object is never served
-// from here. Bounded by bytes (BUCKETQL_CACHE_BYTES), least recently used first out.
+// The cross-request table cache: tables kept column by column (ColumnarTable), table
+// schemas and row counts. Every entry is keyed by a digest that includes the object's
+// ETag, and every request looks the ETag up afresh (HEAD), so a changed object is never
+// served from here. Bounded by bytes (BUCKETQL_CACHE_BYTES), least recently used first
+// out. Builds in flight are shared: a scan that would build a table another request is
+// already building waits for that one instead of reading the object again.
 import { LRUCache } from 'lru-cache';
-import type { TableRow, TableSchema } from './reader.js';
+import { metrics } from '../metrics.js';
+import type { ColumnarTable } from './columnar.js';
+import type { TableSchema } from './reader.js';
 
-type Entry = { kind: 'schema'; schema: TableSchema } | { kind: 'rows'; rows: TableRow[]; bytes: number } | { kind: 'count'; count: number };
+/** A read building a table's columnar form, as other readers of the same table see it. */
+export interface TableBuild {
+  /** 'small': the read of a small object begun with its schema; 'scan': a full scan of a larger one. */
+  kind: 'small' | 'scan';
+  schema: Promise<TableSchema>;
+  /** The table, or null when the read stopped or outgrew the cache. Rejects with the read's error. */
+  done: Promise<ColumnarTable | null>;
+}
+
+type Entry = { kind: 'schema'; schema: TableSchema } | { kind: 'columns'; table: ColumnarTable } | { kind: 'count'; count: number };
 
 export class TableCache {
   private readonly lru: LRUCache<string, Entry>;
+  private readonly building = new Map<string, TableBuild>();
 
-  constructor(maxBytes: number) {
+  constructor(readonly maxBytes: number) {
     this.lru = new LRUCache<string, Entry>({
       maxSize: Math.max(1, maxBytes),
       sizeCalculation: (entry) =>
-        entry.kind === 'rows' ? Math.max(1, entry.bytes) : entry.kind === 'schema' ? 1024 + entry.schema.columns.length * 128 : 64,
+        entry.kind === 'columns' ? Math.max(1, entry.table.bytes) : entry.kind === 'schema' ? 1024 + entry.schema.columns.length * 128 : 64,
+      dispose: (entry, _key, reason) => {
+        if (reason === 'evict') metrics.cacheEvictions.inc({ kind: entry.kind });
+      },
     });
   }
 
+  /** Looks an entry up, counting the hit or miss. */
+  private get(key: string, kind: Entry['kind']): Entry | undefined {
+    const entry = this.lru.get(key);
+    (entry?.kind === kind ? metrics.cacheHits : metrics.cacheMisses).inc({ kind });
+    return entry;
+  }
+
+  private set(key: string, entry: Entry): void {
+    this.lru.set(key, entry);
+    metrics.cacheBytes.set(this.lru.calculatedSize);
+  }
+
   getSchema(table: string): TableSchema | undefined {
-    const entry = this.lru.get(`s:${table}`);
+    const entry = this.get(`s:${table}`, 'schema');
     return entry?.kind === 'schema' ? entry.schema : undefined;
   }
   setSchema(table: string, schema: TableSchema): void {
-    this.lru.set(`s:${table}`, { kind: 'schema', schema });
+    this.set(`s:${table}`, { kind: 'schema', schema });
   }
 
-  getRows(table: string): TableRow[] | undefined {
-    const entry = this.lru.get(`r:${table}`);
-    return entry?.kind === 'rows' ? entry.rows : undefined;
+  getColumns(table: string): ColumnarTable | undefined {
+    const entry = this.get(`t:${table}`, 'columns');
+    return entry?.kind === 'columns' ? entry.table : undefined;
   }
-  setRows(table: string, rows: TableRow[], bytes: number): void {
-    this.lru.set(`r:${table}`, { kind: 'rows', rows, bytes });
+  setColumns(table: string, columns: ColumnarTable): void {
+    this.set(`t:${table}`, { kind: 'columns', table: columns });
+  }
+  /** Whether a table of this many bytes can be kept at all. */
+  fits(bytes: number): boolean {
+    return bytes <= this.maxBytes;
+  }
+
+  /** The build of this table in flight (null when it ends without a table), if any. */
+  inFlight(table: string): TableBuild | undefined {
+    return this.building.get(table);
+  }
+  /** Registers a build; it is forgotten when it settles. */
+  startBuild(table: string, build: TableBuild): void {
+    this.building.set(table, build);
+    const forget = () => {
+      if (this.building.get(table) === build) this.building.delete(table);
+    };
+    build.done.then(forget, forget);
   }
 
   getCount(table: string, filter: string): number | undefined {
-    const entry = this.lru.get(`c:${table}:${filter}`);
+    const entry = this.get(`c:${table}:${filter}`, 'count');
     return entry?.kind === 'count' ? entry.count : undefined;
   }
   setCount(table: string, filter: string, count: number): void {
-    this.lru.set(`c:${table}:${filter}`, { kind: 'count', count });
+    this.set(`c:${table}:${filter}`, { kind: 'count', count });
   }
 
   clear(): void {
     this.lru.clear();
+    metrics.cacheBytes.set(0);
   }
 }

@@ -1,14 +1,13 @@
 // Shared passes: every scan of one row source asked for in the same tick runs in one
 // pass over its rows, which stops (aborting the read behind it) as soon as no
-// consumer wants more. Consumers with different starts get a pass each.
+// consumer wants more. Consumers with different starts get a pass each. A pass
+// knows whether all its consumers read every row (`whole`): such a pass may wait for
+// a table being built elsewhere rather than read the object itself. It also knows what
+// its consumers read (`needs`), so that columnar sources read no more.
 import type { RangeTest } from './prune.js';
-import type { ScanConsumer, ScanNeeds, ScanStart, TableRow } from './reader.js';
+import type { RowBatch, ScanConsumer, ScanNeeds, ScanStart, TableRow } from './types.js';
 
-export interface RowBatch {
-  rows: TableRow[];
-  /** Where the row after rows[i] starts, for sources that can resume there. */
-  offsetAfter?: ((i: number) => number) | undefined;
-}
+export type { RowBatch };
 
 interface Job {
   consumer: ScanConsumer;
@@ -20,7 +19,7 @@ export class SharedPasses {
   private pending: Job[] = [];
   private scheduled = false;
 
-  constructor(private readonly scan: (start: ScanStart, needs?: ScanNeeds) => AsyncIterable<RowBatch>) {}
+  constructor(private readonly scan: (start: ScanStart, whole: boolean, needs?: ScanNeeds) => AsyncIterable<RowBatch>) {}
 
   run(consumer: ScanConsumer): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -58,7 +57,8 @@ export class SharedPasses {
 
   private async pass(start: ScanStart, jobs: Job[]): Promise<void> {
     let active = jobs.map((job) => job.consumer);
-    for await (const batch of this.scan(start, mergeNeeds(active))) {
+    const whole = active.every((consumer) => consumer.whole === true);
+    for await (const batch of this.scan(start, whole, mergeNeeds(active))) {
       const { rows, offsetAfter } = batch;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as TableRow;

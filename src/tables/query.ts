@@ -106,6 +106,7 @@ export async function countRows(reader: RowSource, where: RowFilter | null | und
   let count = 0;
   await reader.run({
     start: { index: 0 },
+    whole: true,
     // A count reads its filter's columns only where row-group statistics cannot prove every row matches.
     needs: {
       columns: new Set(),
@@ -221,6 +222,7 @@ async function readOrderedPage(
   const heap = new BoundedHeap<{ key: SortKey; row: TableRow }>(limit, (a, b) => compare(a.key, a.row.index, b.key, b.row.index));
   await reader.run({
     start: { index: 0 },
+    whole: true,
     needs: scanNeeds(schema, args.where, args.columns ? [...columns.map((c) => c.name), ...sorts.map((s) => s.column.name)] : null),
     take: (row) => {
       if (test && !test(row)) return true;

@@ -1,124 +1,49 @@
 // TableReader: one object read as a table with one set of options. It infers the
-// schema from the leading rows, keeps small tables whole in the shared cache, and
-// runs scans: every scan asked for in the same tick shares one pass over the object,
-// which stops (and aborts the S3 download) as soon as no scan wants more rows.
-import type { Readable } from 'node:stream';
+// schema from the leading rows and runs scans: every scan asked for in the same tick
+// shares one pass over the object, which stops (and aborts the S3 download) as soon
+// as no scan wants more rows. The first scan that reads the whole object keeps it
+// column by column in the shared cache (columnar.ts), and every later question on the
+// same ETag runs on that; small objects are read on in the background after the
+// leading rows that answer a first page.
 import type {
   ByteSource,
   Codec,
   ColumnTypeName,
-  Compression,
   Format,
   RawCell,
+  TableDescription,
   TableEvent,
   TableReadOptions,
   ValueRange,
 } from '../codecs/types.js';
 import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
-import type { TableCache } from './cache.js';
+import { metrics } from '../metrics.js';
+import type { TableBuild as Build, TableCache } from './cache.js';
+import { COLUMNAR_BATCH, ColumnarBuilder, type ColumnarTable } from './columnar.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
 import { digest } from './cursor.js';
 import { ColumnSample, convert, type StringReading } from './infer.js';
-import { type RowBatch, SharedPasses } from './passes.js';
-import type { RangeTest } from './prune.js';
+import { SharedPasses } from './passes.js';
 import type { RowSource } from './source.js';
-import type { Column, ColumnType, TypedValue } from './types.js';
+import type {
+  Column,
+  ColumnType,
+  RowBatch,
+  ScanConsumer,
+  ScanNeeds,
+  ScanStart,
+  TableLimits,
+  TableObject,
+  TableOptions,
+  TableRow,
+  TableSchema,
+  TypedValue,
+} from './types.js';
+
+export type { ScanConsumer, ScanNeeds, ScanStart, TableLimits, TableObject, TableOptions, TableRow, TableSchema };
 
 /** The most columns a table may have: as many as an Excel sheet holds. */
 export const MAX_COLUMNS = 16_384;
-
-export interface TableRow {
-  /** 0-based position among the table's data rows. */
-  index: number;
-  cells: RawCell[];
-  /** The source proved this row passes the scan's filter without reading it (a Parquet row group's statistics). */
-  matched?: boolean;
-  /** Cells beyond the schema's columns (keys or positions first seen after the sample). */
-  extra?: Record<string, unknown>;
-}
-
-export interface TableSchema {
-  format: Format;
-  sheet: string | null;
-  sheets: string[];
-  columns: Column[];
-  /** For record sources (JSON, NDJSON): the key each column reads, by column index. */
-  keys: string[] | null;
-  reading: StringReading;
-  encoding?: string | undefined;
-  delimiter?: string | undefined;
-}
-
-export interface TableOptions {
-  format: Format;
-  header: boolean;
-  delimiter?: string | undefined;
-  encoding?: string | undefined;
-  sheet?: string | undefined;
-}
-
-/** The object behind a table: its identity, and a way to open its bytes. */
-export interface TableObject {
-  bucket: string;
-  key: string;
-  etag: string;
-  size: number;
-  compression: Compression;
-  codec: Codec;
-  /** Opens the stored bytes (still compressed) from `start`. */
-  openStored(start: number, signal: AbortSignal): Promise<Readable>;
-  /** Opens the bytes ready for the codec (decompressed) from `start`. */
-  open(start: number, signal: AbortSignal): Promise<Readable>;
-  /** Reads bytes `start` to `end` (exclusive) in one ranged read; absent when the bytes are decompressed on the way. */
-  read?(start: number, end: number, signal: AbortSignal): Promise<Buffer>;
-}
-
-export interface TableLimits {
-  inferRows: number;
-  /** Objects up to this stored size are read whole once and kept in the cache. */
-  cacheTableBytes: number;
-}
-
-export interface ScanStart {
-  index: number;
-  /** Byte offset where row `index` starts, for formats that can resume there. */
-  offset?: number | undefined;
-}
-
-/**
- * What a consumer reads of each row, so that columnar sources read no more: the
- * columns (by name; null for all) and a test that rules out spans of rows its filter
- * cannot want (null: every row is wanted).
- */
-export interface ScanNeeds {
-  columns: ReadonlySet<string> | null;
-  mayMatch: RangeTest | null;
-  /**
-   * False when the consumer never looks at `row.index` (counts): a dataset may then
-   * skip an object its filter rules out without learning how many rows it holds.
-   */
-  indexes?: boolean | undefined;
-  /**
-   * For consumers that only count: true when every row of a span surely passes their
-   * filter, and the columns read only to test it (`columns` holds the rest). Rows of
-   * such spans come with `matched` set and those columns possibly unread.
-   */
-  allMatch?: RangeTest | null | undefined;
-  filterColumns?: ReadonlySet<string> | undefined;
-}
-
-/** One consumer of a scan: takes rows until it returns false. */
-export interface ScanConsumer {
-  start: ScanStart;
-  /** What it reads; everything when absent. Rows it cannot want may then be left out of the scan. */
-  needs?: ScanNeeds | undefined;
-  /**
-   * `offsetAfter(i)`, when the source knows it, gives the byte offset where the row after
-   * this one starts; `i` is the row's place in its batch. (Passed apart rather than as a
-   * closure a row: scans call take() a million times.)
-   */
-  take(row: TableRow, offsetAfter: ((i: number) => number) | undefined, i: number): boolean;
-}
 
 export function readingOf(format: Format): StringReading {
   if (format === 'CSV' || format === 'TSV') return 'text';
@@ -259,13 +184,30 @@ export function readFailure(error: unknown, what: string): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** Rows checked between looks at a build's size. */
+const BUDGET_CHECK_ROWS = 65_536;
+
+function settle<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => {}); // a failed build is seen by whoever waits for it, or by no one
+  return { promise, resolve, reject };
+}
+
 export class TableReader implements RowSource {
   /** Digest of object, version and options: keys the cache and stamps cursors. */
   readonly id: string;
   private schemaPromise: Promise<TableSchema> | null = null;
-  private full: TableRow[] | null = null;
+  /** The table column by column, once this reader has it (from the cache or a build). */
+  private columnar: ColumnarTable | null = null;
+  /** A build of the table in flight that this reader's scans may wait for. */
+  private pending: Build | null = null;
   private sample: { rows: TableRow[]; complete: boolean; resumeOffset: number | undefined } | null = null;
-  private readonly passes = new SharedPasses((start, needs) => this.scan(start, needs));
+  private readonly passes = new SharedPasses((start, whole, needs) => this.passRows(start, whole, needs));
   private readonly what: string;
 
   constructor(
@@ -322,12 +264,16 @@ export class TableReader implements RowSource {
     };
   }
 
-  /** Columnar formats: the schema from what the codec declares (a Parquet footer), no rows sampled. */
+  /**
+   * Columnar formats: the schema (and the row count) from what the codec declares (a
+   * Parquet footer), no rows read. Such tables are not read ahead in the background:
+   * their questions read only the columns and row groups they need.
+   */
   private async describedSchema(): Promise<TableSchema> {
     const cached = this.cache.getSchema(this.id);
     if (cached) return cached;
     const describe = this.object.codec.describeTable as NonNullable<Codec['describeTable']>;
-    let description: Awaited<ReturnType<typeof describe>>;
+    let description: TableDescription;
     try {
       description = await describe.call(this.object.codec, this.byteSource(), this.readOptions());
     } catch (error) {
@@ -357,37 +303,44 @@ export class TableReader implements RowSource {
 
   private async loadSchema(): Promise<TableSchema> {
     if (this.object.codec.describeTable) return this.describedSchema();
-    const cachedRows = this.cache.getRows(this.id);
     const cachedSchema = this.cache.getSchema(this.id);
-    if (cachedSchema && cachedRows) {
-      this.full = cachedRows;
+    const cachedColumns = this.cache.getColumns(this.id);
+    if (cachedSchema && cachedColumns) {
+      this.columnar = cachedColumns;
       return cachedSchema;
     }
-    const wantsWhole = this.object.size <= this.limits.cacheTableBytes;
-    if (cachedSchema && !wantsWhole) return cachedSchema;
+    const flight = this.cache.inFlight(this.id);
+    if (flight?.kind === 'small') {
+      // Another request is reading this small object: share its read.
+      this.pending = flight;
+      return flight.schema;
+    }
+    if (this.object.size <= this.limits.cacheTableBytes) {
+      const build = this.readSmall();
+      this.pending = build;
+      this.cache.startBuild(this.id, build);
+      return build.schema;
+    }
+    if (cachedSchema) return cachedSchema;
+    return this.readSample();
+  }
 
+  /** The schema from the leading rows; they are kept, so that a scan from the top replays them. */
+  private async readSample(): Promise<TableSchema> {
     const assembler = new RowAssembler(0, null, null);
     const rows: TableRow[] = [];
     let lastOffsetAfter: (() => number) | undefined;
     let complete = true;
-    let bytes = 0;
-    const budget = this.limits.cacheTableBytes * 4;
-    let keepWhole = wantsWhole;
     try {
       for await (const event of this.events(0)) {
         const batch = assembler.accept(event);
         if (!batch) continue;
         for (let i = 0; i < batch.rows.length; i++) {
-          const row = batch.rows[i] as TableRow;
-          if (!keepWhole && rows.length >= this.limits.inferRows) {
+          if (rows.length >= this.limits.inferRows) {
             complete = false;
             break;
           }
-          rows.push(row);
-          if (keepWhole) {
-            bytes += rowBytes(row.cells);
-            if (bytes > budget) keepWhole = false; // too big in memory: stream it instead
-          }
+          rows.push(batch.rows[i] as TableRow);
           const offsetAfter = batch.offsetAfter;
           lastOffsetAfter = offsetAfter ? () => offsetAfter(i) : undefined;
         }
@@ -396,21 +349,91 @@ export class TableReader implements RowSource {
     } catch (error) {
       throw readFailure(error, this.what);
     }
-
-    const sampleRows = rows.slice(0, this.limits.inferRows);
-    const schema = this.buildSchema(assembler, sampleRows);
-    if (complete && keepWhole) {
-      this.full = this.shape(rows, schema);
-      this.cache.setRows(this.id, this.full, bytes);
-    } else {
-      // Keep the sample: a scan from the top replays it, then reads on from where it ended.
-      const kept = complete ? rows : sampleRows;
-      const resumeOffset =
-        !complete && this.resumable && lastOffsetAfter && rows.length === sampleRows.length ? lastOffsetAfter() : undefined;
-      this.sample = { rows: this.shape(kept, schema), complete: complete && kept.length === rows.length, resumeOffset };
-    }
+    const schema = this.buildSchema(assembler, rows);
+    const resumeOffset = !complete && this.resumable && lastOffsetAfter ? lastOffsetAfter() : undefined;
+    this.sample = { rows: this.shape(rows, schema), complete, resumeOffset };
     this.cache.setSchema(this.id, schema);
     return schema;
+  }
+
+  /**
+   * Reads a small object to its end in one read, building its columnar table. The
+   * schema is known after the leading rows (record formats: after all of them, since
+   * their columns are the union of every record's keys), so a first page is answered
+   * from those while the read goes on.
+   */
+  private readSmall(): Build {
+    const schemaDone = settle<TableSchema>();
+    const done = settle<ColumnarTable | null>();
+    const build: Build = { kind: 'small', schema: schemaDone.promise, done: done.promise };
+    let schemaKnown = false;
+    const run = async () => {
+      const assembler = new RowAssembler(0, null, null);
+      let rows: TableRow[] = [];
+      let rowBytesSeen = 0;
+      let builder: ColumnarBuilder | null = null;
+      let schema: TableSchema | null = null;
+      let sinceCheck = 0;
+      const conclude = (complete: boolean): TableSchema => {
+        const sample = rows.slice(0, this.limits.inferRows);
+        const built = this.buildSchema(assembler, sample);
+        assembler.freeze();
+        this.shape(rows, built);
+        this.sample = { rows, complete: complete && rows.length <= this.limits.inferRows, resumeOffset: undefined };
+        this.cache.setSchema(this.id, built);
+        schemaKnown = true;
+        schemaDone.resolve(built);
+        builder = new ColumnarBuilder(built.columns, built.reading);
+        for (const row of rows) builder.add(row.cells, row.extra);
+        if (rows.length > this.limits.inferRows) this.sample.rows = rows.slice(0, this.limits.inferRows);
+        rows = [];
+        return built;
+      };
+      for await (const event of this.events(0)) {
+        const batch = assembler.accept(event);
+        if (!batch) continue;
+        for (const row of batch.rows) {
+          if (!schema) {
+            rows.push(row);
+            // Records wait for every key; rows only for the sample.
+            if (assembler.keyed) {
+              rowBytesSeen += rowBytes(row.cells);
+              if (rowBytesSeen > this.limits.cacheTableBytes * 4) return conclude(false) && null; // too big to hold: sample only
+            } else if (rows.length >= this.limits.inferRows) {
+              schema = conclude(false);
+            }
+            continue;
+          }
+          const b = builder as ColumnarBuilder | null;
+          if (!b) return null;
+          if (!schema.keys && row.cells.length > schema.columns.length) this.shape([row], schema);
+          b.add(row.cells, row.extra);
+          if (++sinceCheck >= BUDGET_CHECK_ROWS) {
+            sinceCheck = 0;
+            if (!this.cache.fits(b.bytes())) return null;
+          }
+        }
+      }
+      if (!schema) schema = conclude(true);
+      const table = (builder as ColumnarBuilder | null)?.finish() ?? null;
+      if (table && this.cache.fits(table.bytes)) {
+        this.cache.setColumns(this.id, table);
+        return table;
+      }
+      return null;
+    };
+    run().then(
+      (table) => {
+        if (!schemaKnown) schemaDone.reject(new Error('the read ended before its schema'));
+        done.resolve(table);
+      },
+      (error: unknown) => {
+        const failure = readFailure(error, this.what);
+        if (!schemaKnown) schemaDone.reject(failure);
+        done.reject(failure);
+      },
+    );
+    return build;
   }
 
   /** Moves cells beyond the schema's width into `extra`, as later reads will. */
@@ -426,7 +449,6 @@ export class TableReader implements RowSource {
     }
     return rows;
   }
-
   private buildSchema(assembler: RowAssembler, sample: TableRow[]): TableSchema {
     const reading = readingOf(this.options.format);
     let names: string[];
@@ -477,6 +499,7 @@ export class TableReader implements RowSource {
 
   /** The typed value of one cell. */
   typed(row: TableRow, column: Column, schema: TableSchema): TypedValue {
+    if (row.columns) return row.columns.value(row.index, column.index);
     return convert(row.cells[column.index] ?? null, column.type, schema.reading);
   }
 
@@ -488,14 +511,101 @@ export class TableReader implements RowSource {
     return this.passes.run(consumer);
   }
 
-  /** The table's rows from `start`, in batches; with `needs`, rows no consumer wants may be left out. */
-  async *scan(start: ScanStart, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
+  /**
+   * The rows of one shared pass: from the columnar table when there is one (or when a
+   * build of it, which this pass may wait for, ends with one); else from the object,
+   * building the table when the pass starts at the top and reads to the end.
+   */
+  private async *passRows(start: ScanStart, whole: boolean, needs: ScanNeeds | undefined): AsyncGenerator<RowBatch> {
     const schema = await this.schema();
-    if (this.full) {
-      const size = 1000;
-      for (let i = start.index; i < this.full.length; i += size) yield { rows: this.full.slice(i, i + size) };
+    let index = start.index;
+    this.columnar ??= this.cache.getColumns(this.id) ?? null;
+    if (!this.columnar) {
+      const flight = this.pending ?? (whole ? this.cache.inFlight(this.id) : undefined);
+      if (flight && (flight.kind === 'small' || whole)) {
+        // The leading rows answer a first page without waiting for the read to end.
+        const sample = flight === this.pending ? this.sample : null;
+        if (sample && start.offset === undefined && index < sample.rows.length) {
+          yield { rows: sample.rows.slice(index) };
+          index = sample.rows.length;
+          if (sample.complete) return;
+        }
+        try {
+          this.columnar = await flight.done;
+        } catch (error) {
+          // A failed read of this table fails this pass too; one elsewhere is only retried here.
+          if (flight === this.pending) throw error;
+        }
+      }
+    }
+    if (this.columnar) {
+      yield* columnarBatches(this.columnar, index);
       return;
     }
+    if (index !== start.index) {
+      yield* this.scan({ index }, needs);
+      return;
+    }
+    yield* this.scanBuilding(start, schema, whole, needs);
+  }
+
+  /**
+   * Whether a read for these needs may leave rows or columns out (a columnar codec told
+   * which columns and row spans to read): its rows are then not the whole table.
+   */
+  private partial(needs: ScanNeeds | undefined): boolean {
+    if (!needs || !this.object.codec.seeksRows) return false;
+    return needs.columns !== null || needs.mayMatch !== null || Boolean(needs.allMatch);
+  }
+
+  /** Rows from the object; a pass from the top to the end leaves the columnar table in the cache. */
+  private async *scanBuilding(
+    start: ScanStart,
+    schema: TableSchema,
+    whole: boolean,
+    needs: ScanNeeds | undefined,
+  ): AsyncGenerator<RowBatch> {
+    // A projected or pruned read is not the whole table: it is never kept as one.
+    const fromTop = start.index === 0 && start.offset === undefined && !this.partial(needs);
+    let builder = fromTop ? new ColumnarBuilder(schema.columns, schema.reading) : null;
+    // A pass that reads everything tells other requests they may wait for its table.
+    const shared = builder && whole && !this.cache.inFlight(this.id) ? settle<ColumnarTable | null>() : null;
+    if (shared) this.cache.startBuild(this.id, { kind: 'scan', schema: Promise.resolve(schema), done: shared.promise });
+    let sinceCheck = 0;
+    try {
+      for await (const batch of this.scan(start, needs)) {
+        if (builder) {
+          for (const row of batch.rows) builder.add(row.cells, row.extra);
+          sinceCheck += batch.rows.length;
+          if (sinceCheck >= BUDGET_CHECK_ROWS) {
+            sinceCheck = 0;
+            if (!this.cache.fits(builder.bytes())) {
+              builder = null;
+              shared?.resolve(null);
+            }
+          }
+        }
+        yield batch;
+      }
+      if (builder) {
+        const table = builder.finish();
+        if (this.cache.fits(table.bytes)) {
+          this.cache.setColumns(this.id, table);
+          this.columnar = table;
+          shared?.resolve(table);
+        }
+      }
+    } finally {
+      shared?.resolve(null); // stopped early or failed: whoever waits reads for itself
+    }
+  }
+
+  /**
+   * The table's raw rows from `start`, in batches, read from the object (datasets map raw
+   * cells); with `needs`, rows and columns no consumer wants may be left out.
+   */
+  async *scan(start: ScanStart, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
+    const schema = await this.schema();
     let index = start.index;
     let offset = start.offset;
     const sample = this.sample;
@@ -542,6 +652,7 @@ export class TableReader implements RowSource {
           ...(schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {}),
           ...this.seekOptions(schema, index, needs),
         });
+    metrics.scansInFlight.inc();
     try {
       for await (const event of events) {
         const batch = assembler.accept(event);
@@ -559,6 +670,19 @@ export class TableReader implements RowSource {
       }
     } catch (error) {
       throw readFailure(error, this.what);
+    } finally {
+      metrics.scansInFlight.dec();
     }
+  }
+}
+
+/** A columnar table's rows from `from`, as batches of rows that read their values from it. */
+function* columnarBatches(table: ColumnarTable, from: number): Generator<RowBatch> {
+  const none: RawCell[] = [];
+  for (let at = from; at < table.rowCount; at += COLUMNAR_BATCH) {
+    const end = Math.min(table.rowCount, at + COLUMNAR_BATCH);
+    const rows: TableRow[] = new Array(end - at);
+    for (let i = at; i < end; i++) rows[i - at] = { index: i, cells: none, columns: table, extra: table.extra(i) };
+    yield { rows };
   }
 }

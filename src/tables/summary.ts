@@ -221,6 +221,7 @@ export async function summarizeColumn(reader: RowSource, args: SummaryArgs): Pro
   const cell = (c: Column) => reader.typed(current, c, schema);
   await reader.run({
     start: { index: 0 },
+    whole: true,
     take: (row: TableRow) => {
       current = row;
       if (predicate && !predicate(cell)) return true;

@@ -5,7 +5,7 @@
 // overwritten object is seen at once. Both paths: streamed tables (larger than
 // BUCKETQL_CACHE_TABLE_BYTES) and small tables parsed once and cached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3BytesSent, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { onS3rver, s3BytesSent, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 
 const ROWS = 200_000;
 const CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon'];
@@ -71,7 +71,8 @@ describe('a ~20 MB CSV, streamed', () => {
   const cursors: { deep?: string; tail?: string } = {};
 
   beforeAll(async () => {
-    app = await startTestApp();
+    // A cache too small to keep the table's columns: every question streams it from S3.
+    app = await startTestApp({ BUCKETQL_CACHE_BYTES: '4MiB' });
     await app.storage.createBucket(bucket);
     const bytes = bigCsv();
     size = bytes.length;
@@ -101,7 +102,7 @@ describe('a ~20 MB CSV, streamed', () => {
     expect(size).toBeGreaterThan(app.settings.cacheTableBytes);
   });
 
-  it('a first page of 100 rows makes S3 send under 5% of the object, in one GET', async () => {
+  it.skipIf(!onS3rver)('a first page of 100 rows makes S3 send under 5% of the object, in one GET', async () => {
     const sent = recordGets(app);
     const { bytes, result, tries } = await bytesFor(
       () => app.gql(ROWS_QUERY, { b: bucket, k: 'big.csv', first: 100 }),
@@ -118,28 +119,31 @@ describe('a ~20 MB CSV, streamed', () => {
     for (const get of getsIn(sent)) expect(get.range).toMatch(/^bytes=0-/);
   });
 
-  it('a page after a cursor at row 150,000 makes S3 send under 5% of the object: a ranged GET from the cursor’s offset', async () => {
-    const cursor = cursors.deep;
-    const sent = recordGets(app);
-    const { bytes, result } = await bytesFor(
-      () => app.gql(ROWS_QUERY, { b: bucket, k: 'big.csv', first: 100, after: cursor }),
-      (b) => b < size * 0.05,
-    );
-    measured.deepPage = bytes;
-    expect(result.errors).toBeUndefined();
-    const edges = result.data?.object.table.rows.edges;
-    expect(edges.map((e: { node: { index: number } }) => e.node.index)).toEqual(Array.from({ length: 100 }, (_, i) => 150_000 + i));
-    expect(edges.map((e: { node: { values: { id: number } } }) => e.node.values.id)).toEqual(
-      Array.from({ length: 100 }, (_, i) => 150_000 + i),
-    );
-    expect(bytes).toBeLessThan(size * 0.05);
-    const gets = getsIn(sent);
-    expect(gets.length).toBeGreaterThanOrEqual(1);
-    for (const get of gets) {
-      const start = Number(/^bytes=(\d+)-/.exec(get.range ?? '')?.[1]);
-      expect(start).toBeGreaterThan(size * 0.7);
-    }
-  });
+  it.skipIf(!onS3rver)(
+    'a page after a cursor at row 150,000 makes S3 send under 5% of the object: a ranged GET from the cursor’s offset',
+    async () => {
+      const cursor = cursors.deep;
+      const sent = recordGets(app);
+      const { bytes, result } = await bytesFor(
+        () => app.gql(ROWS_QUERY, { b: bucket, k: 'big.csv', first: 100, after: cursor }),
+        (b) => b < size * 0.05,
+      );
+      measured.deepPage = bytes;
+      expect(result.errors).toBeUndefined();
+      const edges = result.data?.object.table.rows.edges;
+      expect(edges.map((e: { node: { index: number } }) => e.node.index)).toEqual(Array.from({ length: 100 }, (_, i) => 150_000 + i));
+      expect(edges.map((e: { node: { values: { id: number } } }) => e.node.values.id)).toEqual(
+        Array.from({ length: 100 }, (_, i) => 150_000 + i),
+      );
+      expect(bytes).toBeLessThan(size * 0.05);
+      const gets = getsIn(sent);
+      expect(gets.length).toBeGreaterThanOrEqual(1);
+      for (const get of gets) {
+        const start = Number(/^bytes=(\d+)-/.exec(get.range ?? '')?.[1]);
+        expect(start).toBeGreaterThan(size * 0.7);
+      }
+    },
+  );
 
   it('pages after page through deep in the file, following each endCursor', async () => {
     let after = cursors.tail;
@@ -177,7 +181,8 @@ describe('a ~20 MB CSV, streamed', () => {
 });
 
 describe.each<{ path: 'streamed' | 'cached'; env: Record<string, string> }>([
-  { path: 'streamed', env: { BUCKETQL_CACHE_TABLE_BYTES: '1000' } },
+  // Streamed: larger than BUCKETQL_CACHE_TABLE_BYTES, and its columns do not fit the cache.
+  { path: 'streamed', env: { BUCKETQL_CACHE_TABLE_BYTES: '1000', BUCKETQL_CACHE_BYTES: '20000' } },
   { path: 'cached', env: {} },
 ])('a small table, $path', ({ path, env }) => {
   let app: TestApp;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EMBEDDED_CREDENTIALS, type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
+import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
 import { Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { generatedBytes, multipartFrame, PREFLIGHT, postForm, sendRaw, uploadForm } from '../support/multipart.js';
@@ -369,7 +369,7 @@ describe('a client that disconnects mid-upload', () => {
     store = await startEmbeddedStore({ directory });
     const storage = new Storage({
       endpoint: store.endpoint,
-      credentials: EMBEDDED_CREDENTIALS,
+      credentials: store.credentials,
       copySourceKeepsPlus: true,
       timeoutMs: 10_000,
       maxAttempts: 2,

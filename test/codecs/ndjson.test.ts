@@ -2,14 +2,19 @@
 // line holds an object (columns: the union of keys in first-seen order); blank lines
 // and a BOM skipped; for every row the byte offset where the next line starts, so a
 // later page resumes there; a line that is not an object is BAD_USER_INPUT and a line
-// that is not JSON is DECODE_FAILED, each naming the line (and column).
+// that is not JSON is DECODE_FAILED, each naming the line (and column); a line beyond
+// 32 MiB is DECODE_FAILED naming the limit, found in linear time; an aborted read stops.
+import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { ndjsonCodec } from '../../src/codecs/ndjson.js';
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_LINE_BYTES, ndjsonCodec } from '../../src/codecs/ndjson.js';
+import type { ByteSource, Codec, TableReadOptions } from '../../src/codecs/types.js';
 import { BucketqlError } from '../../src/errors.js';
-import { allValues, readWith, tableOf } from '../support/tables.js';
+import { allValues, collect, readWith, tableOf } from '../support/tables.js';
 
 const read = (text: string | Buffer, options = {}, chunkSize?: number) => readWith(ndjsonCodec, text, options, chunkSize);
+const collectFrom = (codec: Codec, source: ByteSource, options: Partial<TableReadOptions>) =>
+  collect((codec.readTable as NonNullable<Codec['readTable']>)(source, { header: true, ...options }));
 const decode = (text: string) => ndjsonCodec.decodeValue?.(Buffer.from(text, 'utf8'), {});
 
 async function failure(promise: Promise<unknown> | (() => unknown)): Promise<BucketqlError> {
@@ -159,4 +164,56 @@ describe('encode', () => {
   it('refuses anything but an array (BAD_USER_INPUT)', async () => {
     expect((await failure(async () => ndjsonCodec.encode?.({ a: 1 }, {}))).extensions.code).toBe('BAD_USER_INPUT');
   });
+});
+
+describe('a hostile line', () => {
+  const CHUNK = 64 * 1024;
+
+  /** A ByteSource of one endless line (`x` bytes, never a line break), made as it is read. */
+  function endlessLine(onChunk: (delivered: number) => void = () => undefined) {
+    const chunk = Buffer.alloc(CHUNK, 'x');
+    const source = {
+      size: Number.MAX_SAFE_INTEGER,
+      delivered: 0,
+      async open() {
+        return Readable.from(
+          (function* () {
+            while (true) {
+              source.delivered += CHUNK;
+              onChunk(source.delivered);
+              // A copy, as a stream gives fresh buffers.
+              yield Buffer.from(chunk);
+            }
+          })(),
+        );
+      },
+    };
+    return source;
+  }
+
+  it('longer than the limit is DECODE_FAILED naming it, after reading the limit once (linear, not quadratic)', async () => {
+    const source = endlessLine();
+    // Bytes copied by Buffer.concat: joining a long line chunk after chunk copies it again and again.
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const error = await failure(collectFrom(ndjsonCodec, source, {}));
+      expect(error.extensions.code).toBe('DECODE_FAILED');
+      expect(error.message).toContain(String(MAX_LINE_BYTES));
+      expect(error.extensions).toMatchObject({ line: 1, limit: MAX_LINE_BYTES });
+      expect(source.delivered).toBeLessThanOrEqual(MAX_LINE_BYTES + 2 * CHUNK);
+      const copied = concat.mock.calls.reduce((sum, [list]) => sum + list.reduce((n, b) => n + b.length, 0), 0);
+      expect(copied).toBeLessThanOrEqual(source.delivered);
+    } finally {
+      concat.mockRestore();
+    }
+  }, 60_000);
+
+  it('stops being read when the request is aborted (the client went away)', async () => {
+    const controller = new AbortController();
+    const source = endlessLine((delivered) => {
+      if (delivered === 4 * CHUNK) controller.abort();
+    });
+    await expect(collectFrom(ndjsonCodec, source, { signal: controller.signal })).rejects.toThrow(/abort/i);
+    expect(source.delivered).toBeLessThanOrEqual(6 * CHUNK);
+  }, 60_000);
 });

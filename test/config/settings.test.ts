@@ -50,8 +50,12 @@ describe('defaults', () => {
       maxDepth: 12,
       maxAliases: 30,
       maxTokens: 2000,
+      maxScansPerRequest: 8,
+      maxConcurrentScans: 2,
       maxCost: 1_000_000,
       maxBatch: 0,
+      metricsPublic: false,
+      drainSeconds: 0,
       logLevel: 'info',
     });
   });

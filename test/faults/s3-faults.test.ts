@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseSettings } from '../../src/config/settings.js';
 import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/log.js';
-import { EMBEDDED_CREDENTIALS } from '../../src/storage/embedded/embedded.js';
 import { type Storage, Storage as StorageClass } from '../../src/storage/s3.js';
-import { type GraphQLResponse, startTestApp, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
+import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { type Attempt, type FaultProxy, openFds, socketsTo, startBlackhole, startFaultProxy } from '../support/fault-proxy.js';
 import { PREFLIGHT, postForm, uploadForm } from '../support/multipart.js';
+import { recordS3Commands } from '../support/s3-spy.js';
 import { seedObjects } from '../support/seed.js';
 
 const TIMEOUT_MS = 1000;
@@ -145,6 +145,35 @@ describe('retries (attempts counted at the proxy)', () => {
     expect(attemptsSince(from, isHead('small.txt'))).toHaveLength(3);
   });
 
+  it('asks a 412 on PUT ifMatch again once, with the ETag unquoted (Ceph RGW compares it with the quotes on)', async () => {
+    // Its own server: the S3 command recorder stays out of the other tests' way, and its
+    // PRECONDITION_FAILED out of the errors this file checks at the end.
+    const own = await startTestApp(ENV, { endpoint: proxy.endpoint });
+    try {
+      await direct.putObject({ bucket, key: 'cond.txt' }, Buffer.from('version 1'));
+      const etag = (await direct.headObject({ bucket, key: 'cond.txt' }))?.etag as string;
+      const sent = recordS3Commands(own.storage);
+      const put =
+        'mutation($b: String!, $e: String) { putObject(bucket: $b, key: "cond.txt", content: "version 2", ifMatch: $e) { etag } }';
+      // What Ceph RGW does with a quoted If-Match that matches.
+      proxy.setFaults({ fault: { kind: 'status', status: 412, code: 'PreconditionFailed' }, match: isPut('cond.txt'), times: 1 });
+      expect((await own.gql(put, { b: bucket, e: etag })).errors).toBeUndefined();
+      const puts = () => sent.filter((c) => c.name === 'PutObjectCommand').map((c) => c.input.IfMatch);
+      expect(puts()).toEqual([`"${etag}"`, etag]);
+      expect((await direct.headObject({ bucket, key: 'cond.txt' }))?.size).toBe('version 2'.length);
+
+      // A store that says 412 to both: PRECONDITION_FAILED, after exactly two PUTs.
+      sent.length = 0;
+      const current = (await direct.headObject({ bucket, key: 'cond.txt' }))?.etag as string;
+      proxy.setFaults({ fault: { kind: 'status', status: 412, code: 'PreconditionFailed' }, match: isPut('cond.txt') });
+      expect(codes(await own.gql(put, { b: bucket, e: current }))).toEqual(['PRECONDITION_FAILED']);
+      expect(puts()).toEqual([`"${current}"`, current]);
+    } finally {
+      proxy.clearFaults();
+      await own.close();
+    }
+  });
+
   it('does not retry a 403 (it will not get better)', async () => {
     const from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'status', status: 403, code: 'AccessDenied' }, match: isHead('small.txt') });
@@ -159,7 +188,7 @@ describe('the log of an S3 failure', () => {
     const settings = parseSettings([], { ...ENV, BUCKETQL_PORT: '0' });
     const storage = new StorageClass({
       endpoint: proxy.endpoint,
-      credentials: EMBEDDED_CREDENTIALS,
+      credentials: storeCredentials(),
       timeoutMs: TIMEOUT_MS,
       maxAttempts: 3,
       copySourceKeepsPlus: true,
@@ -185,7 +214,7 @@ describe('the log of an S3 failure', () => {
           s3: expect.objectContaining({ code: 'SlowDown', status: 503, attempts: 3 }),
         }),
       );
-      expect(JSON.stringify(lines)).not.toContain(EMBEDDED_CREDENTIALS.secretAccessKey);
+      expect(JSON.stringify(lines)).not.toContain(storeCredentials().secretAccessKey);
     } finally {
       proxy.clearFaults();
       await logged.close();
@@ -416,7 +445,7 @@ describe('every error of this file', () => {
       expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'FORBIDDEN'], text).toContain(error.extensions?.code);
       expect(text).not.toMatch(/\bat \S+ \(|\bat .+:\d+:\d+|\n\s+at /);
       expect(text).not.toMatch(/\/work\/|node_modules|\/home\/|\/tmp\/|127\.0\.0\.1|socket hang up|smithy/);
-      expect(text).not.toContain(EMBEDDED_CREDENTIALS.secretAccessKey);
+      expect(text).not.toContain(storeCredentials().secretAccessKey);
     }
   });
 });

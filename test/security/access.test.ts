@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseSettings } from '../../src/config/settings.js';
 import { startBucketql } from '../../src/main.js';
 import { checkListenSafety, loadTokens, TokenCheck } from '../../src/server/auth.js';
-import { EMBEDDED_CREDENTIALS } from '../../src/storage/embedded/embedded.js';
 import type { Storage } from '../../src/storage/s3.js';
-import { type GraphQLResponse, startTestApp, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
+import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { PREFLIGHT, postForm, uploadForm } from '../support/multipart.js';
 import { seedObjects } from '../support/seed.js';
 
@@ -215,8 +214,8 @@ describe('where bucketql listens', () => {
         cliEnv({
           BUCKETQL_TOKENS: ALPHA,
           AWS_ENDPOINT_URL_S3: inject('s3Endpoint'),
-          AWS_ACCESS_KEY_ID: EMBEDDED_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: EMBEDDED_CREDENTIALS.secretAccessKey,
+          AWS_ACCESS_KEY_ID: storeCredentials().accessKeyId,
+          AWS_SECRET_ACCESS_KEY: storeCredentials().secretAccessKey,
           AWS_REGION: 'us-east-1',
         }),
       );

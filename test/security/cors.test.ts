@@ -191,3 +191,93 @@ describe('GraphiQL on a server with tokens', () => {
     }
   }, 120_000);
 });
+
+describe('an origin that is not in the list, over HTTP', () => {
+  const EVIL = 'https://evil.example';
+  /** Every CORS header of an answer. */
+  const corsHeaders = (response: Response) => [...response.headers.keys()].filter((name) => name.startsWith('access-control-'));
+  const requests = (url: string, origin: string): [string, RequestInit][] =>
+    [
+      [
+        'preflight',
+        {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+        },
+      ],
+      [
+        'POST',
+        { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) },
+      ],
+      ['GET', { headers: { origin, accept: 'application/json' } }],
+      // Yoga's own answers: a parse error, a method it refuses.
+      ['bad query', { method: 'POST', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{' }) }],
+      [
+        'PUT',
+        { method: 'PUT', headers: { origin, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) },
+      ],
+    ].map(([name, init]) => [`${name as string} ${url}`, init as RequestInit]);
+
+  it('gets no CORS header at all, with one origin listed and with several; `null` included', async () => {
+    const one = await startTestApp({ BUCKETQL_CORS_ORIGINS: allowedOrigin });
+    try {
+      for (const app of [one, open]) {
+        for (const origin of [EVIL, 'null', otherOrigin]) {
+          for (const [name, init] of requests(`${app.url}/graphql`, origin)) {
+            const target = name.startsWith('GET') ? `${app.url}/graphql?query=%7B__typename%7D` : `${app.url}/graphql`;
+            const response = await fetch(target, init);
+            expect(corsHeaders(response), `${name} from ${origin}`).toEqual([]);
+          }
+        }
+        // The allowed origin still gets its headers, on every kind of answer.
+        for (const [name, init] of requests(`${app.url}/graphql`, allowedOrigin)) {
+          const target = name.startsWith('GET') ? `${app.url}/graphql?query=%7B__typename%7D` : `${app.url}/graphql`;
+          const response = await fetch(target, init);
+          expect(response.headers.get('access-control-allow-origin'), name).toBe(allowedOrigin);
+        }
+      }
+    } finally {
+      await one.close();
+    }
+  });
+
+  it('`null` (a sandboxed iframe, a file: page) is allowed only when listed literally', async () => {
+    const withNull = await startTestApp({ BUCKETQL_CORS_ORIGINS: `${allowedOrigin}, null` });
+    try {
+      const response = await fetch(`${withNull.url}/graphql`, {
+        method: 'POST',
+        headers: { origin: 'null', 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      expect(response.headers.get('access-control-allow-origin')).toBe('null');
+      const evil = await fetch(`${withNull.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin: EVIL, 'access-control-request-method': 'POST' },
+      });
+      expect(corsHeaders(evil)).toEqual([]);
+    } finally {
+      await withNull.close();
+    }
+  });
+});
+
+describe('a sandboxed iframe (origin `null`) in Chromium, on a server that lists two origins', () => {
+  it('cannot call the API', async () => {
+    const page = await pageAt(allowedOrigin);
+    try {
+      const seen = await page.evaluate(async (target) => {
+        const frame = document.createElement('iframe');
+        frame.setAttribute('sandbox', 'allow-scripts');
+        const script = `fetch(${JSON.stringify(target)}, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) })
+          .then((r) => r.text()).then((t) => parent.postMessage('read: ' + t, '*'), (e) => parent.postMessage('error: ' + e, '*'));`;
+        frame.srcdoc = `<script>${script}</script>`;
+        const answer = new Promise<string>((resolve) => window.addEventListener('message', (event) => resolve(String(event.data))));
+        document.body.append(frame);
+        return answer;
+      }, `${open.url}/graphql`);
+      expect(seen).toMatch(/^error: .*Failed to fetch/);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+});

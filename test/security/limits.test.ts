@@ -6,8 +6,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.js';
-import { EMBEDDED_CREDENTIALS } from '../../src/storage/embedded/embedded.js';
-import { type GraphQLResponse, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, uniqueBucket } from '../support/app.js';
 import { PREFLIGHT, postForm, uploadForm } from '../support/multipart.js';
 
 const CODES = new Set<string>([...ERROR_CODES, 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
@@ -279,6 +278,50 @@ describe('introspection', () => {
   });
 });
 
+describe('field suggestions', () => {
+  /** Mistakes graphql-js answers with "Did you mean …?": fields, arguments, enum values, input fields, types, in the document and in variables. */
+  const MISTAKES: { query: string; variables?: Record<string, unknown> }[] = [
+    { query: '{ bucketz { name } }' },
+    { query: '{ buckets { namez } }' },
+    { query: '{ object(bucketz: "b", key: "k") { key } }' },
+    { query: '{ object(bucket: "b", key: "k") { table { rows(orderBy: { column: "a", direction: ASCC }) { totalCount } } } }' },
+    { query: '{ object(bucket: "b", key: "k") { table { rows(where: { columnz: "a", op: EQ, value: "1" }) { totalCount } } } }' },
+    { query: 'query($f: RowFiltr) { __typename }' },
+    { query: '{ buckets { ... on Bucke { name } } }' },
+    {
+      query: 'query($w: RowFilter) { object(bucket: "b", key: "k") { table { rows(where: $w) { totalCount } } } }',
+      variables: { w: { columnz: 'a', op: 'EQ', value: '1' } },
+    },
+    {
+      query: 'query($w: RowFilter) { object(bucket: "b", key: "k") { table { rows(where: $w) { totalCount } } } }',
+      variables: { w: { column: 'a', op: 'EQQ', value: '1' } },
+    },
+  ];
+
+  it('are given when introspection is on (they help people writing queries)', async () => {
+    const { json } = await post(app, MISTAKES[0]);
+    expect(json.errors?.[0]?.message).toMatch(/Did you mean .*"buckets"/);
+  });
+
+  it('are never given with BUCKETQL_INTROSPECTION=0: they would reveal the schema', async () => {
+    const closed = await startTestApp({ BUCKETQL_INTROSPECTION: '0' });
+    try {
+      for (const mistake of MISTAKES) {
+        const { json } = await post(closed, mistake);
+        const messages = (json.errors ?? []).map((e) => e.message);
+        expect(messages.length, mistake.query).toBeGreaterThan(0);
+        for (const message of messages) expect(message, mistake.query).not.toMatch(/did you mean/i);
+        expect(
+          codes(json).every((code) => code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT'),
+          mistake.query,
+        ).toBe(true);
+      }
+    } finally {
+      await closed.close();
+    }
+  });
+});
+
 describe('every error of this file', () => {
   it('carries one of the contract codes and no stack frame, internal path or credential', () => {
     const errors = seen.flatMap((r) => r.errors ?? []);
@@ -288,7 +331,7 @@ describe('every error of this file', () => {
       expect(CODES, text).toContain(error.extensions?.code);
       expect(text).not.toMatch(/\bat \S+ \(|\bat .+:\d+:\d+|\n\s+at /);
       expect(text).not.toMatch(/\/work\/|node_modules|\/home\/|\/tmp\//);
-      expect(text).not.toContain(EMBEDDED_CREDENTIALS.secretAccessKey);
+      expect(text).not.toContain(storeCredentials().secretAccessKey);
       expect(text).not.toMatch(/"stack(trace)?"\s*:/i);
     }
   });

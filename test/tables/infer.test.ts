@@ -231,3 +231,33 @@ describe('typed sources (JSON, NDJSON)', () => {
     expect(typeOf([new Date('2024-01-15T00:00:00Z')], 'literal')).toBe('DATETIME');
   });
 });
+
+describe('isoDateTimeMs', () => {
+  it('reads the common forms digit by digit exactly as the full pattern does (property)', async () => {
+    const { isoDateTimeMs, parseIsoDateTimePattern } = await import('../../src/tables/infer.js');
+    const fc = (await import('fast-check')).default;
+    const two = (max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(2, '0'));
+    const text = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+        two(13),
+        two(32),
+        fc.constantFrom('', 'T', ' ', 'x'),
+        two(25),
+        two(61),
+        fc.constantFrom('', ':00', ':59', ':60', ':7'),
+      )
+      .map(([y, m, d, sep, h, mi, s]) => (sep === '' ? `${y}-${m}-${d}` : `${y}-${m}-${d}${sep}${h}:${mi}${s}`));
+    fc.assert(
+      fc.property(text, (t) => {
+        const reference = parseIsoDateTimePattern(t);
+        const ms = isoDateTimeMs(t);
+        expect(Number.isNaN(ms) ? null : ms).toBe(reference ? reference.getTime() : null);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const t of ['0000-02-29', '1900-02-29', '2000-02-29', '0099-12-31 23:59:59', '2024-02-30', '2024-01-15T09:30']) {
+      expect(Number.isNaN(isoDateTimeMs(t)) ? null : isoDateTimeMs(t)).toBe(parseIsoDateTimePattern(t)?.getTime() ?? null);
+    }
+  });
+});

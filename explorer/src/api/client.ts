@@ -50,6 +50,17 @@ export function readAnswer<T>(status: number, text: string): T {
   return body.data;
 }
 
+/**
+ * Names the object an operation reads (its `bucket` and `key` variables), so that a
+ * load balancer can send every request for one object to the same bucketql instance,
+ * whose table cache holds it (docs/operations.md). Nothing when there is no object.
+ */
+export function objectRoutingHeader(variables: unknown): Record<string, string> {
+  const v = variables as { bucket?: unknown; key?: unknown } | null | undefined;
+  if (typeof v?.bucket !== 'string' || typeof v.key !== 'string') return {};
+  return { 'x-bucketql-object': encodeURIComponent(`${v.bucket}/${v.key}`) };
+}
+
 export async function request<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   variables: TVariables,
@@ -59,7 +70,12 @@ export async function request<TResult, TVariables>(
   try {
     response = await fetch(ENDPOINT, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders() },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...objectRoutingHeader(variables),
+        ...authHeaders(),
+      },
       body: JSON.stringify({ query: queryText(document), variables }),
       signal: signal ?? null,
     });

@@ -2,7 +2,7 @@
 // the file part) through XMLHttpRequest: fetch cannot report upload progress.
 import { UploadFileDocument, type UploadFileMutation } from '../gql/graphql.js';
 import { authHeaders } from './auth.js';
-import { ENDPOINT, queryText, readAnswer } from './client.js';
+import { ENDPOINT, objectRoutingHeader, queryText, readAnswer } from './client.js';
 import { ApiError, NETWORK_ERROR } from './errors.js';
 
 export interface UploadRequest {
@@ -27,7 +27,9 @@ export function uploadFile({ bucket, key, file, onProgress, signal }: UploadRequ
     // site cannot set a custom header, so this proves the request is not a CSRF.
     xhr.setRequestHeader('x-graphql-yoga-csrf', '1');
     xhr.setRequestHeader('accept', 'application/graphql-response+json, application/json');
-    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries({ ...objectRoutingHeader({ bucket, key }), ...authHeaders() })) {
+      xhr.setRequestHeader(name, value);
+    }
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total);
     };

@@ -1,0 +1,195 @@
+// The bytes layer, below the table engine: an object's bytes as a request reads them,
+// every GET through the request's loaders: ranged windows that grow as a reader
+// takes them, gzip, skipping to a position in decompressed bytes, the head of an
+// object for sniffing, and whole objects under BUCKETQL_MAX_OBJECT_BYTES. Stream
+// errors become the contract's codes in one place (readFailure, tables/reader.ts).
+import { Readable, Transform } from 'node:stream';
+import { createGunzip, constants as zlibConstants } from 'node:zlib';
+import { formatOfKey } from '../codecs/registry.js';
+import type { Compression } from '../codecs/types.js';
+import type { Context } from '../context.js';
+import { PayloadTooLarge } from '../errors.js';
+import { refKey } from '../loaders/index.js';
+import type { ObjectMeta, ObjectRef } from '../storage/types.js';
+import { readFailure } from '../tables/reader.js';
+
+/** An object as the schema passes it around: at least what a listing tells. */
+export interface ObjectNode extends ObjectRef {
+  size: number;
+  etag: string;
+  lastModified: Date;
+  /** Set when HEAD was done (or the node came from HEAD). */
+  meta?: ObjectMeta;
+}
+
+export function compressionOf(node: ObjectRef): Compression {
+  return formatOfKey(node.key).compression;
+}
+
+/** Memoises per request and object version (the ETag is in the key). */
+export function memo<T>(map: Map<string, Promise<T>>, node: ObjectNode, work: () => Promise<T>): Promise<T> {
+  const key = `${refKey(node)}\u0000${node.etag}`;
+  let value = map.get(key);
+  if (!value) {
+    value = work();
+    map.set(key, value);
+  }
+  return value;
+}
+
+async function openBytes(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal, end?: number): Promise<Readable> {
+  const body = await ctx.loaders.getObject({
+    bucket: node.bucket,
+    key: node.key,
+    etag: node.etag,
+    start,
+    ...(end !== undefined ? { end } : {}),
+    signal,
+  });
+  return body.stream;
+}
+
+/** Bytes `start` to `end` (exclusive) of the object in one ranged GET (columnar formats read their parts so). */
+export async function readRange(ctx: Context, node: ObjectNode, start: number, end: number, signal: AbortSignal): Promise<Buffer> {
+  const stream = await openBytes(ctx, node, start, signal, end - 1);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
+function skipBytes(count: number): Transform {
+  let left = count;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (left >= chunk.length) {
+        left -= chunk.length;
+        done();
+      } else {
+        const rest = chunk.subarray(left);
+        left = 0;
+        done(null, rest);
+      }
+    },
+  });
+}
+
+/** The first ranged GET of a table read; each next one is twice as large, up to the last. */
+const FIRST_WINDOW_BYTES = 512 * 1024;
+const LAST_WINDOW_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The object's bytes from `start` to its end, as consecutive ranged GETs of growing
+ * size, each sent only when the reader has taken the one before. An open-ended GET
+ * lets S3 send megabytes more than a reader that stops early ever takes (socket
+ * buffers fill while it parses); a range bounds that to one window, and doubling the
+ * windows keeps a long scan to a few GETs. Destroying the stream aborts the GET in flight.
+ */
+export async function openWindows(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal): Promise<Readable> {
+  const rangeEnd = (at: number, size: number) => Math.min(at + size, node.size) - 1;
+  // The first GET now, so that its errors (NOT_FOUND, a changed ETag) reach the caller here.
+  let pending: Readable | null = null;
+  if (start < node.size) pending = await openBytes(ctx, node, start, signal, rangeEnd(start, FIRST_WINDOW_BYTES));
+  async function* windows(): AsyncGenerator<Buffer> {
+    let at = start;
+    let size = FIRST_WINDOW_BYTES;
+    while (at < node.size) {
+      const end = rangeEnd(at, size);
+      const stream = pending ?? (await openBytes(ctx, node, at, signal, end));
+      pending = null;
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+      } finally {
+        stream.destroy();
+      }
+      at = end + 1;
+      size = Math.min(size * 2, LAST_WINDOW_BYTES);
+    }
+  }
+  return Readable.from(windows(), { objectMode: false });
+}
+
+function gunzip(stream: Readable, partial: boolean, signal?: AbortSignal): Readable {
+  // A partial read ends mid-stream: flush what decodes instead of failing.
+  const unzip = createGunzip(partial ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {});
+  stream.on('error', (error) => unzip.destroy(error));
+  // A few compressed bytes already downloaded can inflate for minutes: stop when the client goes.
+  const onAbort = () => unzip.destroy(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  unzip.on('close', () => {
+    signal?.removeEventListener('abort', onAbort);
+    stream.destroy();
+  });
+  return stream.pipe(unzip);
+}
+
+/** The first `bytes` bytes of the object, decompressed when it is gzip. */
+export async function readHead(ctx: Context, node: ObjectNode, bytes: number): Promise<Buffer> {
+  const gz = compressionOf(node) === 'GZIP';
+  const controller = new AbortController();
+  const raw = await openBytes(ctx, node, 0, AbortSignal.any([ctx.signal, controller.signal]), gz ? 65535 : bytes - 1);
+  const stream = gz ? gunzip(raw, true) : raw;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= bytes) break;
+    }
+  } catch (error) {
+    throw readFailure(error, `${node.bucket}/${node.key}`);
+  } finally {
+    controller.abort();
+    stream.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes);
+}
+
+function tooLarge(node: ObjectNode, limit: number): PayloadTooLarge {
+  return new PayloadTooLarge(
+    `${node.bucket}/${node.key} is larger than BUCKETQL_MAX_OBJECT_BYTES (${limit} bytes) once decompressed: read it in pages with \`table { rows }\` instead`,
+    { limit },
+  );
+}
+
+/**
+ * The whole object, decompressed, refusing anything beyond BUCKETQL_MAX_OBJECT_BYTES;
+ * read once a request however many of text/json/content ask for it.
+ */
+export function readWhole(ctx: Context, node: ObjectNode): Promise<Buffer> {
+  return memo(ctx.loaders.wholeBytes, node, () => downloadWhole(ctx, node));
+}
+
+async function downloadWhole(ctx: Context, node: ObjectNode): Promise<Buffer> {
+  const limit = ctx.settings.maxObjectBytes;
+  const gz = compressionOf(node) === 'GZIP';
+  if (!gz && node.size > limit) throw tooLarge(node, limit);
+  const raw = await openBytes(ctx, node, 0, ctx.signal);
+  const stream = gz ? gunzip(raw, false, ctx.signal) : raw;
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      length += chunk.length;
+      if (length > limit) throw tooLarge(node, limit);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    throw readFailure(error, `${node.bucket}/${node.key}`);
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks, length);
+}
+
+/** The bytes a table codec reads (decompressed), from a position in them. */
+export async function openTableBytes(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal): Promise<Readable> {
+  if (compressionOf(node) === 'NONE') return openWindows(ctx, node, start, signal);
+  // A position in decompressed bytes: decompress from the top and skip to it.
+  const unzipped = gunzip(await openWindows(ctx, node, 0, signal), false, signal);
+  return start > 0 ? unzipped.pipe(skipBytes(start)) : unzipped;
+}

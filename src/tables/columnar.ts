@@ -1,0 +1,304 @@
+// A table kept column by column: what the first full scan of an object leaves in the
+// cache, so that every later question on the same ETag runs without S3 and without
+// parsing. Numbers, booleans and date-times are typed arrays; strings are a dictionary
+// while they repeat, else segments of joined text with end offsets; nulls and
+// misfits (cells returned as written) are a state byte a row, misfits kept aside.
+// A column's value for a row is exactly what `convert` gives for its raw cell.
+import { convert, isoDateTimeMs, type StringReading } from './infer.js';
+import type { Column, TypedValue } from './types.js';
+
+/** Values a row of a column can be in, beside holding a value of the column's type. */
+const VALUE = 0;
+const NULL = 1;
+const MISFIT = 2;
+
+/** Rows a text segment holds: one joined string and its end offsets. */
+const SEGMENT_SHIFT = 12;
+const SEGMENT_ROWS = 1 << SEGMENT_SHIFT;
+/** Distinct strings a column may have and still be kept as a dictionary. */
+const MAX_DICTIONARY = 4096;
+
+/** A copy of a string that does not hold on to the text it was sliced from. */
+function detached(s: string): string {
+  return s.length > 12 ? (JSON.parse(JSON.stringify(s)) as string) : s;
+}
+
+function grow<T extends Float64Array | Uint8Array | Int32Array>(array: T, length: number): T {
+  if (length <= array.length) return array;
+  const next = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2, 1024));
+  next.set(array);
+  return next;
+}
+
+interface ColumnData {
+  push(value: TypedValue): void;
+  /** Dates spelled as text: stored without making a Date (a scan types a million of them). */
+  pushDateText?(text: string): void;
+  get(row: number): TypedValue;
+  /** Ends building: trims spare capacity. */
+  seal(rows: number): void;
+  bytes(): number;
+}
+
+/** INT, FLOAT, DATETIME (epoch milliseconds) and BOOLEAN (0/1) as Float64Array / Uint8Array with a state byte. */
+class NumberColumn implements ColumnData {
+  private values = new Float64Array(1024);
+  private state = new Uint8Array(1024);
+  private readonly misfits = new Map<number, TypedValue>();
+  private length = 0;
+  private misfitBytes = 0;
+
+  constructor(private readonly kind: 'number' | 'date' | 'boolean') {}
+
+  push(value: TypedValue): void {
+    const i = this.length++;
+    this.values = grow(this.values, this.length);
+    this.state = grow(this.state, this.length);
+    if (value === null) {
+      this.state[i] = NULL;
+    } else if (this.kind === 'number' && typeof value === 'number') {
+      this.values[i] = value;
+    } else if (this.kind === 'date' && value instanceof Date) {
+      this.values[i] = value.getTime();
+    } else if (this.kind === 'boolean' && typeof value === 'boolean') {
+      this.values[i] = value ? 1 : 0;
+    } else {
+      this.state[i] = MISFIT;
+      this.misfits.set(i, typeof value === 'string' ? detached(value) : value);
+      this.misfitBytes += 64 + (typeof value === 'string' ? value.length * 2 : 64);
+    }
+  }
+
+  pushDateText(text: string): void {
+    const ms = isoDateTimeMs(text);
+    if (Number.isNaN(ms)) {
+      this.push(text);
+      return;
+    }
+    const i = this.length++;
+    this.values = grow(this.values, this.length);
+    this.state = grow(this.state, this.length);
+    this.values[i] = ms;
+  }
+
+  get(row: number): TypedValue {
+    const state = this.state[row];
+    if (state === VALUE) {
+      const v = this.values[row] as number;
+      return this.kind === 'number' ? v : this.kind === 'date' ? new Date(v) : v === 1;
+    }
+    return state === NULL ? null : (this.misfits.get(row) ?? null);
+  }
+
+  seal(rows: number): void {
+    this.values = this.values.slice(0, rows);
+    this.state = this.state.slice(0, rows);
+  }
+
+  bytes(): number {
+    return this.values.byteLength + this.state.byteLength + this.misfitBytes;
+  }
+}
+
+/** STRING columns: a dictionary while values repeat, else text segments. */
+class StringColumn implements ColumnData {
+  private length = 0;
+  // Dictionary form.
+  private dictionary: Map<string, number> | null = new Map();
+  private words: string[] = [];
+  private codes = new Int32Array(1024);
+  // Text form: finished segments, and the one being filled.
+  private segments: { text: string; ends: Uint32Array }[] = [];
+  private parts: string[] = [];
+  private ends = new Uint32Array(SEGMENT_ROWS);
+  private end = 0;
+  private nulls = new Uint8Array(1024);
+  private textBytes = 0;
+
+  push(value: TypedValue): void {
+    const i = this.length++;
+    this.nulls = grow(this.nulls, this.length);
+    const text = value === null ? '' : (value as string);
+    if (value === null) this.nulls[i] = 1;
+    if (this.dictionary) {
+      let code = this.dictionary.get(text);
+      if (code === undefined) {
+        code = this.words.length;
+        if (code < MAX_DICTIONARY) {
+          const word = detached(text);
+          this.words.push(word);
+          this.dictionary.set(word, code);
+          this.textBytes += 48 + word.length * 2;
+        } else {
+          this.toText(i);
+        }
+      }
+      if (this.dictionary) {
+        this.codes = grow(this.codes, this.length);
+        this.codes[i] = code;
+        return;
+      }
+    }
+    this.append(text);
+  }
+
+  /** Leaves the dictionary form: rows before `upTo` become text. */
+  private toText(upTo: number): void {
+    const words = this.words;
+    const codes = this.codes;
+    this.dictionary = null;
+    this.words = [];
+    this.codes = new Int32Array(0);
+    for (let r = 0; r < upTo; r++) this.append(words[codes[r] as number] as string);
+    this.textBytes = 0;
+  }
+
+  private append(text: string): void {
+    this.parts.push(text);
+    this.end += text.length;
+    this.ends[this.parts.length - 1] = this.end;
+    if (this.parts.length === SEGMENT_ROWS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.parts.length === 0) return;
+    const text = this.parts.join('');
+    this.segments.push({ text, ends: this.ends.slice(0, this.parts.length) });
+    this.textBytes += text.length * 2;
+    this.parts = [];
+    this.end = 0;
+  }
+
+  get(row: number): TypedValue {
+    if (this.nulls[row] === 1) return null;
+    if (this.dictionary) return this.words[this.codes[row] as number] as string;
+    const segment = this.segments[row >>> SEGMENT_SHIFT] as { text: string; ends: Uint32Array };
+    const j = row & (SEGMENT_ROWS - 1);
+    return segment.text.slice(j === 0 ? 0 : (segment.ends[j - 1] as number), segment.ends[j] as number);
+  }
+
+  seal(rows: number): void {
+    this.flush();
+    this.nulls = this.nulls.slice(0, rows);
+    if (this.dictionary) this.codes = this.codes.slice(0, rows);
+    this.ends = new Uint32Array(0);
+  }
+
+  bytes(): number {
+    const segments = this.segments.reduce((sum, s) => sum + s.ends.byteLength, 0);
+    return this.nulls.byteLength + this.codes.byteLength + this.textBytes + segments + this.parts.length * 24;
+  }
+}
+
+/** JSON and NULL columns (and anything else): the typed values themselves. */
+class ValueColumn implements ColumnData {
+  private values: TypedValue[] = [];
+  private approx = 0;
+
+  push(value: TypedValue): void {
+    this.values.push(typeof value === 'string' ? detached(value) : value);
+    this.approx += value === null ? 8 : typeof value === 'string' ? 24 + value.length * 2 : 64;
+  }
+  get(row: number): TypedValue {
+    return this.values[row] ?? null;
+  }
+  seal(): void {}
+  bytes(): number {
+    return this.approx;
+  }
+}
+
+function columnFor(column: Column): ColumnData {
+  switch (column.type) {
+    case 'INT':
+    case 'FLOAT':
+      return new NumberColumn('number');
+    case 'DATETIME':
+      return new NumberColumn('date');
+    case 'BOOLEAN':
+      return new NumberColumn('boolean');
+    case 'STRING':
+      return new StringColumn();
+    default:
+      return new ValueColumn();
+  }
+}
+
+/** A row as a columnar scan hands it out: its values are read from the table on demand. */
+export interface ColumnarRow {
+  index: number;
+  extra?: Record<string, unknown>;
+}
+
+/** Rows a columnar scan hands out at once. */
+export const COLUMNAR_BATCH = 4096;
+
+export class ColumnarTable {
+  constructor(
+    readonly rowCount: number,
+    private readonly columns: ColumnData[],
+    private readonly extras: Map<number, Record<string, unknown>>,
+    readonly bytes: number,
+  ) {}
+
+  value(row: number, column: number): TypedValue {
+    const data = this.columns[column];
+    return data ? data.get(row) : null;
+  }
+
+  extra(row: number): Record<string, unknown> | undefined {
+    return this.extras.get(row);
+  }
+}
+
+/**
+ * Builds a ColumnarTable from raw rows in table order (from row 0), typing each cell
+ * once as `convert` does. `bytes` tells how large it has grown, so that a build which
+ * outgrows the cache can be dropped.
+ */
+export class ColumnarBuilder {
+  private readonly data: ColumnData[];
+  private readonly extras = new Map<number, Record<string, unknown>>();
+  private rows = 0;
+  private extraBytes = 0;
+
+  constructor(
+    private readonly columns: readonly Column[],
+    private readonly reading: StringReading,
+  ) {
+    this.data = columns.map(columnFor);
+  }
+
+  add(cells: readonly unknown[], extra: Record<string, unknown> | undefined): void {
+    const columns = this.columns;
+    const dateText = this.reading !== 'literal';
+    for (let c = 0; c < columns.length; c++) {
+      const column = columns[c] as Column;
+      const data = this.data[c] as ColumnData;
+      const cell = cells[c] ?? null;
+      if (dateText && column.type === 'DATETIME' && data.pushDateText && typeof cell === 'string' && cell !== '') data.pushDateText(cell);
+      else data.push(convert(cell as never, column.type, this.reading));
+    }
+    if (extra) {
+      this.extras.set(this.rows, extra);
+      this.extraBytes += 256;
+    }
+    this.rows++;
+  }
+
+  get rowCount(): number {
+    return this.rows;
+  }
+
+  /** Bytes held so far (checked every few thousand rows: it walks the columns). */
+  bytes(): number {
+    let bytes = this.extraBytes;
+    for (const data of this.data) bytes += data.bytes();
+    return bytes;
+  }
+
+  finish(): ColumnarTable {
+    for (const data of this.data) data.seal(this.rows);
+    return new ColumnarTable(this.rows, this.data, this.extras, this.bytes());
+  }
+}

@@ -1,0 +1,186 @@
+// The columnar table cache: the first full scan of a table keeps its columns, keyed by
+// the object's ETag; later questions run on them without reading the object; a changed
+// ETag is never answered from them; least recently used tables are evicted first; a
+// table that outgrows the cache is not kept; concurrent first scans share one read;
+// and answers from the columns are the answers a streamed read gives.
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { csvCodec } from '../../src/codecs/csv.js';
+import { ndjsonCodec } from '../../src/codecs/ndjson.js';
+import { aggregate } from '../../src/tables/aggregate.js';
+import { TableCache } from '../../src/tables/cache.js';
+import { countRows, readPage } from '../../src/tables/query.js';
+import { TableReader } from '../../src/tables/reader.js';
+import { summarizeColumn } from '../../src/tables/summary.js';
+import { allValues, tableOf } from '../support/tables.js';
+
+const CITIES = ['서울', 'Busan', '"Quoted, city"', '대구', ''];
+
+function csv(rows: number, seed = 0): string {
+  const lines = ['id,name,city,amount,active,when,code'];
+  for (let i = 0; i < rows; i++) {
+    const amount = i > 1000 && i % 997 === 0 ? 'n/a' : ((i * 1.37 + seed) % 1000).toFixed(2);
+    lines.push(
+      `${i},user_${i + seed},${CITIES[i % CITIES.length]},${amount},${i % 3 === 0},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:30,${String(i % 5000).padStart(5, '0')}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A reader of a larger table (not read whole up front), as one request would make it. */
+const larger = (text: string, cache: TableCache, etag = 'v1') =>
+  tableOf(text, { codec: csvCodec, cache, etag, cacheTableBytes: 0, inferRows: 100, chunkSize: 16 * 1024 });
+
+/** A reader whose bytes arrive a chunk a macrotask, as from a network: scans of several readers overlap. */
+function slowReader(text: string, cache: TableCache) {
+  const bytes = Buffer.from(text);
+  const source = { delivered: 0, opens: [] as number[] };
+  const open = async (start: number) => {
+    source.opens.push(start);
+    async function* chunks() {
+      for (let at = start; at < bytes.length; at += 16 * 1024) {
+        await new Promise((resolve) => setImmediate(resolve));
+        const chunk = bytes.subarray(at, Math.min(at + 16 * 1024, bytes.length));
+        source.delivered += chunk.length;
+        yield chunk;
+      }
+    }
+    return Readable.from(chunks());
+  };
+  const object = {
+    bucket: 'unit',
+    key: 'slow.csv',
+    etag: 'v1',
+    size: bytes.length,
+    compression: 'NONE' as const,
+    codec: csvCodec,
+    open,
+    openStored: open,
+  };
+  const reader = new TableReader(
+    object,
+    { format: 'CSV', header: true },
+    { inferRows: 100, cacheTableBytes: 0 },
+    cache,
+    new AbortController().signal,
+  );
+  return Object.assign(reader, { source });
+}
+
+const SEOUL = {
+  and: [
+    { column: 'city', op: 'EQ' as const, value: '서울' },
+    { column: 'amount', op: 'GTE' as const, value: 500 },
+  ],
+};
+
+// Scans of tens of thousands of rows: slow on a busy machine, whatever the cache does.
+describe('the columnar cache', { timeout: 120_000 }, () => {
+  const text = csv(60_000);
+  const size = Buffer.byteLength(text);
+
+  it('concurrent first scans of a table share one read, and later questions read nothing', async () => {
+    const cache = new TableCache(256 * 1024 * 1024);
+    const readers = [slowReader(text, cache), slowReader(text, cache), slowReader(text, cache)];
+    const [count, groups, summary] = await Promise.all([
+      countRows(readers[0] as never, SEOUL),
+      aggregate(readers[1] as never, { groupBy: ['city'], columns: ['amount'] }),
+      summarizeColumn(readers[2] as never, { column: 'amount' }),
+    ]);
+    const delivered = readers.map((r) => r.source.delivered);
+    // One reader read the object to its end; the others only their samples.
+    expect(delivered.filter((d) => d >= size).length).toBe(1);
+    expect(delivered.reduce((a, b) => a + b, 0)).toBeLessThan(size * 1.5);
+
+    // The same answers as readers that cannot keep anything.
+    const nothingKept = () => larger(text, new TableCache(1));
+    expect(count).toBe(await countRows(nothingKept(), SEOUL));
+    expect(groups).toEqual(await aggregate(nothingKept(), { groupBy: ['city'], columns: ['amount'] }));
+    expect(summary).toEqual(await summarizeColumn(nothingKept(), { column: 'amount' }));
+
+    const later = slowReader(text, cache);
+    const sortedPage = (reader: TableReader) =>
+      readPage(reader, { first: 5, orderBy: [{ column: 'amount', direction: 'DESC' }] }).then((p) => p.rows.map((r) => r.values));
+    const sorted = await sortedPage(later);
+    expect(typeof sorted[0]?.amount).toBe('number');
+    expect(sorted).toEqual(await sortedPage(nothingKept()));
+    expect(await countRows(later, { column: 'name', op: 'ENDS_WITH', value: '77' })).toBe(600);
+    expect(later.source.opens).toEqual([]);
+  });
+
+  it('never answers a changed object (another ETag) from the columns of the old one', async () => {
+    const cache = new TableCache(256 * 1024 * 1024);
+    const old = larger(text, cache, 'v1');
+    expect(await countRows(old, null)).toBe(60_000);
+    const changedText = csv(60_000, 1); // same rows, other names and amounts
+    const changed = larger(changedText, cache, 'v2');
+    const first = await readPage(changed, { first: 1 });
+    expect(first.rows[0]?.values.name).toBe('user_1');
+    expect(await countRows(changed, SEOUL)).toBe(await countRows(larger(changedText, new TableCache(1)), SEOUL));
+    expect(changed.source.opens.length).toBeGreaterThan(0);
+  });
+
+  it('evicts the least recently used table when another needs the room, and reads it again after', async () => {
+    const probe = new TableCache(256 * 1024 * 1024);
+    const measured = larger(text, probe);
+    await countRows(measured, null);
+    const bytes = probe.getColumns(measured.id)?.bytes ?? 0;
+    expect(bytes).toBeGreaterThan(0);
+    expect(bytes).toBeLessThan(size * 2); // compact: the CSV text, as columns, takes less than twice its bytes
+
+    const cache = new TableCache(Math.ceil(bytes * 1.5));
+    await countRows(larger(text, cache, 'a'), null);
+    const againA = larger(text, cache, 'a');
+    expect(await countRows(againA, SEOUL)).toBeGreaterThan(0);
+    expect(againA.source.opens).toEqual([]);
+    await countRows(larger(text, cache, 'b'), null); // evicts a
+    const afterEviction = larger(text, cache, 'a');
+    expect(await countRows(afterEviction, { column: 'active', op: 'EQ', value: true })).toBe(20_000);
+    expect(afterEviction.source.opens.length).toBeGreaterThan(0);
+    const againB = larger(text, cache, 'b');
+    await countRows(againB, null);
+    expect(againB.source.opens.length).toBeGreaterThan(0); // b made room for a in its turn
+  });
+
+  it('does not keep a table that outgrows the cache, and still answers', async () => {
+    const cache = new TableCache(200 * 1024);
+    expect(await countRows(larger(text, cache), SEOUL)).toBe(await countRows(larger(text, new TableCache(1)), SEOUL));
+    const again = larger(text, cache);
+    await countRows(again, null);
+    expect(again.source.opens.length).toBeGreaterThan(0);
+  });
+
+  it('answers pages, cursors, misfits, nulls and extra cells as a streamed read does', async () => {
+    const ragged = `${csv(3000)}1,x,y,1.5,true,2024-01-01,00001,extra one\n`;
+    const cache = new TableCache(64 * 1024 * 1024);
+    await countRows(larger(ragged, cache), null);
+    const cached = larger(ragged, cache);
+    const streamed = larger(ragged, new TableCache(1));
+    expect(await allValues(cached, 700)).toEqual(await allValues(streamed, 700));
+    const order = [{ column: 'amount', direction: 'DESC' as const }, { column: 'city' }];
+    const page = async (reader: ReturnType<typeof larger>) => {
+      const one = await readPage(reader, { first: 50, orderBy: order, where: { column: 'code', op: 'STARTS_WITH', value: '00' } });
+      const two = await readPage(reader, { first: 50, orderBy: order, after: one.endCursor });
+      return [...one.rows, ...two.rows].map((r) => [r.index, r.values, r.cells]);
+    };
+    expect(await page(cached)).toEqual(await page(streamed));
+    expect(cached.source.opens).toEqual([]);
+  });
+
+  it('keeps small JSON-lines tables with every key of every record as a column', async () => {
+    const lines = [JSON.stringify({ a: 1, when: '2024-01-01' }), JSON.stringify({ b: [1, 2], a: 'x' }), JSON.stringify({ a: null })].join(
+      '\n',
+    );
+    const cache = new TableCache(1024 * 1024);
+    const first = tableOf(lines, { codec: ndjsonCodec, inferRows: 1, cache });
+    const values = await allValues(first);
+    const again = tableOf(lines, { codec: ndjsonCodec, inferRows: 1, cache });
+    expect(await allValues(again)).toEqual(values);
+    expect(values).toEqual([
+      { a: 1, when: '2024-01-01T00:00:00.000Z', b: null },
+      { a: 'x', when: null, b: [1, 2] },
+      { a: null, when: null, b: null },
+    ]);
+    expect(again.source.opens).toEqual([]);
+  });
+});
