@@ -1,11 +1,22 @@
 // Datasets over hive-style folders (`year=2024/month=3/part-0.parquet`): the folder
 // names become typed columns, and a filter on them skips whole objects without
-// reading them (measured at the S3 server), for Parquet, CSV and NDJSON prefixes.
-import { readdirSync, readFileSync } from 'node:fs';
+// reading them (measured at the S3 server, one of the file's own so that no other test
+// file's reads add to the count), for Parquet, CSV and NDJSON prefixes.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../src/datasets/config.js';
-import { s3BytesSent, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
+import { Storage } from '../../src/storage/s3.js';
+import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+
+/** This file's own S3 server (an embedded s3rver counting the bytes it sends). */
+let store: EmbeddedStore;
+const s3BytesSent = () => store.bytesSent();
+/** A client of that server (each app destroys its own when it closes). */
+const ownStorage = () =>
+  new Storage({ endpoint: store.endpoint, credentials: store.credentials, copySourceKeepsPlus: true, timeoutMs: 30_000, maxAttempts: 2 });
 
 const HIVE = join(import.meta.dirname, '../fixtures/parquet/hive');
 
@@ -28,6 +39,7 @@ function rowsOf(year: number, month: number, copies: number): { id: number; item
 
 describe('datasets over hive-style partitions', () => {
   let app: TestApp;
+  let storeDir = '';
   const bucket = uniqueBucket('partitions');
   const sizes: Record<string, number> = {};
   const config = (): ConfigFile => ({
@@ -40,7 +52,9 @@ describe('datasets over hive-style partitions', () => {
   });
 
   beforeAll(async () => {
-    const storage = (await startTestApp()).storage;
+    storeDir = mkdtempSync(join(tmpdir(), 'bucketql-partitions-store-'));
+    store = await startEmbeddedStore({ directory: storeDir, countBytes: true });
+    const storage = ownStorage();
     await storage.createBucket(bucket);
     for (const file of filesUnder(HIVE)) await storage.putObject({ bucket, key: `sales/${relative(HIVE, file)}` }, readFileSync(file));
     for (const year of [2023, 2024]) {
@@ -61,9 +75,14 @@ describe('datasets over hive-style partitions', () => {
       Buffer.from('{"id":-1,"item":"x","amount":0}\n'),
     );
     // Tables this small would be cached whole when the schema is built: stream them, so the counter sees every read.
-    app = await startTestApp({ BUCKETQL_CACHE_TABLE_BYTES: '1KiB' }, { config: config() });
+    storage.destroy();
+    app = await startTestApp({ BUCKETQL_CACHE_TABLE_BYTES: '1KiB' }, { config: config(), storage: ownStorage() });
   }, 120_000);
-  afterAll(async () => app?.close());
+  afterAll(async () => {
+    await app?.close();
+    await store?.stop();
+    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  });
 
   const fieldsOf = async (type: string) => {
     const body = await app.gql(`query($t: String!) { __type(name: $t) { fields { name type { kind name ofType { name } } } } }`, {
@@ -150,7 +169,7 @@ describe('datasets over hive-style partitions', () => {
   });
 
   it('counts and aggregates over a partition reading its objects alone, from a cold start', async () => {
-    const cold = await startTestApp({ BUCKETQL_CACHE_TABLE_BYTES: '1KiB' }, { config: config() });
+    const cold = await startTestApp({ BUCKETQL_CACHE_TABLE_BYTES: '1KiB' }, { config: config(), storage: ownStorage() });
     try {
       const own = sizes['csv/year=2023/month=02'] as number;
       const before = await s3BytesSent();

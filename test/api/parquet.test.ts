@@ -171,6 +171,32 @@ describe('Parquet tables through HTTP', () => {
     expect(ids).toEqual(Array.from({ length: 10240 }, (_, i) => i));
   });
 
+  it('keeps no projected or pruned read as the whole table: later questions see every column and row', async () => {
+    // Each of these reads the object to its end, but only some columns or row groups of it.
+    const partial = {
+      ordered: `rows(first: 3, orderBy: [{ column: "id", direction: DESC }], columns: ["id"]) { edges { node { values } } }`,
+      count: `count(where: { column: "city", op: EQ, value: "city_3" })`,
+      aggregate: `aggregate(groupBy: ["city"], columns: ["amount"]) { key count }`,
+    };
+    for (const [name, question] of Object.entries(partial)) {
+      const key = `whole-${name}.parq`;
+      await app.storage.putObject({ bucket, key }, readFileSync(join(FIXTURES, 'row-groups.parquet')));
+      const first = await app.gql(`query($b: String!, $k: String!) { object(bucket: $b, key: $k) { table { ${question} } } }`, {
+        b: bucket,
+        k: key,
+      });
+      expect(first.errors, name).toBeUndefined();
+      // Another request, served from the shared cache if the read above had been kept.
+      const { body, table: t } = await table(key, { first: 10000 });
+      expect(body.errors, name).toBeUndefined();
+      expect(t.rows.edges, name).toHaveLength(10000);
+      expect(t.rows.edges[6200].node, name).toEqual({
+        index: 6200,
+        values: { id: 6200, city: 'city_3', at: '2024-01-05T07:20:00.000Z', amount: 7750 },
+      });
+    }
+  });
+
   it('gives `content` as rows of JSON', async () => {
     const body = await app.gql(`query($b: String!) { object(bucket: $b, key: "codec-zstd.parquet") { content } }`, { b: bucket });
     expect(body.errors).toBeUndefined();
