@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 const ALL = [
   'engine',
   'tables',
+  'parquet',
   'scan-concurrency',
   'startup',
   'npm-start',

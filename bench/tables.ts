@@ -7,11 +7,13 @@ import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { benchDataDir, buildOnce, median, startServer, timed } from './support.js';
 
 const CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon', 'Gwangju', 'Ulsan', '"Quoted, city"'];
 
-async function writeCsv(path: string, rows: number): Promise<void> {
+/** Writes the benchmark's CSV (also the source of bench/parquet.ts's Parquet file). */
+export async function writeCsv(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
   out.write('id,name,city,amount,active,created_at,code\n');
   let buffer = '';
@@ -109,7 +111,9 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// Run as a script, not when bench/parquet.ts imports the generator.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

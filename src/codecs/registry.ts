@@ -5,20 +5,21 @@ import { BadUserInput } from '../errors.js';
 import { csvCodec, tsvCodec } from './csv.js';
 import { jsonCodec } from './json.js';
 import { ndjsonCodec } from './ndjson.js';
+import { parquetCodec } from './parquet/index.js';
 import { pickleCodec } from './pickle/index.js';
 
 import { textCodec } from './text.js';
 import type { Codec, Compression, Format } from './types.js';
 import { xlsxCodec } from './xlsx.js';
 
-export const CODECS: readonly Codec[] = [csvCodec, tsvCodec, xlsxCodec, jsonCodec, ndjsonCodec, pickleCodec, textCodec];
+export const CODECS: readonly Codec[] = [csvCodec, tsvCodec, xlsxCodec, jsonCodec, ndjsonCodec, pickleCodec, parquetCodec, textCodec];
 
 const byExtension = new Map<string, Codec>(CODECS.flatMap((codec) => codec.extensions.map((ext) => [ext, codec] as const)));
 const byFormat = new Map<Format, Codec>(CODECS.map((codec) => [codec.format, codec]));
 
 /** Extensions that are surely not text: sniffing them would only waste a request. */
 const BINARY_EXTENSIONS = new Set(
-  '.png .jpg .jpeg .gif .webp .bmp .ico .tif .tiff .pdf .zip .tar .tgz .7z .rar .bz2 .xz .zst .parquet .avro .orc .feather .arrow .h5 .hdf5 .npy .npz .mp3 .mp4 .wav .mov .avi .mkv .webm .exe .dll .so .dylib .bin .class .jar .wasm .xls .doc .docx .ppt .pptx .ods .odt .sqlite .db'.split(
+  '.png .jpg .jpeg .gif .webp .bmp .ico .tif .tiff .pdf .zip .tar .tgz .7z .rar .bz2 .xz .zst .avro .orc .feather .arrow .h5 .hdf5 .npy .npz .mp3 .mp4 .wav .mov .avi .mkv .webm .exe .dll .so .dylib .bin .class .jar .wasm .xls .doc .docx .ppt .pptx .ods .odt .sqlite .db'.split(
     ' ',
   ),
 );

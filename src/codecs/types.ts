@@ -3,7 +3,7 @@
 // pure, and testable with a Buffer or a Readable.
 import type { Readable } from 'node:stream';
 
-export const FORMATS = ['CSV', 'TSV', 'XLSX', 'JSON', 'NDJSON', 'PICKLE', 'TEXT', 'BINARY'] as const;
+export const FORMATS = ['CSV', 'TSV', 'XLSX', 'JSON', 'NDJSON', 'PICKLE', 'PARQUET', 'TEXT', 'BINARY'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export type Compression = 'NONE' | 'GZIP';
@@ -24,6 +24,33 @@ export interface ByteSource {
   readonly size: number;
   /** Opens the bytes from `start` (inclusive) to the end. Destroying the stream aborts the read. */
   open(start?: number): Promise<Readable>;
+  /**
+   * Reads the bytes from `start` (inclusive) to `end` (exclusive) in one ranged read.
+   * Columnar formats (Parquet) read their footer and column chunks with it.
+   */
+  read?(start: number, end: number): Promise<Buffer>;
+  /** Names the object version (a digest with its ETag): formats may cache what they parsed of it under this. */
+  readonly id?: string;
+}
+
+/**
+ * What a span of rows (a Parquet row group) is known to hold in one column, as the
+ * table layer types it: the smallest and largest non-null value, how many nulls.
+ * Unknown bounds are absent.
+ */
+export interface ValueRange {
+  rows: number;
+  min?: string | number | boolean | Date | undefined;
+  max?: string | number | boolean | Date | undefined;
+  nulls?: number | undefined;
+}
+
+/** What a codec's table read can tell of the table without reading its rows (columnar formats). */
+export interface TableDescription {
+  names: string[];
+  types: ColumnTypeName[];
+  nullable: boolean[];
+  rowCount: number;
 }
 
 export interface TableReadOptions {
@@ -40,6 +67,29 @@ export interface TableReadOptions {
    * an earlier read's `offsetAfter`). The read then emits no header event.
    */
   startOffset?: number | undefined;
+  /**
+   * Formats that `seeksRows`: the first row to emit (0-based). Rows before it are
+   * announced with 'skip' events rather than read.
+   */
+  startRow?: number | undefined;
+  /**
+   * Columnar formats: the columns (by position) the reader needs; others may be
+   * emitted as null. All columns when undefined.
+   */
+  columns?: readonly number[] | undefined;
+  /**
+   * Columnar formats: false when no row of a span whose columns hold these ranges
+   * (by column position) can be wanted; such spans are skipped with 'skip' events.
+   */
+  mayMatch?: ((rangeOf: (column: number) => ValueRange | null) => boolean) | undefined;
+  /**
+   * Columnar formats: true when every row of a span with these ranges surely passes
+   * the reader's filter. Such spans may skip `filterColumns` and emit their rows with
+   * `matched: true`.
+   */
+  allMatch?: ((rangeOf: (column: number) => ValueRange | null) => boolean) | undefined;
+  /** Columns (by position) read only to test the filter: not needed in spans `allMatch` proves. */
+  filterColumns?: readonly number[] | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -63,9 +113,17 @@ export type TableEvent =
    * (in the stored object) where the row after `rows[i]` starts: a later read can
    * resume there with `startOffset`.
    */
-  | { type: 'rows'; rows: RawCell[][]; offsetAfter?: (i: number) => number }
+  | {
+      type: 'rows';
+      rows: RawCell[][];
+      offsetAfter?: (i: number) => number;
+      /** Every row passes the reader's filter (`allMatch` proved it); their filter columns may be null. */
+      matched?: boolean;
+    }
   /** Data rows as objects (JSON, NDJSON): columns are the union of their keys. */
-  | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number };
+  | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number }
+  /** Rows that were not read (before `startRow`, or in spans `mayMatch` ruled out): they keep their places. */
+  | { type: 'skip'; rows: number };
 
 export interface ValueDecodeOptions {
   encoding?: string | undefined;
@@ -89,6 +147,13 @@ export interface Codec {
    */
   readTable?(source: ByteSource, options: TableReadOptions): AsyncIterable<TableEvent>;
   readonly supportsOffsets?: boolean;
+  /** A read can start at a row (`startRow`) without reading the rows before it. */
+  readonly seeksRows?: boolean;
+  /**
+   * The table's columns, declared types and row count, without reading rows (from a
+   * Parquet footer). The table layer then trusts the declared types and samples nothing.
+   */
+  describeTable?(source: ByteSource, options: TableReadOptions): Promise<TableDescription>;
   /** Decodes the whole object to a value (for `json` / `content`). */
   decodeValue?(bytes: Buffer, options: ValueDecodeOptions): unknown;
   /**

@@ -47,6 +47,7 @@ const dataset = z
     key: z.string().min(1).optional(),
     prefix: z.string().optional(),
     sourceKeyColumn: z.string().min(1).optional(),
+    partitions: z.boolean().optional(),
     format: z.enum(FORMATS).optional(),
     sheet: z.string().optional(),
     delimiter: z.string().optional(),
@@ -56,6 +57,7 @@ const dataset = z
   })
   .strict()
   .refine((d) => (d.key === undefined) !== (d.prefix === undefined), { message: 'give exactly one of `key` and `prefix`' })
+  .refine((d) => d.partitions === undefined || d.prefix !== undefined, { message: '`partitions` needs `prefix`', path: ['partitions'] })
   .refine((d) => d.sourceKeyColumn === undefined || d.prefix !== undefined, {
     message: '`sourceKeyColumn` needs `prefix`',
     path: ['sourceKeyColumn'],

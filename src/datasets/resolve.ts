@@ -2,7 +2,7 @@
 // columns inferred (the same inference as tables), the config's overrides applied,
 // and GraphQL names chosen. At start and on each schema refresh; per request,
 // openDataset reads the same objects afresh.
-import type { Format } from '../codecs/types.js';
+import type { Format, RawCell } from '../codecs/types.js';
 import type { Context } from '../context.js';
 import { BadUserInput, NotFound } from '../errors.js';
 import { missingObject } from '../objects/missing.js';
@@ -13,6 +13,7 @@ import { readingOf, type TableSchema } from '../tables/reader.js';
 import type { Column, ColumnType } from '../tables/types.js';
 import type { DatasetConfig } from './config.js';
 import { fieldNamesFor, typeNameFor } from './names.js';
+import { partitionCell, partitionColumns, partitionsOf } from './partitions.js';
 import { DatasetReader } from './reader.js';
 
 /** Objects one prefix dataset may span. */
@@ -34,6 +35,8 @@ export interface ResolvedDataset {
   typeName: string;
   format: Format;
   columns: DatasetColumn[];
+  /** Names of the columns that come from `key=value` folders. */
+  partitions: string[];
 }
 
 export interface DatasetFailure {
@@ -94,6 +97,18 @@ export async function resolveDataset(ctx: Context, config: DatasetConfig): Promi
   }
   // A column missing from some objects is null in their rows.
   for (const info of merged.values()) if (info.parts < nodes.length) info.nullable = true;
+  // Hive-style folders become columns, unless the files hold a column of that name.
+  const partitions: string[] = [];
+  if (config.prefix !== undefined && config.partitions !== false) {
+    for (const column of partitionColumns(
+      nodes.map((n) => n.key),
+      config.prefix,
+    )) {
+      if (merged.has(column.name) || column.name === config.sourceKeyColumn) continue;
+      merged.set(column.name, { type: column.type, nullable: column.nullable, parts: nodes.length });
+      partitions.push(column.name);
+    }
+  }
 
   const overrides = config.columns ?? {};
   const unknown = Object.keys(overrides).filter((name) => !merged.has(name) && name !== config.sourceKeyColumn);
@@ -129,14 +144,21 @@ export async function resolveDataset(ctx: Context, config: DatasetConfig): Promi
     };
   });
   if (columns.every((c) => c.hidden)) throw new BadUserInput(`Dataset ${config.name}: every column is hidden`);
-  return { config, typeName: typeNameFor(config.name), format: format ?? 'CSV', columns };
+  return { config, typeName: typeNameFor(config.name), format: format ?? 'CSV', columns, partitions };
 }
 
 /** The dataset's rows for this request: its objects as they are now. */
 export async function openDataset(ctx: Context, dataset: ResolvedDataset): Promise<DatasetReader> {
   const nodes = await datasetObjects(ctx, dataset.config);
+  const partitionTypes = new Map(
+    dataset.partitions.map((name) => [name, (dataset.columns.find((c) => c.name === name) as DatasetColumn).type] as const),
+  );
   const parts = await Promise.all(
-    nodes.map(async (node) => ({ key: node.key, reader: await tableReaderOf(ctx, node, tableArgs(dataset.config)) })),
+    nodes.map(async (node) => ({
+      key: node.key,
+      reader: await tableReaderOf(ctx, node, tableArgs(dataset.config)),
+      partition: partitionValues(node.key, dataset.config.prefix ?? '', partitionTypes),
+    })),
   );
   const reading = readingOf(dataset.format);
   const schema: TableSchema = {
@@ -150,4 +172,16 @@ export async function openDataset(ctx: Context, dataset: ResolvedDataset): Promi
   const sourceKey =
     dataset.config.sourceKeyColumn === undefined ? -1 : dataset.columns.findIndex((c) => c.name === dataset.config.sourceKeyColumn);
   return new DatasetReader(schema, parts, sourceKey, ctx.tableCache);
+}
+
+/** The object's partition values, typed as their columns (every partition column: null when it has no folder). */
+function partitionValues(key: string, prefix: string, types: ReadonlyMap<string, ColumnType>): Map<string, RawCell> {
+  const values = new Map<string, RawCell>();
+  if (types.size === 0) return values;
+  for (const name of types.keys()) values.set(name, null);
+  for (const [name, value] of partitionsOf(key, prefix)) {
+    const type = types.get(name);
+    if (type) values.set(name, partitionCell(value, type));
+  }
+  return values;
 }

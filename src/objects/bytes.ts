@@ -49,6 +49,18 @@ async function openBytes(ctx: Context, node: ObjectNode, start: number, signal: 
   return body.stream;
 }
 
+/** Bytes `start` to `end` (exclusive) of the object in one ranged GET (columnar formats read their parts so). */
+export async function readRange(ctx: Context, node: ObjectNode, start: number, end: number, signal: AbortSignal): Promise<Buffer> {
+  const stream = await openBytes(ctx, node, start, signal, end - 1);
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(chunks);
+}
+
 function skipBytes(count: number): Transform {
   let left = count;
   return new Transform({

@@ -14,13 +14,13 @@ import { digest } from '../tables/cursor.js';
 import { jsonValue, setOwn } from '../tables/query.js';
 import { type TableObject, type TableOptions, TableReader } from '../tables/reader.js';
 import { looksLikeText, resolveEncoding } from '../text/encoding.js';
-import { compressionOf, memo, type ObjectNode, openTableBytes, openWindows, readHead, readWhole } from './bytes.js';
+import { compressionOf, memo, type ObjectNode, openTableBytes, openWindows, readHead, readRange, readWhole } from './bytes.js';
 import { missingObject } from './missing.js';
 
 export { compressionOf, type ObjectNode, readWhole };
 
 const SNIFF_BYTES = 8192;
-const TABULAR: ReadonlySet<Format> = new Set(['CSV', 'TSV', 'XLSX', 'JSON', 'NDJSON', 'PICKLE']);
+const TABULAR: ReadonlySet<Format> = new Set(['CSV', 'TSV', 'XLSX', 'JSON', 'NDJSON', 'PICKLE', 'PARQUET']);
 
 /** HEAD through the request's loader, after the bucket allow-list. */
 export async function headObject(ctx: Context, ref: ObjectRef): Promise<ObjectMeta | null> {
@@ -112,6 +112,7 @@ function bufferTableObject(node: ObjectNode, bytes: Buffer, format: Format): Tab
   if (!codec) throw new BadUserInput(`No codec for ${format}`);
   const open = async (start: number) => Readable.from([bytes.subarray(start)]);
   return {
+    read: async (start, end) => bytes.subarray(start, end),
     bucket: node.bucket,
     key: node.key,
     etag: `${node.etag}:whole`,
@@ -140,7 +141,7 @@ export async function tableReaderOf(ctx: Context, node: ObjectNode, args: TableA
   const format = args.format ?? (await formatOf(ctx, node));
   if (!TABULAR.has(format)) {
     throw new BadUserInput(
-      `${node.bucket}/${node.key} is ${format}, which is not tabular: tables are CSV, TSV, XLSX, JSON arrays of objects, NDJSON and pickled tables`,
+      `${node.bucket}/${node.key} is ${format}, which is not tabular: tables are CSV, TSV, XLSX, JSON arrays of objects, NDJSON, pickled tables and Parquet`,
     );
   }
   if (args.sheet != null && format !== 'XLSX')
@@ -169,6 +170,9 @@ export async function tableReaderOf(ctx: Context, node: ObjectNode, args: TableA
     compression,
     codec,
     openStored: (start, signal) => openWindows(ctx, node, start, signal),
+    ...(compression === 'NONE'
+      ? { read: (start: number, end: number, signal: AbortSignal) => readRange(ctx, node, start, end, signal) }
+      : {}),
     open: (start, signal) => openTableBytes(ctx, node, start, signal),
   };
   const reader = new TableReader(object, options, tableLimits(ctx), ctx.tableCache, ctx.signal);

@@ -4,6 +4,7 @@ import { BadUserInput } from '../errors.js';
 import { compareValues } from './compare.js';
 import { compileFilter, findColumn, type RowFilter } from './filter.js';
 import { fitsType } from './infer.js';
+import { compileRangeTest, filterColumns } from './prune.js';
 import { jsonValue } from './query.js';
 import type { TableRow, TableSchema } from './reader.js';
 import type { RowSource } from './source.js';
@@ -130,6 +131,12 @@ export async function aggregate(reader: RowSource, args: AggregateArgs): Promise
   await reader.run({
     start: { index: 0 },
     whole: true,
+    // Only the columns it groups, sums and filters by, in the spans its filter may want; indexes unused.
+    needs: {
+      columns: filterColumns(args.where, new Set([...groupBy, ...columns].map((c) => c.name))),
+      mayMatch: compileRangeTest(args.where, schema.columns),
+      indexes: false,
+    },
     take: (row: TableRow) => {
       current = row;
       if (predicate && !predicate(cell)) return true;

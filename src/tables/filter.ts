@@ -52,7 +52,7 @@ export function findColumn(columns: readonly Column[], name: string, what: strin
 }
 
 /** Turns a filter value into the column type's value, or says why it cannot be one. */
-function coerce(value: unknown, type: ColumnType, column: string): TypedValue {
+export function coerce(value: unknown, type: ColumnType, column: string): TypedValue {
   const bad = (expected: string) =>
     new BadUserInput(`The value ${JSON.stringify(value)} for column ${JSON.stringify(column)} (${type}) must be ${expected}`, { column });
   switch (type) {

@@ -2,8 +2,10 @@
 // pass over its rows, which stops (aborting the read behind it) as soon as no
 // consumer wants more. Consumers with different starts get a pass each. A pass
 // knows whether all its consumers read every row (`whole`): such a pass may wait for
-// a table being built elsewhere rather than read the object itself.
-import type { RowBatch, ScanConsumer, ScanStart, TableRow } from './types.js';
+// a table being built elsewhere rather than read the object itself. It also knows what
+// its consumers read (`needs`), so that columnar sources read no more.
+import type { RangeTest } from './prune.js';
+import type { RowBatch, ScanConsumer, ScanNeeds, ScanStart, TableRow } from './types.js';
 
 export type { RowBatch };
 
@@ -17,7 +19,7 @@ export class SharedPasses {
   private pending: Job[] = [];
   private scheduled = false;
 
-  constructor(private readonly scan: (start: ScanStart, whole: boolean) => AsyncIterable<RowBatch>) {}
+  constructor(private readonly scan: (start: ScanStart, whole: boolean, needs?: ScanNeeds) => AsyncIterable<RowBatch>) {}
 
   run(consumer: ScanConsumer): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -56,7 +58,7 @@ export class SharedPasses {
   private async pass(start: ScanStart, jobs: Job[]): Promise<void> {
     let active = jobs.map((job) => job.consumer);
     const whole = active.every((consumer) => consumer.whole === true);
-    for await (const batch of this.scan(start, whole)) {
+    for await (const batch of this.scan(start, whole, mergeNeeds(active))) {
       const { rows, offsetAfter } = batch;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as TableRow;
@@ -74,4 +76,25 @@ export class SharedPasses {
       }
     }
   }
+}
+
+/**
+ * What a pass must read to serve all its consumers: the union of their columns, and
+ * rows any of their filters may want. A consumer that says nothing needs everything.
+ */
+export function mergeNeeds(consumers: readonly ScanConsumer[]): ScanNeeds | undefined {
+  if (consumers.some((consumer) => !consumer.needs)) return undefined;
+  const needs = consumers.map((consumer) => consumer.needs as ScanNeeds);
+  const columns = needs.some((n) => n.columns === null) ? null : new Set(needs.flatMap((n) => [...(n.columns as ReadonlySet<string>)]));
+  const tests = needs.map((n) => n.mayMatch);
+  const mayMatch: RangeTest | null = tests.some((t) => t === null)
+    ? null
+    : tests.length === 1
+      ? (tests[0] as RangeTest)
+      : (rangeOf) => tests.some((test) => (test as RangeTest)(rangeOf));
+  // Rows proved to match must match every consumer's filter, and no consumer may need the cells of its filter columns.
+  const proofs = needs.map((n) => n.allMatch);
+  const allMatch: RangeTest | null = proofs.some((p) => !p) ? null : (rangeOf) => proofs.every((p) => (p as RangeTest)(rangeOf));
+  const filterColumns = new Set(needs.flatMap((n) => [...(n.filterColumns ?? [])]));
+  return { columns, mayMatch, indexes: needs.some((n) => n.indexes !== false), allMatch, filterColumns };
 }

@@ -6,7 +6,8 @@ import { compareValues, stringForm } from './compare.js';
 import { decodeCursor, digest, encodeCursor, type RowCursor } from './cursor.js';
 import { compileFilter, findColumn, type RowFilter, type RowPredicate } from './filter.js';
 import { fitsType } from './infer.js';
-import type { ScanStart, TableRow, TableSchema } from './reader.js';
+import { compileRangeProof, compileRangeTest, filterColumns } from './prune.js';
+import type { ScanNeeds, ScanStart, TableRow, TableSchema } from './reader.js';
 import type { RowSource } from './source.js';
 import type { Column, TypedValue } from './types.js';
 
@@ -49,6 +50,16 @@ export function jsonValue(value: TypedValue | unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
   return value;
+}
+
+/**
+ * What a question reads of each row: the columns it returns or sorts by (null: all,
+ * with the cells beyond the schema) and those its filter reads; and the row spans its
+ * filter may want. Columnar sources (Parquet) then read no more.
+ */
+function scanNeeds(schema: TableSchema, where: RowFilter | null | undefined, returned: readonly string[] | null): ScanNeeds {
+  const columns = returned === null ? null : filterColumns(where, new Set(returned));
+  return { columns, mayMatch: compileRangeTest(where, schema.columns) };
 }
 
 function makePredicate(reader: RowSource, schema: TableSchema, where: RowFilter | null | undefined) {
@@ -96,8 +107,16 @@ export async function countRows(reader: RowSource, where: RowFilter | null | und
   await reader.run({
     start: { index: 0 },
     whole: true,
+    // A count reads its filter's columns only where row-group statistics cannot prove every row matches.
+    needs: {
+      columns: new Set(),
+      filterColumns: filterColumns(where),
+      mayMatch: compileRangeTest(where, schema.columns),
+      allMatch: compileRangeProof(where, schema.columns),
+      indexes: false,
+    },
     take: (row) => {
-      if (!test || test(row)) count++;
+      if (row.matched || !test || test(row)) count++;
       return true;
     },
   });
@@ -121,6 +140,7 @@ export async function readPage(reader: RowSource, args: PageArgs): Promise<PageR
   let hasNextPage = false;
   await reader.run({
     start,
+    needs: scanNeeds(schema, args.where, args.columns ? columns.map((c) => c.name) : null),
     take: (row, offsetAfter, i) => {
       if (test && !test(row)) return true;
       if (taken.length === args.first) {
@@ -203,6 +223,7 @@ async function readOrderedPage(
   await reader.run({
     start: { index: 0 },
     whole: true,
+    needs: scanNeeds(schema, args.where, args.columns ? [...columns.map((c) => c.name), ...sorts.map((s) => s.column.name)] : null),
     take: (row) => {
       if (test && !test(row)) return true;
       const key = sorts.map((s) => reader.typed(row, s.column, schema));

@@ -5,7 +5,17 @@
 // column by column in the shared cache (columnar.ts), and every later question on the
 // same ETag runs on that; small objects are read on in the background after the
 // leading rows that answer a first page.
-import type { ColumnTypeName, Format, RawCell, TableEvent, TableReadOptions } from '../codecs/types.js';
+import type {
+  ByteSource,
+  Codec,
+  ColumnTypeName,
+  Format,
+  RawCell,
+  TableDescription,
+  TableEvent,
+  TableReadOptions,
+  ValueRange,
+} from '../codecs/types.js';
 import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
 import { metrics } from '../metrics.js';
 import type { TableBuild as Build, TableCache } from './cache.js';
@@ -20,6 +30,7 @@ import type {
   ColumnType,
   RowBatch,
   ScanConsumer,
+  ScanNeeds,
   ScanStart,
   TableLimits,
   TableObject,
@@ -29,7 +40,7 @@ import type {
   TypedValue,
 } from './types.js';
 
-export type { ScanConsumer, ScanStart, TableLimits, TableObject, TableOptions, TableRow, TableSchema };
+export type { ScanConsumer, ScanNeeds, ScanStart, TableLimits, TableObject, TableOptions, TableRow, TableSchema };
 
 /** The most columns a table may have: as many as an Excel sheet holds. */
 export const MAX_COLUMNS = 16_384;
@@ -103,12 +114,16 @@ class RowAssembler {
         this.sheets = event.sheets;
         this.sheet = event.sheet;
         return null;
+      case 'skip':
+        this.nextIndex += event.rows;
+        return null;
       case 'header':
         this.header = event.names.map((n) => (n == null ? '' : String(n)));
         this.declared = event.types ?? null;
         return null;
       case 'rows': {
         const rows = event.rows.map((cells) => this.arrayRow(cells));
+        if (event.matched) for (const row of rows) row.matched = true;
         return { rows, offsetAfter: event.offsetAfter };
       }
       case 'records': {
@@ -192,7 +207,7 @@ export class TableReader implements RowSource {
   /** A build of the table in flight that this reader's scans may wait for. */
   private pending: Build | null = null;
   private sample: { rows: TableRow[]; complete: boolean; resumeOffset: number | undefined } | null = null;
-  private readonly passes = new SharedPasses((start, whole) => this.passRows(start, whole));
+  private readonly passes = new SharedPasses((start, whole, needs) => this.passRows(start, whole, needs));
   private readonly what: string;
 
   constructor(
@@ -234,11 +249,60 @@ export class TableReader implements RowSource {
   private events(start: number, extra: Partial<TableReadOptions> = {}): AsyncIterable<TableEvent> {
     const readTable = this.object.codec.readTable;
     if (!readTable) throw new BadUserInput(`${this.what} is not a table`);
-    const source = { size: this.object.size, open: (from = 0) => this.object.open(from, this.signal) };
+    const source = this.byteSource();
     return readTable.call(this.object.codec, source, this.readOptions({ ...extra, startOffset: start > 0 ? start : undefined }));
   }
 
+  private byteSource(): ByteSource {
+    const { object, signal } = this;
+    const read = object.read;
+    return {
+      size: object.size,
+      id: this.id,
+      open: (from = 0) => object.open(from, signal),
+      ...(read ? { read: (start: number, end: number) => read.call(object, start, end, signal) } : {}),
+    };
+  }
+
+  /**
+   * Columnar formats: the schema (and the row count) from what the codec declares (a
+   * Parquet footer), no rows read. Such tables are not read ahead in the background:
+   * their questions read only the columns and row groups they need.
+   */
+  private async describedSchema(): Promise<TableSchema> {
+    const cached = this.cache.getSchema(this.id);
+    if (cached) return cached;
+    const describe = this.object.codec.describeTable as NonNullable<Codec['describeTable']>;
+    let description: TableDescription;
+    try {
+      description = await describe.call(this.object.codec, this.byteSource(), this.readOptions());
+    } catch (error) {
+      throw readFailure(error, this.what);
+    }
+    const names = uniqueColumnNames(description.names);
+    if (names.length > MAX_COLUMNS) {
+      throw new DecodeFailed(`${this.what} has ${names.length} columns; a table may have at most ${MAX_COLUMNS}`, { limit: MAX_COLUMNS });
+    }
+    const schema: TableSchema = {
+      format: this.options.format,
+      sheet: null,
+      sheets: [],
+      columns: names.map((name, index) => ({
+        name,
+        index,
+        type: description.types[index] as ColumnType,
+        nullable: description.nullable[index] ?? true,
+      })),
+      keys: null,
+      reading: readingOf(this.options.format),
+    };
+    this.cache.setSchema(this.id, schema);
+    this.cache.setCount(this.id, 'all', description.rowCount);
+    return schema;
+  }
+
   private async loadSchema(): Promise<TableSchema> {
+    if (this.object.codec.describeTable) return this.describedSchema();
     const cachedSchema = this.cache.getSchema(this.id);
     const cachedColumns = this.cache.getColumns(this.id);
     if (cachedSchema && cachedColumns) {
@@ -452,7 +516,7 @@ export class TableReader implements RowSource {
    * build of it, which this pass may wait for, ends with one); else from the object,
    * building the table when the pass starts at the top and reads to the end.
    */
-  private async *passRows(start: ScanStart, whole: boolean): AsyncGenerator<RowBatch> {
+  private async *passRows(start: ScanStart, whole: boolean, needs: ScanNeeds | undefined): AsyncGenerator<RowBatch> {
     const schema = await this.schema();
     let index = start.index;
     this.columnar ??= this.cache.getColumns(this.id) ?? null;
@@ -479,22 +543,37 @@ export class TableReader implements RowSource {
       return;
     }
     if (index !== start.index) {
-      yield* this.scan({ index });
+      yield* this.scan({ index }, needs);
       return;
     }
-    yield* this.scanBuilding(start, schema, whole);
+    yield* this.scanBuilding(start, schema, whole, needs);
+  }
+
+  /**
+   * Whether a read for these needs may leave rows or columns out (a columnar codec told
+   * which columns and row spans to read): its rows are then not the whole table.
+   */
+  private partial(needs: ScanNeeds | undefined): boolean {
+    if (!needs || !this.object.codec.seeksRows) return false;
+    return needs.columns !== null || needs.mayMatch !== null || Boolean(needs.allMatch);
   }
 
   /** Rows from the object; a pass from the top to the end leaves the columnar table in the cache. */
-  private async *scanBuilding(start: ScanStart, schema: TableSchema, whole: boolean): AsyncGenerator<RowBatch> {
-    const fromTop = start.index === 0 && start.offset === undefined;
+  private async *scanBuilding(
+    start: ScanStart,
+    schema: TableSchema,
+    whole: boolean,
+    needs: ScanNeeds | undefined,
+  ): AsyncGenerator<RowBatch> {
+    // A projected or pruned read is not the whole table: it is never kept as one.
+    const fromTop = start.index === 0 && start.offset === undefined && !this.partial(needs);
     let builder = fromTop ? new ColumnarBuilder(schema.columns, schema.reading) : null;
     // A pass that reads everything tells other requests they may wait for its table.
     const shared = builder && whole && !this.cache.inFlight(this.id) ? settle<ColumnarTable | null>() : null;
     if (shared) this.cache.startBuild(this.id, { kind: 'scan', schema: Promise.resolve(schema), done: shared.promise });
     let sinceCheck = 0;
     try {
-      for await (const batch of this.scan(start)) {
+      for await (const batch of this.scan(start, needs)) {
         if (builder) {
           for (const row of batch.rows) builder.add(row.cells, row.extra);
           sinceCheck += batch.rows.length;
@@ -521,8 +600,11 @@ export class TableReader implements RowSource {
     }
   }
 
-  /** The table's raw rows from `start`, in batches, read from the object (datasets map raw cells). */
-  async *scan(start: ScanStart): AsyncGenerator<RowBatch> {
+  /**
+   * The table's raw rows from `start`, in batches, read from the object (datasets map raw
+   * cells); with `needs`, rows and columns no consumer wants may be left out.
+   */
+  async *scan(start: ScanStart, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
     const schema = await this.schema();
     let index = start.index;
     let offset = start.offset;
@@ -533,16 +615,43 @@ export class TableReader implements RowSource {
       index = sample.rows.length;
       offset = sample.resumeOffset;
     }
-    yield* this.read(schema, index, offset);
+    yield* this.read(schema, index, offset, needs);
+  }
+
+  /** Options that let a columnar codec read only what `needs` asks for, and start at a row. */
+  private seekOptions(schema: TableSchema, index: number, needs: ScanNeeds | undefined): Partial<TableReadOptions> {
+    const codec = this.object.codec;
+    if (!codec.seeksRows) return {};
+    const options: Partial<TableReadOptions> = { startRow: index };
+    const indexesOf = (names: ReadonlySet<string>) => schema.columns.filter((c) => names.has(c.name)).map((c) => c.index);
+    const allMatch = needs?.allMatch;
+    if (needs?.columns) {
+      // Filter columns are read unless spans can be proved to match whole.
+      const filterOnly = needs.filterColumns ?? new Set<string>();
+      options.columns = indexesOf(allMatch ? needs.columns : new Set([...needs.columns, ...filterOnly]));
+      if (allMatch) options.filterColumns = indexesOf(filterOnly);
+    }
+    const byName = new Map(schema.columns.map((c) => [c.name, c.index]));
+    const byIndex = (rangeOf: (column: number) => ValueRange | null) => (name: string) => {
+      const at = byName.get(name);
+      return at === undefined ? null : rangeOf(at);
+    };
+    const mayMatch = needs?.mayMatch;
+    if (mayMatch) options.mayMatch = (rangeOf) => mayMatch(byIndex(rangeOf));
+    if (allMatch && options.filterColumns) options.allMatch = (rangeOf) => allMatch(byIndex(rangeOf));
+    return options;
   }
 
   /** Reads from the object: at `offset` when given, else from the top skipping rows before `index`. */
-  private async *read(schema: TableSchema, index: number, offset: number | undefined): AsyncGenerator<RowBatch> {
+  private async *read(schema: TableSchema, index: number, offset: number | undefined, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
     const resume = offset !== undefined && this.resumable;
     const assembler = new RowAssembler(resume ? index : 0, schema.keys, schema.keys ? null : schema.columns.length);
     const events = resume
       ? this.events(offset, { encoding: schema.encoding, delimiter: schema.delimiter })
-      : this.events(0, schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {});
+      : this.events(0, {
+          ...(schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {}),
+          ...this.seekOptions(schema, index, needs),
+        });
     metrics.scansInFlight.inc();
     try {
       for await (const event of events) {

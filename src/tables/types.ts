@@ -5,6 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Codec, Compression, Format, RawCell } from '../codecs/types.js';
 import type { ColumnarTable } from './columnar.js';
 import type { StringReading } from './infer.js';
+import type { RangeTest } from './prune.js';
 
 export const COLUMN_TYPES = ['STRING', 'INT', 'FLOAT', 'BOOLEAN', 'DATETIME', 'JSON', 'NULL'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -23,6 +24,8 @@ export interface TableRow {
   /** 0-based position among the table's data rows. */
   index: number;
   cells: RawCell[];
+  /** The source proved this row passes the scan's filter without reading it (a Parquet row group's statistics). */
+  matched?: boolean | undefined;
   /** Cells beyond the schema's columns (keys or positions first seen after the sample). */
   extra?: Record<string, unknown> | undefined;
   /** Set on rows a columnar table hands out: their `cells` are empty, values are read from it. */
@@ -61,6 +64,8 @@ export interface TableObject {
   openStored(start: number, signal: AbortSignal): Promise<Readable>;
   /** Opens the bytes ready for the codec (decompressed) from `start`. */
   open(start: number, signal: AbortSignal): Promise<Readable>;
+  /** Reads bytes `start` to `end` (exclusive) in one ranged read; absent when the bytes are decompressed on the way. */
+  read?(start: number, end: number, signal: AbortSignal): Promise<Buffer>;
 }
 
 export interface TableLimits {
@@ -78,9 +83,33 @@ export interface ScanStart {
   offset?: number | undefined;
 }
 
+/**
+ * What a consumer reads of each row, so that columnar sources read no more: the
+ * columns (by name; null for all) and a test that rules out spans of rows its filter
+ * cannot want (null: every row is wanted).
+ */
+export interface ScanNeeds {
+  columns: ReadonlySet<string> | null;
+  mayMatch: RangeTest | null;
+  /**
+   * False when the consumer never looks at `row.index` (counts): a dataset may then
+   * skip an object its filter rules out without learning how many rows it holds.
+   */
+  indexes?: boolean | undefined;
+  /**
+   * For consumers that only count: true when every row of a span surely passes their
+   * filter, and the columns read only to test it (`columns` holds the rest). Rows of
+   * such spans come with `matched` set and those columns possibly unread.
+   */
+  allMatch?: RangeTest | null | undefined;
+  filterColumns?: ReadonlySet<string> | undefined;
+}
+
 /** One consumer of a scan: takes rows until it returns false. */
 export interface ScanConsumer {
   start: ScanStart;
+  /** What it reads; everything when absent. Rows it cannot want may then be left out of the scan. */
+  needs?: ScanNeeds | undefined;
   /** Reads every row (counts, aggregates, ordered pages): may wait for a table built elsewhere. */
   whole?: boolean;
   /**

@@ -21,6 +21,7 @@ const SAMPLES: Record<string, Buffer> = {
   JSON: readFileSync(join(DEMO, 'people.json')),
   NDJSON: readFileSync(join(DEMO, 'events.ndjson')).subarray(0, 2000),
   PICKLE: readFileSync(join(DEMO, 'orders.pkl')),
+  PARQUET: readFileSync(join(import.meta.dirname, '../fixtures/parquet/codec-snappy.parquet')),
   TEXT: Buffer.from('안녕하세요\nhello\n'),
 };
 const ALLOWED = new Set(['DECODE_FAILED', 'PAYLOAD_TOO_LARGE', 'BAD_USER_INPUT']);

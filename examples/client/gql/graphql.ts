@@ -397,6 +397,7 @@ export type Format =
   | 'CSV'
   | 'JSON'
   | 'NDJSON'
+  | 'PARQUET'
   | 'PICKLE'
   | 'TEXT'
   | 'TSV'

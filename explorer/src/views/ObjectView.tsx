@@ -26,6 +26,7 @@ const TABS: Record<Format, ObjectTab[]> = {
   JSON: ['table', 'tree'],
   NDJSON: ['table', 'tree'],
   PICKLE: ['table', 'tree'],
+  PARQUET: ['table'],
   TEXT: ['text'],
   BINARY: [],
 };

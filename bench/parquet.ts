@@ -1,0 +1,120 @@
+// Parquet on a 1,000,000-row file made by DuckDB from the same data as bench/tables.ts's
+// CSV (DuckDB's defaults: snappy, row groups of 122,880 rows), in the embedded store
+// counting the bytes it sends: columns + rowCount (footer only), a first page, a filtered
+// count that row-group statistics answer for most groups and one they cannot, each with
+// the share of the object's bytes read; cold filtered counts (a fresh bucketql process
+// each, warmed up on another file) beside DuckDB counting on the same file read locally
+// (a fresh DuckDB instance each).
+//   npx tsx bench/parquet.ts            (npm run bench runs it too)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
+import { Storage } from '../src/storage/s3.js';
+import { benchDataDir, buildOnce, median, startServer, timed } from './support.js';
+import { writeCsv } from './tables.js';
+
+const KEY = 'big.parquet';
+const FOOTER = `{ object(bucket: "bench", key: "${KEY}") { table { rowCount columns { name type } } } }`;
+const FIRST_PAGE = `{ object(bucket: "bench", key: "${KEY}") { table { rows(first: 100) { edges { node { index values } } } } } }`;
+const PRUNED = (min: number) =>
+  `{ object(bucket: "bench", key: "${KEY}") { table { count(where: { column: "id", op: GTE, value: ${min} }) } } }`;
+const UNPRUNED = (min: number) =>
+  `{ object(bucket: "bench", key: "${KEY}") { table { count(where: { and: [{ column: "city", op: EQ, value: "서울" }, { column: "amount", op: GTE, value: ${min} }] }) } } }`;
+
+async function main() {
+  buildOnce();
+  const dir = mkdtempSync(join(benchDataDir(), 'parquet-'));
+  const csv = join(dir, 'big.csv');
+  const parquet = join(dir, KEY);
+  await writeCsv(csv, 1_000_000);
+  const db = await DuckDBInstance.create(':memory:');
+  const duck = await db.connect();
+  await duck.run(`COPY (SELECT * FROM read_csv('${csv}', types = {'code': 'VARCHAR'})) TO '${parquet}' (FORMAT parquet)`);
+  duck.closeSync();
+  const bytes = readFileSync(parquet);
+  const size = bytes.length;
+  console.log(`CSV ${readFileSync(csv).length} bytes → Parquet ${size} bytes (DuckDB, snappy)`);
+
+  const store = await startEmbeddedStore({ directory: join(dir, 'store'), countBytes: true });
+  const storage = new Storage({
+    endpoint: store.endpoint,
+    credentials: store.credentials,
+    copySourceKeepsPlus: true,
+    timeoutMs: 60_000,
+    maxAttempts: 2,
+  });
+  await storage.createBucket('bench');
+  await storage.putObject({ bucket: 'bench', key: KEY }, bytes);
+  // A small file to warm a fresh process up on (module loading, the first request's compilation).
+  await storage.putObject(
+    { bucket: 'bench', key: 'warm.parquet' },
+    readFileSync(join(import.meta.dirname, '../test/fixtures/parquet/row-groups.parquet')),
+  );
+  const env = {
+    BUCKETQL_STORE: 's3',
+    AWS_ENDPOINT_URL_S3: store.endpoint,
+    AWS_ACCESS_KEY_ID: store.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: store.credentials.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  };
+  const report: Record<string, string> = {};
+  const pct = (n: number) => `${((100 * n) / size).toFixed(2)} %`;
+  try {
+    // One process for the byte counts: each question once, cold (its first time in the process).
+    const server = await startServer(env);
+    try {
+      for (const [name, query] of [
+        ['columns + rowCount', FOOTER],
+        ['first page (100 rows, all columns)', FIRST_PAGE],
+        ['filtered count, statistics prune (id >= 900000)', PRUNED(900_000)],
+        ['filtered count, statistics cannot prune (city = 서울 and amount >= 500)', UNPRUNED(500)],
+      ] as const) {
+        const before = await store.bytesSent();
+        const { ms, value } = await timed(() => server.gql(query));
+        const sent = (await store.bytesSent()) - before;
+        report[name] =
+          `${sent} bytes (${pct(sent)}), ${ms.toFixed(0)} ms, ${JSON.stringify(value.object.table.count ?? value.object.table.rowCount ?? value.object.table.rows.edges.length)}`;
+      }
+    } finally {
+      await server.stop();
+    }
+    // Cold filtered counts: a fresh process each run, against DuckDB (a fresh instance each run) on the local file.
+    for (const [name, query, sql] of [
+      ['prunable', PRUNED(900_000), `SELECT count(*) AS n FROM '${parquet}' WHERE id >= 900000`],
+      ['unprunable', UNPRUNED(500), `SELECT count(*) AS n FROM '${parquet}' WHERE city = '서울' AND amount >= 500`],
+    ] as const) {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      for (let run = 0; run < 3; run++) {
+        const server = await startServer(env);
+        try {
+          // Cold for this object (no footer, schema or count cached), in a process that has answered before.
+          await server.gql(
+            `{ object(bucket: "bench", key: "warm.parquet") { table { count(where: { column: "id", op: GTE, value: 9000 }) } } }`,
+          );
+          ours.push((await timed(() => server.gql(query))).ms);
+        } finally {
+          await server.stop();
+        }
+        const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
+        const connection = await instance.connect();
+        theirs.push((await timed(() => connection.runAndReadAll(sql))).ms);
+        connection.closeSync();
+      }
+      const a = median(ours);
+      const b = median(theirs);
+      report[`cold filtered count, ${name}: bucketql (fresh process, warmed up on another file) vs DuckDB (local file), median of 3`] =
+        `${a.toFixed(0)} ms vs ${b.toFixed(0)} ms (${(a / b).toFixed(1)}×)`;
+    }
+  } finally {
+    await store.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const [name, value] of Object.entries(report)) console.log(`${name}: ${value}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

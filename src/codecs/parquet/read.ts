@@ -1,0 +1,294 @@
+// Reading a Parquet table through ranged reads: the footer with one or two, then for
+// each row group only the column chunks a question needs, skipping the row groups
+// before `startRow` and those whose statistics rule out every row (`mayMatch`).
+
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { decompress as decompressZstd } from 'fzstd';
+import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead, parquetSchema, snappyUncompress } from 'hyparquet';
+import { compressors as bundledCompressors } from 'hyparquet-compressors';
+import { LRUCache } from 'lru-cache';
+import { DecodeFailed, isBucketqlError, PayloadTooLarge } from '../../errors.js';
+import type { ByteSource, ColumnTypeName, RawCell, TableDescription, TableEvent, TableReadOptions, ValueRange } from '../types.js';
+import { PARSERS, type ParquetColumn, parquetColumns } from './columns.js';
+import { PARQUET_FOOTER_GUESS_BYTES, PARQUET_MAX_FOOTER_BYTES, PARQUET_MAX_PAGE_BYTES, PARQUET_MAX_ROW_GROUP_BYTES } from './limits.js';
+import { asyncBufferOf, type RangeReader, rangeReaderOf } from './source.js';
+
+/** Rows per 'rows' event. */
+const BATCH_ROWS = 1000;
+
+/** A file opened for reading: its footer, columns, and the buffer its chunks are read through. */
+export interface ParquetFile {
+  metadata: FileMetaData;
+  columns: ParquetColumn[];
+  file: AsyncBuffer;
+}
+
+type Decompressor = (input: Uint8Array, outputLength: number) => Uint8Array;
+
+/** Every codec hyparquet-compressors knows, each refusing a page that declares more than the limit. */
+function guarded(decompress: Decompressor): Decompressor {
+  return (input, outputLength) => {
+    if (outputLength > PARQUET_MAX_PAGE_BYTES) {
+      throw new PayloadTooLarge(
+        `Parquet: a page declares ${outputLength} bytes once decompressed; pages of at most ${PARQUET_MAX_PAGE_BYTES} bytes are read`,
+        { limit: PARQUET_MAX_PAGE_BYTES },
+      );
+    }
+    const output = decompress(input, outputLength);
+    if (output.length !== outputLength)
+      throw new DecodeFailed(`Parquet: a page decompressed to ${output.length} bytes, not the ${outputLength} it declares`);
+    return output;
+  };
+}
+
+/** Runs a zlib decompression capped at the page's declared size. */
+function bounded(decompress: () => Buffer, length: number): Uint8Array {
+  try {
+    return decompress();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new DecodeFailed(`Parquet: a page decompresses to more than the ${length} bytes it declares`);
+    }
+    throw new DecodeFailed(`Parquet: a compressed page is corrupt (${(error as Error).message})`);
+  }
+}
+
+const COMPRESSORS = {
+  SNAPPY: guarded((input, length) => {
+    const output = new Uint8Array(length);
+    snappyUncompress(input, output);
+    return output;
+  }),
+  // Node's zlib (native, fast), stopping at the declared size: a bomb that understates its page fails there.
+  GZIP: guarded((input, length) => bounded(() => gunzipSync(input, { maxOutputLength: Math.max(1, length) }), length)),
+  BROTLI: guarded((input, length) => bounded(() => brotliDecompressSync(input, { maxOutputLength: Math.max(1, length) }), length)),
+  // Into a buffer of the declared size: a frame that says it holds more fails rather than allocates.
+  ZSTD: guarded((input, length) => decompressZstd(input, new Uint8Array(length))),
+  LZ4: guarded(bundledCompressors.LZ4 as Decompressor),
+  LZ4_RAW: guarded(bundledCompressors.LZ4_RAW as Decompressor),
+  LZO: () => {
+    throw new DecodeFailed('Parquet: LZO-compressed pages are not supported (snappy, gzip, zstd, brotli and LZ4 are)');
+  },
+};
+
+/** Errors of hyparquet (malformed data) become DECODE_FAILED; those of the reads behind it pass. */
+export function decodeFailure(error: unknown): unknown {
+  if (isBucketqlError(error)) return error;
+  const e = error as { code?: unknown; name?: string; message?: string };
+  if (typeof e?.code === 'string' || e?.name === 'AbortError' || e?.name === 'TimeoutError') return error;
+  const message = (e?.message ?? String(error)).replace(/^parquet /, '');
+  return new DecodeFailed(`Parquet: cannot decode the file (${message})`);
+}
+
+const MAGIC = 0x31524150; // "PAR1"
+const ENCRYPTED_MAGIC = 0x45524150; // "PARE"
+
+async function readFooter(size: number, read: RangeReader): Promise<FileMetaData> {
+  if (size < 12) throw new DecodeFailed(`not a Parquet file: ${size} bytes, fewer than the 12 of the smallest Parquet file`);
+  const guess = Math.min(size, PARQUET_FOOTER_GUESS_BYTES);
+  let tail = await read(size - guess, size);
+  const magic = tail.readUInt32LE(tail.length - 4);
+  if (magic === ENCRYPTED_MAGIC) throw new DecodeFailed('Parquet: encrypted files (footer "PARE") are not supported');
+  if (magic !== MAGIC) throw new DecodeFailed('not a Parquet file: it does not end with "PAR1"');
+  const length = tail.readUInt32LE(tail.length - 8);
+  if (length + 12 > size) {
+    throw new DecodeFailed(`Parquet: the footer declares ${length} bytes, more than the ${size}-byte file holds`, { footerBytes: length });
+  }
+  if (length > PARQUET_MAX_FOOTER_BYTES) {
+    throw new PayloadTooLarge(`Parquet: the footer is ${length} bytes; footers of at most ${PARQUET_MAX_FOOTER_BYTES} bytes are read`, {
+      limit: PARQUET_MAX_FOOTER_BYTES,
+    });
+  }
+  if (length + 8 > tail.length) tail = Buffer.concat([await read(size - length - 8, size - guess), tail]);
+  try {
+    return parquetMetadata(tail.subarray(tail.length - length - 8), { parsers: PARSERS, geoparquet: false });
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+}
+
+/** Footers parsed lately, by object version: a question's several reads parse one once. */
+const footers = new LRUCache<string, Promise<{ metadata: FileMetaData; size: number }>>({ max: 64 });
+
+function checkChunks(metadata: FileMetaData, size: number): void {
+  for (const [g, group] of metadata.row_groups.entries()) {
+    for (const chunk of group.columns) {
+      const meta = chunk.meta_data;
+      if (chunk.crypto_metadata || chunk.encrypted_column_metadata) {
+        const name = meta?.path_in_schema.join('.') ?? '?';
+        throw new DecodeFailed(`Parquet: column ${JSON.stringify(name)} is encrypted; encrypted Parquet files are not supported`);
+      }
+      if (!meta)
+        throw new DecodeFailed(`Parquet: row group ${g} has a column chunk without metadata (encrypted columns are not supported)`);
+      const start = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+      const end = Number(meta.data_page_offset) + Number(meta.total_compressed_size);
+      if (
+        !(
+          start >= 0 &&
+          Number(meta.total_compressed_size) >= 0 &&
+          start + Number(meta.total_compressed_size) <= size &&
+          end <= size + Number(meta.total_compressed_size)
+        )
+      ) {
+        throw new DecodeFailed(
+          `Parquet: column ${JSON.stringify(meta.path_in_schema.join('.'))} of row group ${g} lies outside the ${size}-byte file`,
+        );
+      }
+    }
+  }
+}
+
+export async function openParquet(source: ByteSource): Promise<ParquetFile> {
+  const { size: sizeOf, read } = rangeReaderOf(source);
+  const load = async () => {
+    const size = await sizeOf();
+    const metadata = await readFooter(size, read);
+    checkChunks(metadata, size);
+    return { metadata, size };
+  };
+  let footer: Promise<{ metadata: FileMetaData; size: number }>;
+  if (source.id && source.read) {
+    const cached = footers.get(source.id);
+    footer = cached ?? load();
+    if (!cached) {
+      footers.set(source.id, footer);
+      footer.catch(() => footers.delete(source.id as string));
+    }
+  } else footer = load();
+  const { metadata, size } = await footer;
+  let tree: ReturnType<typeof parquetSchema>;
+  try {
+    tree = parquetSchema(metadata);
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+  const prepared = parquetColumns(metadata, tree);
+  return { metadata: prepared.metadata, columns: prepared.columns, file: asyncBufferOf(size, read) };
+}
+
+export async function describeParquet(source: ByteSource): Promise<TableDescription> {
+  const { metadata, columns } = await openParquet(source);
+  return {
+    names: columns.map((c) => c.name),
+    types: columns.map((c) => c.type),
+    nullable: columns.map((c) => c.nullable),
+    rowCount: metadata.row_groups.reduce((sum, group) => sum + Number(group.num_rows), 0),
+  };
+}
+
+/** Reads rows `rowStart` to `rowEnd` (file positions) of the named columns, as hyparquet's arrays. */
+function readRows(parquet: ParquetFile, names: string[], rowStart: number, rowEnd: number): Promise<unknown[][]> {
+  return new Promise((resolve, reject) => {
+    parquetRead({
+      file: parquet.file,
+      metadata: parquet.metadata,
+      columns: names,
+      rowStart,
+      rowEnd,
+      rowFormat: 'array',
+      utf8: false,
+      parsers: PARSERS,
+      compressors: COMPRESSORS,
+      onComplete: (rows) => resolve(rows as unknown[][]),
+    }).catch((error: unknown) => reject(decodeFailure(error)));
+  });
+}
+
+/** What a row group's chunks of these columns take, compressed and not. */
+function groupBytes(parquet: ParquetFile, group: number, names: ReadonlySet<string>): number {
+  let bytes = 0;
+  for (const chunk of parquet.metadata.row_groups[group]?.columns ?? []) {
+    const meta = chunk.meta_data;
+    if (meta && names.has(meta.path_in_schema[0] as string))
+      bytes += Math.max(Number(meta.total_compressed_size), Number(meta.total_uncompressed_size));
+  }
+  return bytes;
+}
+
+/** The range of column `index` in row group `group`, from its statistics (flat columns only). */
+function rangeOf(parquet: ParquetFile, group: number, index: number): ValueRange | null {
+  const column = parquet.columns[index];
+  const rowGroup = parquet.metadata.row_groups[group];
+  if (!column || !rowGroup) return null;
+  const chunk = rowGroup.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
+  return chunk ? column.range(chunk.meta_data?.statistics, Number(rowGroup.num_rows)) : null;
+}
+
+export async function* readParquetTable(source: ByteSource, options: TableReadOptions): AsyncGenerator<TableEvent> {
+  const parquet = await openParquet(source);
+  const { columns, metadata } = parquet;
+  const width = columns.length;
+  yield { type: 'header', names: columns.map((c) => c.name), types: columns.map((c): ColumnTypeName => c.type) };
+  const valid = (list: readonly number[]) => [...new Set(list)].filter((i) => i >= 0 && i < width).sort((a, b) => a - b);
+  const always = options.columns ? valid(options.columns) : columns.map((_, i) => i);
+  // Columns read only to test the filter: skipped in row groups whose statistics prove every row passes.
+  const withFilter = options.allMatch && options.filterColumns ? valid([...always, ...options.filterColumns]) : always;
+  const startRow = options.startRow ?? 0;
+  let groupStart = 0;
+  for (let g = 0; g < metadata.row_groups.length; g++) {
+    options.signal?.throwIfAborted();
+    const groupRows = Number((metadata.row_groups[g] as FileMetaData['row_groups'][number]).num_rows);
+    const groupEnd = groupStart + groupRows;
+    const from = Math.max(startRow, groupStart);
+    const start = groupStart;
+    groupStart = groupEnd;
+    if (groupRows === 0) continue;
+    if (from >= groupEnd) {
+      yield { type: 'skip', rows: groupRows };
+      continue;
+    }
+    if (from > start) yield { type: 'skip', rows: from - start };
+    const rangeOfGroup = (index: number) => rangeOf(parquet, g, index);
+    if (options.mayMatch && !options.mayMatch(rangeOfGroup)) {
+      yield { type: 'skip', rows: groupEnd - from };
+      continue;
+    }
+    const matched = withFilter !== always && options.allMatch?.(rangeOfGroup) === true;
+    const wanted = matched ? always : withFilter;
+    if (wanted.length === 0) {
+      for (let at = from; at < groupEnd; at += BATCH_ROWS) {
+        const count = Math.min(BATCH_ROWS, groupEnd - at);
+        yield {
+          type: 'rows',
+          rows: Array.from({ length: count }, () => new Array<RawCell>(width).fill(null)),
+          ...(matched ? { matched } : {}),
+        };
+      }
+      continue;
+    }
+    const names = wanted.map((i) => (columns[i] as ParquetColumn).name);
+    const bytes = groupBytes(parquet, g, new Set(names));
+    if (bytes > PARQUET_MAX_ROW_GROUP_BYTES) {
+      throw new PayloadTooLarge(
+        `Parquet: row group ${g} holds ${bytes} bytes of the columns asked for; at most ${PARQUET_MAX_ROW_GROUP_BYTES} bytes are read at once (ask for fewer columns)`,
+        { limit: PARQUET_MAX_ROW_GROUP_BYTES },
+      );
+    }
+    const read = await readRows(parquet, names, from, groupEnd);
+    for (let at = 0; at < read.length; at += BATCH_ROWS) {
+      const rows = toCells(parquet, wanted, read, at, Math.min(at + BATCH_ROWS, read.length));
+      yield { type: 'rows', rows, ...(matched ? { matched } : {}) };
+    }
+  }
+}
+
+/** Rows `from` to `to` of hyparquet's arrays (the wanted columns) as full-width rows of cells. */
+function toCells(parquet: ParquetFile, wanted: number[], read: unknown[][], from: number, to: number): RawCell[][] {
+  const { columns } = parquet;
+  const width = columns.length;
+  const batch: RawCell[][] = [];
+  try {
+    for (let r = from; r < to; r++) {
+      const values = read[r] as unknown[];
+      const cells = new Array<RawCell>(width).fill(null);
+      for (let c = 0; c < wanted.length; c++) {
+        const index = wanted[c] as number;
+        cells[index] = (columns[index] as ParquetColumn).cell(values[c]);
+      }
+      batch.push(cells);
+    }
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+  return batch;
+}

@@ -1,0 +1,207 @@
+// What a Parquet question costs, measured at the S3 server: the columns and row count
+// come from the footer alone; a first page reads the footer and the first row group's
+// chunks of the columns asked for; a filtered count reads only the row groups whose
+// statistics may match; a cursor resumes at its row group. The file has an S3 server
+// of its own, so that no other test file's reads add to the count.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetMetadata } from 'hyparquet';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PARQUET_FOOTER_GUESS_BYTES } from '../../src/codecs/parquet/limits.js';
+import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
+import { Storage } from '../../src/storage/s3.js';
+import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+
+const ROWS = 300_000;
+const GROUP_ROWS = 30_720; // ten row groups
+/** What the server's counter adds to the bodies of a few responses (headers). */
+const OVERHEAD = 4096;
+
+/** This file's own S3 server (an embedded s3rver counting the bytes it sends). */
+let store: EmbeddedStore;
+
+/**
+ * Bytes S3 sent while `work` ran: the smallest of a few tries (the first try of a
+ * question also reads the footer). Each try asks something new (`work(try)`), so that
+ * no cached answer makes a try free.
+ */
+async function bytesFor<T>(
+  work: (attempt: number) => Promise<T>,
+  enough: (bytes: number) => boolean,
+): Promise<{ bytes: number; result: T }> {
+  let best: { bytes: number; result: T } | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const before = await store.bytesSent();
+    const result = await work(attempt);
+    const bytes = (await store.bytesSent()) - before;
+    if (!best || bytes < best.bytes) best = { bytes, result };
+    if (enough(bytes)) break;
+  }
+  return best as { bytes: number; result: T };
+}
+
+describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', () => {
+  let app: TestApp;
+  let storeDir = '';
+  const bucket = uniqueBucket('parquet-bytes');
+  let size = 0;
+  let footer = 0;
+  /** Compressed bytes of each row group's chunk of each column. */
+  let chunkBytes: Record<string, number>[] = [];
+  const gets: { range?: string }[] = [];
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bucketql-parquet-'));
+    const file = join(dir, 'big.parquet');
+    const db = await DuckDBInstance.create(':memory:');
+    const duck = await db.connect();
+    await duck.run(
+      `COPY (SELECT i AS id, 'user_' || i AS name, hash(i) % 100000 AS amount, TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND AS at,
+        md5(i::VARCHAR) AS note FROM range(${ROWS}) t(i)) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE ${GROUP_ROWS}, COMPRESSION snappy)`,
+    );
+    duck.closeSync();
+    const bytes = readFileSync(file);
+    rmSync(dir, { recursive: true });
+    size = bytes.length;
+    footer = bytes.readUInt32LE(size - 8) + 8;
+    const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + size));
+    chunkBytes = metadata.row_groups.map((g) =>
+      Object.fromEntries(g.columns.map((c) => [c.meta_data?.path_in_schema[0], Number(c.meta_data?.total_compressed_size)])),
+    );
+    expect(chunkBytes).toHaveLength(10);
+    storeDir = mkdtempSync(join(tmpdir(), 'bucketql-parquet-store-'));
+    store = await startEmbeddedStore({ directory: storeDir, countBytes: true });
+    const storage = new Storage({
+      endpoint: store.endpoint,
+      credentials: store.credentials,
+      copySourceKeepsPlus: true,
+      timeoutMs: 30_000,
+      maxAttempts: 2,
+    });
+    app = await startTestApp({}, { storage });
+    await app.storage.createBucket(bucket);
+    await app.storage.putObject({ bucket, key: 'big.parquet' }, bytes);
+    for (let i = 0; i < 3; i++) await app.storage.putObject({ bucket, key: `copy-${i}.parquet` }, bytes);
+    app.storage.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'GetObjectCommand') gets.push({ range: (args.input as { Range?: string }).Range });
+        return next(args);
+      },
+      { step: 'initialize', name: 'parquetBytesRecorder' },
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await app?.close();
+    await store?.stop();
+    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  });
+
+  const sum = (group: number, columns: string[]) => columns.reduce((total, c) => total + (chunkBytes[group]?.[c] ?? 0), 0);
+
+  it('answers columns and rowCount from the footer alone, in one ranged GET', async () => {
+    gets.length = 0;
+    const { bytes, result } = await bytesFor(
+      (i) =>
+        app.gql(`query($b: String!, $k: String!) { object(bucket: $b, key: $k) { table { rowCount columns { name type } } } }`, {
+          b: bucket,
+          k: `copy-${i}.parquet`,
+        }),
+      (b) => b <= PARQUET_FOOTER_GUESS_BYTES + OVERHEAD,
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.object.table.rowCount).toBe(ROWS);
+    expect(result.data?.object.table.columns.map((c: { type: string }) => c.type)).toEqual(['INT', 'STRING', 'INT', 'DATETIME', 'STRING']);
+    expect(footer).toBeLessThan(PARQUET_FOOTER_GUESS_BYTES);
+    expect(bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES + OVERHEAD);
+    expect(gets.length).toBeGreaterThan(0);
+    expect(gets.every((g) => g.range?.startsWith(`bytes=${size - PARQUET_FOOTER_GUESS_BYTES}-`))).toBe(true);
+  });
+
+  it('reads a first page from the first row group, and only the columns asked for', async () => {
+    const page = (columns: string[] | null) =>
+      app.gql(
+        `query($b: String!, $c: [String!]) { object(bucket: $b, key: "big.parquet") { table { rows(first: 100, columns: $c) { edges { node { index values } } } } } }`,
+        { b: bucket, c: columns },
+      );
+    const all = ['id', 'name', 'amount', 'at', 'note'];
+    const whole = await bytesFor(
+      () => page(null),
+      (b) => b <= PARQUET_FOOTER_GUESS_BYTES + sum(0, all),
+    );
+    expect(whole.result.errors).toBeUndefined();
+    expect(whole.result.data?.object.table.rows.edges[99].node.values.name).toBe('user_99');
+    expect(whole.bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES + sum(0, all));
+    expect(whole.bytes / size).toBeLessThan(0.15);
+
+    const projected = await bytesFor(
+      () => page(['name']),
+      (b) => b <= PARQUET_FOOTER_GUESS_BYTES + sum(0, ['name']),
+    );
+    expect(projected.result.data?.object.table.rows.edges[5].node.values).toEqual({ name: 'user_5' });
+    expect(projected.bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES + sum(0, ['name']));
+    expect(projected.bytes).toBeLessThan(whole.bytes / 2);
+    // Read from S3, not answered from a copy of the table the engine kept.
+    expect(projected.bytes).toBeGreaterThanOrEqual(sum(0, ['name']));
+  });
+
+  it('counts with a filter reading only the row groups whose statistics may match', async () => {
+    const count = (i: number) =>
+      app.gql(
+        `query($b: String!, $v: JSON!) { object(bucket: $b, key: "big.parquet") { table { count(where: { column: "id", op: GTE, value: $v }) } } }`,
+        {
+          b: bucket,
+          v: 290_000 + i,
+        },
+      );
+    const { bytes, result } = await bytesFor(count, (b) => b <= PARQUET_FOOTER_GUESS_BYTES + sum(9, ['id']));
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.object.table.count).toBeGreaterThan(9_990);
+    expect(bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES + sum(9, ['id']));
+    expect(bytes / size).toBeLessThan(0.05);
+    expect(bytes).toBeGreaterThanOrEqual(sum(9, ['id']));
+
+    // Over the timestamps too, and a filter no group can match reads no chunk at all.
+    const none = await bytesFor(
+      (i) =>
+        app.gql(
+          `query($b: String!, $v: JSON!) { object(bucket: $b, key: "big.parquet") { table { count(where: { column: "at", op: LT, value: $v }) } } }`,
+          {
+            b: bucket,
+            v: `2023-12-${20 + i}`,
+          },
+        ),
+      (b) => b <= PARQUET_FOOTER_GUESS_BYTES,
+    );
+    expect(none.result.data?.object.table.count).toBe(0);
+    expect(none.bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES);
+  });
+
+  it('counts row groups whose statistics prove every row matches without reading them', async () => {
+    // Rows 245,760 on are row groups 8 and 9 exactly: both proved by their min, neither read.
+    const count = (i: number) =>
+      app.gql(`query($b: String!, $w: RowFilter) { object(bucket: $b, key: "big.parquet") { table { count(where: $w) } } }`, {
+        b: bucket,
+        w: i % 2 === 0 ? { column: 'id', op: 'GTE', value: 245_760 - i } : { not: { column: 'id', op: 'LT', value: 245_760 - i } },
+      });
+    const { bytes, result } = await bytesFor(count, (b) => b < sum(9, ['id']) / 2);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.object.table.count).toBeGreaterThanOrEqual(ROWS - 245_760);
+    expect(bytes).toBeLessThan(sum(9, ['id']) / 2);
+  });
+
+  it('resumes a cursor at its row group', async () => {
+    const query = `query($b: String!, $after: String, $where: RowFilter) { object(bucket: $b, key: "big.parquet") { table {
+      rows(first: 2, after: $after, where: $where, columns: ["id"]) { pageInfo { endCursor } edges { node { index values } } } } } }`;
+    const first = await app.gql(query, { b: bucket, where: { column: 'id', op: 'GTE', value: 250_000 } });
+    expect(first.errors).toBeUndefined();
+    const after = first.data?.object.table.rows.pageInfo.endCursor;
+    const { bytes, result } = await bytesFor(
+      () => app.gql(query, { b: bucket, after }),
+      (b) => b <= PARQUET_FOOTER_GUESS_BYTES + sum(8, ['id']),
+    );
+    expect(result.data?.object.table.rows.edges.map((e: { node: { index: number } }) => e.node.index)).toEqual([250_002, 250_003]);
+    expect(bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES + sum(8, ['id']));
+  });
+});
