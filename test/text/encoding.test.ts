@@ -42,7 +42,8 @@ const ascii = fc.constantFrom(...'abcXYZ019 ,;"\'\n\r\t-_.');
 const koreanText = fc
   .array(fc.oneof({ arbitrary: hangul, weight: 3 }, { arbitrary: ascii, weight: 2 }, fc.constant('똠')), { maxLength: 200 })
   .map((cs) => cs.join(''));
-const anyText = fc.string({ unit: 'grapheme', maxLength: 120 });
+// U+FFFD itself is left out: the decoders count it as a replacement, wherever it came from.
+const anyText = fc.string({ unit: 'grapheme', maxLength: 120 }).filter((text) => !text.includes('\uFFFD'));
 
 /** Up to 12 distinct byte offsets inside `length`, sorted. */
 const cutsFor = (length: number) =>
