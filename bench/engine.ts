@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { type BenchServer, benchDataDir, buildOnce, median, startServer, timed } from './support.js';
+import { benchDataDir, buildOnce, median, startServer, timed, uploadFile } from './support.js';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const PROCESSES = QUICK ? 3 : 10;
@@ -110,22 +110,6 @@ const Q = {
   url: (k: string) => `{ object(bucket: "bench", key: "${k}") { downloadUrl } }`,
 };
 
-async function upload(server: BenchServer, key: string, path: string): Promise<void> {
-  const form = new FormData();
-  form.append(
-    'operations',
-    JSON.stringify({
-      query: `mutation($f: File!) { uploadFile(bucket: "bench", key: "${key}", file: $f) { size } }`,
-      variables: { f: null },
-    }),
-  );
-  form.append('map', JSON.stringify({ 0: ['variables.f'] }));
-  form.append('0', new Blob([readFileSync(path)]), key);
-  const response = await fetch(`${server.url}/graphql`, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } });
-  const body = (await response.json()) as { data?: { uploadFile: { size: number } }; errors?: unknown };
-  if (!body.data) throw new Error(`upload of ${key} failed: ${JSON.stringify(body.errors)}`);
-}
-
 type Samples = Record<string, number[]>;
 function add(samples: Samples, name: string, value: number): void {
   samples[name] ??= [];
@@ -162,7 +146,7 @@ async function main(): Promise<void> {
       ['mid.json', files.json],
       ['mid.xlsx', files.xlsx],
     ] as const)
-      await upload(loader, key, path);
+      await uploadFile(loader, key, path);
   } finally {
     await loader.stop();
   }

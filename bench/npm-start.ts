@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readyLine } from './support.js';
 
 async function npmStart(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'bucketql-npm-start-'));
@@ -15,14 +16,7 @@ async function npmStart(): Promise<number> {
     stdio: ['ignore', 'ignore', 'pipe'],
     detached: true,
   });
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('bucketql is ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
-  });
+  await readyLine(child);
   const ms = performance.now() - started;
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve());

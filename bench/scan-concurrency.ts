@@ -4,10 +4,10 @@
 // (4 lets all four run at once, as before the limit existed).
 //   npx tsx bench/scan-concurrency.ts
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchDataDir, buildOnce, startServer } from './support.js';
+import { benchDataDir, buildOnce, startServer, uploadFile } from './support.js';
 
 const CLIENTS = 4;
 const SORTED_PAGE = `query($k: String!) { object(bucket: "bench", key: $k) { table { rows(first: 10000, orderBy: [{ column: "amount", direction: DESC }]) { edges { node { values } } } } } }`;
@@ -38,17 +38,7 @@ async function main() {
     try {
       await loader.gql('mutation { createBucket(name: "bench") { name } }');
       for (let i = 0; i < CLIENTS; i++) {
-        const form = new FormData();
-        form.append(
-          'operations',
-          JSON.stringify({
-            query: `mutation($f: File!) { uploadFile(bucket: "bench", key: "big${i}.csv", file: $f) { size } }`,
-            variables: { f: null },
-          }),
-        );
-        form.append('map', JSON.stringify({ 0: ['variables.f'] }));
-        form.append('0', new Blob([readFileSync(csv)]), 'big.csv');
-        await fetch(`${loader.url}/graphql`, { method: 'POST', body: form, headers: { 'graphql-preflight': '1' } });
+        await uploadFile(loader, `big${i}.csv`, csv);
       }
     } finally {
       await loader.stop();

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildOnce, median } from './support.js';
+import { buildOnce, median, readyLine } from './support.js';
 
 interface Launch {
   ms: number;
@@ -20,14 +20,7 @@ async function launch(env: Record<string, string>): Promise<Launch> {
     env: { ...process.env, BUCKETQL_PORT: '0', BUCKETQL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('bucketql is ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${text}`)));
-  });
+  await readyLine(child);
   const ms = performance.now() - started;
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);

@@ -32,14 +32,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir = be
     env: { ...process.env, BUCKETQL_DATA_DIR: dataDir, BUCKETQL_PORT: String(port), BUCKETQL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('bucketql is ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`bucketql exited (${code}): ${text}`)));
-  });
+  await readyLine(child);
   const url = `http://127.0.0.1:${port}`;
   const pid = child.pid as number;
   return {
@@ -66,6 +59,36 @@ export async function startServer(env: Record<string, string> = {}, dataDir = be
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** Resolves when a bucketql child prints its ready line on stderr; rejects when it exits first. */
+export function readyLine(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('bucketql is ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`bucketql exited (${code}): ${text}`)));
+  });
+}
+
+/** Uploads a local file through bucketql's own uploadFile (multipart spec, streamed) into bucket `bench`. */
+export async function uploadFile(server: Pick<BenchServer, 'url'>, key: string, path: string): Promise<number> {
+  const form = new FormData();
+  form.append(
+    'operations',
+    JSON.stringify({
+      query: `mutation($f: File!) { uploadFile(bucket: "bench", key: "${key}", file: $f) { size } }`,
+      variables: { f: null },
+    }),
+  );
+  form.append('map', JSON.stringify({ 0: ['variables.f'] }));
+  form.append('0', new Blob([readFileSync(path)]), key);
+  const response = await fetch(`${server.url}/graphql`, { method: 'POST', body: form, headers: { 'graphql-preflight': '1' } });
+  const body = (await response.json()) as { data?: { uploadFile: { size: number } }; errors?: unknown };
+  if (!body.data) throw new Error(`upload of ${key} failed: ${JSON.stringify(body.errors)}`);
+  return body.data.uploadFile.size;
 }
 
 export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {

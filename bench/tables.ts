@@ -4,11 +4,11 @@
 //   npx tsx bench/tables.ts            (npm run bench runs it too)
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchDataDir, buildOnce, median, startServer, timed } from './support.js';
+import { benchDataDir, buildOnce, median, startServer, timed, uploadFile } from './support.js';
 
 const CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon', 'Gwangju', 'Ulsan', '"Quoted, city"'];
 
@@ -48,20 +48,7 @@ async function main() {
       ['big.csv', big],
       ['small.csv', small],
     ] as const) {
-      // Upload through bucketql itself (multipart spec), streamed.
-      const form = new FormData();
-      form.append(
-        'operations',
-        JSON.stringify({
-          query: `mutation($f: File!) { uploadFile(bucket: "bench", key: "${key}", file: $f) { size } }`,
-          variables: { f: null },
-        }),
-      );
-      form.append('map', JSON.stringify({ 0: ['variables.f'] }));
-      form.append('0', new Blob([readFileSync(path)]), key);
-      const response = await fetch(`${loader.url}/graphql`, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1' } });
-      const body = (await response.json()) as { data?: { uploadFile: { size: number } } };
-      console.log(`uploaded ${key}: ${body.data?.uploadFile.size ?? JSON.stringify(body)} bytes`);
+      console.log(`uploaded ${key}: ${await uploadFile(loader, key, path)} bytes`);
     }
   } finally {
     await loader.stop();
