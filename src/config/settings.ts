@@ -140,6 +140,18 @@ export const SETTINGS = {
     default: '16MiB',
     help: 'Objects up to this size (as stored) are read to their end, in the background after the rows a first page needs, and kept in the table cache; larger ones are kept on their first full scan.',
   }),
+  cacheDir: setting({
+    env: 'BUCKETQL_CACHE_DIR',
+    schema: z.string().min(1),
+    default: undefined,
+    help: "A folder for the table cache's disk tier: every table kept in memory is also written there (Apache Arrow IPC files named by object, ETag and options), and a table not in memory (after a restart, or pushed out) is read from there instead of S3. Several instances may share it. Off when unset.",
+  }),
+  cacheDirBytes: setting({
+    env: 'BUCKETQL_CACHE_DIR_BYTES',
+    schema: bytes,
+    default: '4GiB',
+    help: 'Bytes the files in BUCKETQL_CACHE_DIR may take together; least recently used files are removed beyond it.',
+  }),
   config: setting({
     env: 'BUCKETQL_CONFIG',
     schema: z.string().min(1),

@@ -12,7 +12,7 @@ import { createLoaders } from '../loaders/index.js';
 import { schema as baseSchema } from '../schema/index.js';
 import { describeS3, type StoreInfo } from '../storage/check.js';
 import type { Storage } from '../storage/s3.js';
-import { TableCache } from '../tables/cache.js';
+import { tableCacheFor } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
 import { checkListenSafety, isLoopback, loadTokens, TokenCheck } from './auth.js';
 import { CorsPolicy } from './cors.js';
@@ -137,7 +137,7 @@ export function createApp(options: AppOptions): App {
     settings,
     storage,
     store: options.store ?? { ...describeS3('given to createApp', process.env), endpoint: storage.endpoint },
-    tableCache: new TableCache(settings.cacheBytes),
+    tableCache: tableCacheFor(settings, log),
     access: new AccessPolicy(settings.buckets, settings.readOnly),
     scanSlots: new ScanSlots(settings.maxConcurrentScans),
   };

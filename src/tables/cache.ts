@@ -3,10 +3,13 @@
 // ETag, and every request looks the ETag up afresh (HEAD), so a changed object is never
 // served from here. Bounded by bytes (BUCKETQL_CACHE_BYTES), least recently used first
 // out. Builds in flight are shared: a scan that would build a table another request is
-// already building waits for that one instead of reading the object again.
+// already building waits for that one instead of reading the object again. With a
+// disk tier (BUCKETQL_CACHE_DIR, disk-cache.ts), every table kept is also written to
+// disk, and a table not in memory is looked for there before the object is read.
 import { LRUCache } from 'lru-cache';
 import { metrics } from '../metrics.js';
 import type { ColumnarTable } from './columnar.js';
+import { type DiskTable, DiskTables } from './disk-cache.js';
 import type { TableSchema } from './reader.js';
 
 /** A read building a table's columnar form, as other readers of the same table see it. */
@@ -24,7 +27,11 @@ export class TableCache {
   private readonly lru: LRUCache<string, Entry>;
   private readonly building = new Map<string, TableBuild>();
 
-  constructor(readonly maxBytes: number) {
+  constructor(
+    readonly maxBytes: number,
+    /** The disk tier, when BUCKETQL_CACHE_DIR is set. */
+    readonly disk: DiskTables | null = null,
+  ) {
     this.lru = new LRUCache<string, Entry>({
       maxSize: Math.max(1, maxBytes),
       sizeCalculation: (entry) =>
@@ -59,8 +66,25 @@ export class TableCache {
     const entry = this.get(`t:${table}`, 'columns');
     return entry?.kind === 'columns' ? entry.table : undefined;
   }
+  /** Keeps a table's columns (and, with a disk tier, writes them there with the table's schema in the background). */
   setColumns(table: string, columns: ColumnarTable): void {
     this.set(`t:${table}`, { kind: 'columns', table: columns });
+    const schema = this.lru.peek(`s:${table}`);
+    if (this.disk && schema?.kind === 'schema') void this.disk.save(table, schema.schema, columns);
+  }
+
+  /**
+   * The table and its schema from the disk tier, kept in memory again; null without a
+   * disk tier or when it has no (sound) file of this table.
+   */
+  async fromDisk(table: string): Promise<DiskTable | null> {
+    if (!this.disk) return null;
+    const kept = await this.disk.load(table);
+    metrics[kept ? 'cacheHits' : 'cacheMisses'].inc({ kind: 'disk' });
+    if (!kept) return null;
+    this.set(`s:${table}`, { kind: 'schema', schema: kept.schema });
+    if (this.fits(kept.table.bytes)) this.set(`t:${table}`, { kind: 'columns', table: kept.table });
+    return kept;
   }
   /** Whether a table of this many bytes can be kept at all. */
   fits(bytes: number): boolean {
@@ -92,4 +116,18 @@ export class TableCache {
     this.lru.clear();
     metrics.cacheBytes.set(0);
   }
+}
+
+/** The cache a server's settings ask for: BUCKETQL_CACHE_BYTES in memory, and BUCKETQL_CACHE_DIR on disk when set. */
+export function tableCacheFor(
+  settings: { cacheBytes: number; cacheDir?: string | undefined; cacheDirBytes: number },
+  log: { warn(message: string, fields?: Record<string, unknown>): void },
+): TableCache {
+  const disk = settings.cacheDir
+    ? new DiskTables(settings.cacheDir, settings.cacheDirBytes, {
+        discarded: (file, reason) => log.warn('cache file discarded', { file, reason }),
+        writeFailed: (_id, error) => log.warn('cache file not written', { reason: error instanceof Error ? error.message : String(error) }),
+      })
+    : null;
+  return new TableCache(settings.cacheBytes, disk);
 }

@@ -38,6 +38,36 @@ interface ColumnData {
   /** Ends building: trims spare capacity. */
   seal(rows: number): void;
   bytes(): number;
+  /** The sealed column in the neutral form the disk tier writes (see ColumnPart). */
+  part(): ColumnPart;
+}
+
+/**
+ * A sealed column in a form that does not depend on how ColumnarTable keeps it, for the
+ * disk tier (disk-cache.ts): `ColumnarTable.parts()` gives it, `fromParts()` takes it.
+ * - number / date (epoch ms) / boolean (0/1): a value and a state (0 value, 1 null, 2 misfit) a row; misfits by row.
+ * - dictionary: a code a row into `words`, a null flag a row.
+ * - text: rows' strings joined in chunks of any number of rows, `ends` the end offset of each row in its chunk.
+ * - values: the typed values themselves (JSON and NULL columns).
+ */
+export type ColumnPart =
+  | {
+      kind: 'number' | 'date' | 'boolean';
+      values: Float64Array<ArrayBuffer>;
+      state: Uint8Array<ArrayBuffer>;
+      misfits: ReadonlyMap<number, TypedValue>;
+    }
+  | { kind: 'dictionary'; words: readonly string[]; codes: Int32Array<ArrayBuffer>; nulls: Uint8Array<ArrayBuffer> }
+  | { kind: 'text'; chunks: readonly { text: string; ends: Uint32Array }[]; nulls: Uint8Array<ArrayBuffer> }
+  | { kind: 'values'; values: readonly TypedValue[] };
+
+/** A whole ColumnarTable in neutral form: what the disk tier stores. */
+export interface TableParts {
+  rowCount: number;
+  /** Estimated bytes in memory, as `ColumnarTable.bytes`. */
+  bytes: number;
+  columns: ColumnPart[];
+  extras: ReadonlyMap<number, Record<string, unknown>>;
 }
 
 /** INT, FLOAT, DATETIME (epoch milliseconds) and BOOLEAN (0/1) as Float64Array / Uint8Array with a state byte. */
@@ -97,6 +127,22 @@ class NumberColumn implements ColumnData {
 
   bytes(): number {
     return this.values.byteLength + this.state.byteLength + this.misfitBytes;
+  }
+
+  part(): ColumnPart {
+    return { kind: this.kind, values: this.values, state: this.state, misfits: this.misfits };
+  }
+
+  static fromPart(part: Extract<ColumnPart, { kind: 'number' | 'date' | 'boolean' }>): NumberColumn {
+    const column = new NumberColumn(part.kind);
+    column.values = part.values;
+    column.state = part.state;
+    column.length = part.values.length;
+    for (const [row, value] of part.misfits) {
+      column.misfits.set(row, value);
+      column.misfitBytes += 64 + (typeof value === 'string' ? value.length * 2 : 64);
+    }
+    return column;
   }
 }
 
@@ -188,6 +234,44 @@ class StringColumn implements ColumnData {
     const segments = this.segments.reduce((sum, s) => sum + s.ends.byteLength, 0);
     return this.nulls.byteLength + this.codes.byteLength + this.textBytes + segments + this.parts.length * 24;
   }
+
+  part(): ColumnPart {
+    if (this.dictionary) return { kind: 'dictionary', words: this.words, codes: this.codes, nulls: this.nulls };
+    return { kind: 'text', chunks: this.segments, nulls: this.nulls };
+  }
+
+  static fromPart(part: Extract<ColumnPart, { kind: 'dictionary' | 'text' }>): StringColumn {
+    const column = new StringColumn();
+    column.nulls = part.nulls;
+    column.length = part.nulls.length;
+    if (part.kind === 'dictionary') {
+      column.words = [...part.words];
+      column.dictionary = new Map(column.words.map((word, code) => [word, code]));
+      column.codes = part.codes;
+      column.textBytes = column.words.reduce((sum, word) => sum + 48 + word.length * 2, 0);
+      return column;
+    }
+    column.dictionary = null;
+    column.codes = new Int32Array(0);
+    column.ends = new Uint32Array(0);
+    if (part.chunks.every((chunk, i) => chunk.ends.length === SEGMENT_ROWS || i === part.chunks.length - 1)) {
+      column.segments = [...part.chunks];
+      column.textBytes = part.chunks.reduce((sum, chunk) => sum + chunk.text.length * 2, 0);
+      return column;
+    }
+    // Chunks of another size: cut again into segments.
+    column.ends = new Uint32Array(SEGMENT_ROWS);
+    for (const chunk of part.chunks) {
+      let from = 0;
+      for (const end of chunk.ends) {
+        column.append(chunk.text.slice(from, end));
+        from = end;
+      }
+    }
+    column.flush();
+    column.ends = new Uint32Array(0);
+    return column;
+  }
 }
 
 /** JSON and NULL columns (and anything else): the typed values themselves. */
@@ -205,6 +289,28 @@ class ValueColumn implements ColumnData {
   seal(): void {}
   bytes(): number {
     return this.approx;
+  }
+  part(): ColumnPart {
+    return { kind: 'values', values: this.values };
+  }
+  static fromPart(part: Extract<ColumnPart, { kind: 'values' }>): ValueColumn {
+    const column = new ValueColumn();
+    for (const value of part.values) column.push(value);
+    return column;
+  }
+}
+
+function columnFromPart(part: ColumnPart): ColumnData {
+  switch (part.kind) {
+    case 'number':
+    case 'date':
+    case 'boolean':
+      return NumberColumn.fromPart(part);
+    case 'dictionary':
+    case 'text':
+      return StringColumn.fromPart(part);
+    default:
+      return ValueColumn.fromPart(part);
   }
 }
 
@@ -248,6 +354,16 @@ export class ColumnarTable {
 
   extra(row: number): Record<string, unknown> | undefined {
     return this.extras.get(row);
+  }
+
+  /** The table in neutral form, for the disk tier; the arrays are the table's own (do not change them). */
+  parts(): TableParts {
+    return { rowCount: this.rowCount, bytes: this.bytes, columns: this.columns.map((c) => c.part()), extras: this.extras };
+  }
+
+  /** A table from what `parts()` gave (the arrays are taken, not copied). */
+  static fromParts(parts: TableParts): ColumnarTable {
+    return new ColumnarTable(parts.rowCount, parts.columns.map(columnFromPart), new Map(parts.extras), parts.bytes);
   }
 }
 

@@ -309,6 +309,11 @@ export class TableReader implements RowSource {
       this.columnar = cachedColumns;
       return cachedSchema;
     }
+    const kept = cachedColumns ? null : await this.cache.fromDisk(this.id);
+    if (kept) {
+      this.columnar = kept.table;
+      return kept.schema;
+    }
     const flight = this.cache.inFlight(this.id);
     if (flight?.kind === 'small') {
       // Another request is reading this small object: share its read.

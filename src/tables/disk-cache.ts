@@ -1,0 +1,425 @@
+// The table cache's disk tier (BUCKETQL_CACHE_DIR): columnar tables written as Apache
+// Arrow IPC files, so that a restart, or a table pushed out of memory, is answered from
+// local disk instead of S3. A file is named by the table's digest (object, ETag, options:
+// the memory cache's key), so a changed object never finds the old file. Files are
+// written to a temporary name and renamed, so a reader sees a whole file or none; each
+// ends with a CRC-32 trailer, and a file that fails it (truncated, corrupt, another
+// version) is removed and read as a miss. The folder is bounded by bytes, least
+// recently used out (a read touches the file's mtime). Several instances may share the
+// folder: they only ever rename whole files in and unlink files (an unlinked file stays
+// readable to whoever has it open), and the bound is enforced over the whole folder.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import {
+  type Data,
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableFromIPC,
+  tableToIPC,
+  Uint8,
+  Utf8,
+  vectorFromArray,
+} from 'apache-arrow';
+import { ColumnarTable, type ColumnPart, type TableParts } from './columnar.js';
+import type { TableSchema, TypedValue } from './types.js';
+
+/** Bumped when the layout of the files changes: files of another version are removed. */
+const FORMAT_VERSION = 1;
+const TRAILER = Buffer.from('BQC1');
+const TRAILER_BYTES = 8;
+const SUFFIX = '.arrow';
+/** Temporary files older than this are a crashed writer's: a sweep removes them. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+/** Arrow's Utf8 offsets are 32-bit: a text column beyond this is not written. */
+const MAX_TEXT_BYTES = 2 ** 31 - 1;
+
+/** What a file holds beside its columns (the Arrow schema's metadata). */
+interface FileMeta {
+  version: number;
+  id: string;
+  schema: TableSchema;
+  rowCount: number;
+  bytes: number;
+  /** Per table column: its part's kind, and for text columns the rows a chunk holds. */
+  columns: { kind: ColumnPart['kind']; chunkRows?: number }[];
+  extras: boolean;
+}
+
+/** A table as it comes back from disk. */
+export interface DiskTable {
+  schema: TableSchema;
+  table: ColumnarTable;
+}
+
+// Values that are not plain numbers, strings or booleans (misfits, JSON cells, extra
+// cells) as JSON tagged with what JSON would lose: dates and non-finite numbers.
+function encodeValue(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify([1, value.getTime()]);
+  if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify([2, String(value)]);
+  return JSON.stringify([0, value]);
+}
+function decodeValue(text: string): TypedValue {
+  const [tag, value] = JSON.parse(text) as [number, unknown];
+  if (tag === 1) return new Date(value as number);
+  if (tag === 2) return Number(value);
+  return value as TypedValue;
+}
+
+/** A Utf8 column from one string a row (UTF-16 text in, UTF-8 bytes out). */
+function utf8Data(strings: readonly string[]): Data<Utf8> {
+  const offsets = new Int32Array(strings.length + 1);
+  let total = 0;
+  for (let i = 0; i < strings.length; i++) {
+    total += Buffer.byteLength(strings[i] as string);
+    if (total > MAX_TEXT_BYTES) throw new RangeError('text column too large for Arrow Utf8');
+    offsets[i + 1] = total;
+  }
+  const bytes = Buffer.from(strings.join(''));
+  return makeData({ type: new Utf8(), length: strings.length, valueOffsets: offsets, data: bytes });
+}
+
+/** A text column's chunks as one Utf8 column: each chunk encoded at once, offsets from its row ends. */
+function textData(part: Extract<ColumnPart, { kind: 'text' }>, rows: number): Data<Utf8> {
+  const offsets = new Int32Array(rows + 1);
+  const buffers: Buffer[] = [];
+  let row = 0;
+  let base = 0;
+  for (const chunk of part.chunks) {
+    const bytes = Buffer.from(chunk.text);
+    const ascii = bytes.length === chunk.text.length;
+    let from = 0;
+    let byteEnd = 0;
+    for (let i = 0; i < chunk.ends.length; i++) {
+      const end = chunk.ends[i] as number;
+      byteEnd = ascii ? end : byteEnd + Buffer.byteLength(chunk.text.slice(from, end));
+      offsets[++row] = base + byteEnd;
+      from = end;
+    }
+    base += bytes.length;
+    if (base > MAX_TEXT_BYTES) throw new RangeError('text column too large for Arrow Utf8');
+    buffers.push(bytes);
+  }
+  return makeData({ type: new Utf8(), length: rows, valueOffsets: offsets, data: Buffer.concat(buffers, base) });
+}
+
+/** Sparse tagged values (misfits, extras) as a Utf8 column: '' where a row has none. */
+function sparseData(values: ReadonlyMap<number, unknown>, rows: number): Data<Utf8> {
+  const strings: string[] = new Array(rows).fill('');
+  for (const [row, value] of values) strings[row] = encodeValue(value);
+  return utf8Data(strings);
+}
+
+/** A copy of a typed array's bytes that owns its buffer (so the file's buffer can go). */
+function own<T extends Float64Array | Uint8Array | Int32Array>(array: T): T {
+  return array.slice() as T;
+}
+
+function utf8Strings(data: Data): string[] {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: string[] = new Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = buffer.toString('utf8', offsets[i], offsets[i + 1]);
+  return out;
+}
+
+function sparseValues(data: Data): Map<number, TypedValue> {
+  const offsets = data.valueOffsets as Int32Array;
+  const buffer = Buffer.from(
+    (data.values as Uint8Array).buffer,
+    (data.values as Uint8Array).byteOffset,
+    (data.values as Uint8Array).byteLength,
+  );
+  const values = new Map<number, TypedValue>();
+  for (let i = 0; i < data.length; i++) {
+    if (offsets[i + 1] !== offsets[i]) values.set(i, decodeValue(buffer.toString('utf8', offsets[i], offsets[i + 1])));
+  }
+  return values;
+}
+
+/** UTF-16 code units that `bytes` of UTF-8 decode to. */
+function utf16Length(bytes: Uint8Array, from: number, to: number): number {
+  let units = 0;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i] as number;
+    if ((b & 0xc0) !== 0x80) units += b >= 0xf0 ? 2 : 1;
+  }
+  return units;
+}
+
+/** A Utf8 column back into text chunks of `chunkRows` rows: each chunk decoded at once. */
+function textChunks(data: Data, chunkRows: number): { text: string; ends: Uint32Array }[] {
+  const offsets = data.valueOffsets as Int32Array;
+  const bytes = data.values as Uint8Array;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const chunks: { text: string; ends: Uint32Array }[] = [];
+  for (let at = 0; at < data.length; at += chunkRows) {
+    const end = Math.min(data.length, at + chunkRows);
+    const start = offsets[at] as number;
+    const text = buffer.toString('utf8', start, offsets[end]);
+    const ends = new Uint32Array(end - at);
+    const ascii = text.length === (offsets[end] as number) - start;
+    let units = 0;
+    for (let r = at; r < end; r++) {
+      units = ascii ? (offsets[r + 1] as number) - start : units + utf16Length(bytes, offsets[r] as number, offsets[r + 1] as number);
+      ends[r - at] = units;
+    }
+    chunks.push({ text, ends });
+  }
+  return chunks;
+}
+
+/** The Arrow IPC file of a table, with its schema and identity in the metadata. */
+export function encodeTable(id: string, schema: TableSchema, table: ColumnarTable): Uint8Array {
+  const parts = table.parts();
+  const rows = parts.rowCount;
+  const fields: Field[] = [];
+  const children: Data[] = [];
+  const add = (name: string, data: Data) => {
+    fields.push(new Field(name, data.type, false));
+    children.push(data);
+  };
+  const columns: FileMeta['columns'] = [];
+  parts.columns.forEach((part, c) => {
+    const name = `c${c}`;
+    switch (part.kind) {
+      case 'number':
+      case 'date':
+      case 'boolean':
+        columns.push({ kind: part.kind });
+        add(`${name}.value`, makeData({ type: new Float64(), length: rows, data: part.values.subarray(0, rows) }));
+        add(`${name}.state`, makeData({ type: new Uint8(), length: rows, data: part.state.subarray(0, rows) }));
+        add(`${name}.misfit`, sparseData(part.misfits, rows));
+        break;
+      case 'dictionary': {
+        columns.push({ kind: part.kind });
+        const words = vectorFromArray([...part.words], new Utf8());
+        const type = new Dictionary(new Utf8(), new Int32(), c);
+        add(name, makeData({ type, length: rows, data: part.codes.subarray(0, rows), dictionary: words }));
+        add(`${name}.null`, makeData({ type: new Uint8(), length: rows, data: part.nulls.subarray(0, rows) }));
+        break;
+      }
+      case 'text':
+        columns.push({ kind: part.kind, chunkRows: part.chunks[0]?.ends.length ?? 1 });
+        add(name, textData(part, rows));
+        add(`${name}.null`, makeData({ type: new Uint8(), length: rows, data: part.nulls.subarray(0, rows) }));
+        break;
+      default:
+        columns.push({ kind: part.kind });
+        add(name, utf8Data(part.values.map(encodeValue)));
+    }
+  });
+  const extras = parts.extras.size > 0;
+  if (extras) add('extra', sparseData(parts.extras, rows));
+  const meta: FileMeta = { version: FORMAT_VERSION, id, schema, rowCount: rows, bytes: parts.bytes, columns, extras };
+  const arrowSchema = new Schema(fields, new Map([['bucketql', JSON.stringify(meta)]]));
+  const batch = new RecordBatch(arrowSchema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }));
+  return tableToIPC(new Table([batch]), 'file');
+}
+
+/** A table from the bytes `encodeTable` wrote; throws when they are not such a file of `id`. */
+export function decodeTable(id: string, bytes: Uint8Array): DiskTable {
+  const arrow = tableFromIPC(bytes);
+  const meta = JSON.parse(arrow.schema.metadata.get('bucketql') ?? 'null') as FileMeta | null;
+  if (!meta || meta.version !== FORMAT_VERSION || meta.id !== id) throw new Error('not a table file of this version and table');
+  const batch = arrow.batches.length === 1 ? arrow.batches[0] : null;
+  const rows = meta.rowCount;
+  if ((batch?.numRows ?? 0) !== rows && rows > 0) throw new Error('row count differs');
+  const child = (name: string): Data => {
+    const data = batch?.getChild(name)?.data[0];
+    if (!data || data.length !== rows) throw new Error(`column ${name} missing or short`);
+    return data;
+  };
+  const columns: ColumnPart[] = meta.columns.map(({ kind, chunkRows }, c) => {
+    const name = `c${c}`;
+    switch (kind) {
+      case 'number':
+      case 'date':
+      case 'boolean':
+        return {
+          kind,
+          values: own(child(`${name}.value`).values as Float64Array<ArrayBuffer>),
+          state: own(child(`${name}.state`).values as Uint8Array<ArrayBuffer>),
+          misfits: sparseValues(child(`${name}.misfit`)),
+        };
+      case 'dictionary': {
+        const data = child(name);
+        const words = data.dictionary ? [...(data.dictionary as Iterable<string>)] : [];
+        return {
+          kind,
+          words,
+          codes: own(data.values as Int32Array<ArrayBuffer>),
+          nulls: own(child(`${name}.null`).values as Uint8Array<ArrayBuffer>),
+        };
+      }
+      case 'text':
+        return {
+          kind,
+          chunks: textChunks(child(name), chunkRows ?? 4096),
+          nulls: own(child(`${name}.null`).values as Uint8Array<ArrayBuffer>),
+        };
+      default:
+        return { kind: 'values', values: utf8Strings(child(name)).map(decodeValue) };
+    }
+  });
+  const parts: TableParts = {
+    rowCount: rows,
+    bytes: meta.bytes,
+    columns,
+    extras: meta.extras ? (sparseValues(child('extra')) as Map<number, Record<string, unknown>>) : new Map(),
+  };
+  return { schema: meta.schema, table: ColumnarTable.fromParts(parts) };
+}
+
+/** The file's bytes: the Arrow file, then CRC-32 of it and a magic word. */
+function withTrailer(arrow: Uint8Array): Buffer {
+  const trailer = Buffer.alloc(TRAILER_BYTES);
+  trailer.writeUInt32LE(crc32(arrow), 0);
+  TRAILER.copy(trailer, 4);
+  return Buffer.concat([arrow, trailer]);
+}
+
+function withoutTrailer(file: Buffer): Uint8Array | null {
+  if (file.length < TRAILER_BYTES || !file.subarray(file.length - 4).equals(TRAILER)) return null;
+  const arrow = file.subarray(0, file.length - TRAILER_BYTES);
+  return crc32(arrow) === file.readUInt32LE(file.length - TRAILER_BYTES) ? arrow : null;
+}
+
+export interface DiskTierEvents {
+  /** A file was read as a miss and removed (truncated, corrupt, another version). */
+  discarded?(file: string, reason: string): void;
+  /** A table could not be written (full disk, permissions): it stays in memory only. */
+  writeFailed?(id: string, error: unknown): void;
+}
+
+export class DiskTables {
+  private readonly loading = new Map<string, Promise<DiskTable | null>>();
+  private writing: Promise<void> = Promise.resolve();
+  private readonly queued = new Set<string>();
+  private ready: Promise<void> | null = null;
+
+  constructor(
+    readonly dir: string,
+    readonly maxBytes: number,
+    private readonly events: DiskTierEvents = {},
+  ) {}
+
+  private path(id: string): string {
+    return join(this.dir, `${id}${SUFFIX}`);
+  }
+
+  private ensureDir(): Promise<void> {
+    this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
+    return this.ready;
+  }
+
+  /** The table kept under `id`, or null; concurrent loads of one table share one read. */
+  load(id: string): Promise<DiskTable | null> {
+    let loading = this.loading.get(id);
+    if (!loading) {
+      loading = this.read(id).finally(() => this.loading.delete(id));
+      this.loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  private async read(id: string): Promise<DiskTable | null> {
+    const path = this.path(id);
+    let file: Buffer;
+    try {
+      file = await readFile(path);
+    } catch {
+      return null; // not there (or removed by another instance meanwhile)
+    }
+    try {
+      const arrow = withoutTrailer(file);
+      if (!arrow) throw new Error('trailer or checksum does not match');
+      const table = decodeTable(id, arrow);
+      const now = new Date();
+      await utimes(path, now, now).catch(() => {});
+      return table;
+    } catch (error) {
+      this.events.discarded?.(path, error instanceof Error ? error.message : String(error));
+      await unlink(path).catch(() => {});
+      return null;
+    }
+  }
+
+  /**
+   * Writes a table in the background (one write at a time), unless a file of it is
+   * there already (then it is touched) or it is larger than the whole folder's bound.
+   */
+  save(id: string, schema: TableSchema, table: ColumnarTable): Promise<void> {
+    if (this.queued.has(id)) return this.writing;
+    this.queued.add(id);
+    const write = async () => {
+      try {
+        await this.ensureDir();
+        const path = this.path(id);
+        const now = new Date();
+        if (
+          await utimes(path, now, now).then(
+            () => true,
+            () => false,
+          )
+        )
+          return;
+        const file = withTrailer(encodeTable(id, schema, table));
+        if (file.length > this.maxBytes) return;
+        const temp = join(this.dir, `${id}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+        try {
+          await writeFile(temp, file);
+          await rename(temp, path);
+        } catch (error) {
+          await unlink(temp).catch(() => {});
+          throw error;
+        }
+        await this.sweep();
+      } catch (error) {
+        this.events.writeFailed?.(id, error);
+      } finally {
+        this.queued.delete(id);
+      }
+    };
+    this.writing = this.writing.then(write);
+    return this.writing;
+  }
+
+  /** Removes least recently used files until the folder is within its bound, and stale temporary files. */
+  async sweep(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const files: { path: string; size: number; used: number }[] = [];
+    const now = Date.now();
+    for (const name of names) {
+      const path = join(this.dir, name);
+      const info = await stat(path).catch(() => null);
+      if (!info?.isFile()) continue;
+      if (name.endsWith('.tmp')) {
+        if (now - info.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => {});
+        continue;
+      }
+      if (name.endsWith(SUFFIX)) files.push({ path, size: info.size, used: info.mtimeMs });
+    }
+    let total = files.reduce((sum, f) => sum + f.size, 0);
+    files.sort((a, b) => a.used - b.used);
+    for (const file of files) {
+      if (total <= this.maxBytes) break;
+      await unlink(file.path).catch(() => {});
+      total -= file.size;
+    }
+  }
+
+  /** Resolves when the writes queued so far are done (tests, shutdown). */
+  flushed(): Promise<void> {
+    return this.writing;
+  }
+}
