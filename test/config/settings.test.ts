@@ -37,6 +37,8 @@ describe('defaults', () => {
       inferRows: 1000,
       cacheBytes: 256 * MiB,
       cacheTableBytes: 16 * MiB,
+      cacheDir: undefined,
+      cacheDirBytes: 4 * 1024 * MiB,
       config: undefined,
       schemaRefresh: 0,
       tokens: undefined,
