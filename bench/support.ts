@@ -1,7 +1,8 @@
 // Shared by the benchmarks: a bucketql server in a child process (built code, the
 // embedded store), GraphQL over HTTP, and the child's memory as the kernel counts it.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -100,4 +101,22 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; va
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+const BENCH_CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon', 'Gwangju', 'Ulsan', '"Quoted, city"'];
+
+/** bench/engine.ts' CSV (id, name, city, amount, active, created_at, code), `rows` rows, written to `path`. */
+export async function writeBenchCsv(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  out.write('id,name,city,amount,active,created_at,code\n');
+  let buffer = '';
+  for (let i = 0; i < rows; i++) {
+    buffer += `${i},user_${i},${BENCH_CITIES[i % BENCH_CITIES.length]},${((i * 1.37) % 1000).toFixed(2)},${i % 3 === 0 ? 'true' : 'false'},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00,${String(i % 100000).padStart(5, '0')}\n`;
+    if (buffer.length > 1 << 16) {
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+  }
+  out.end(buffer);
+  await once(out, 'finish');
 }

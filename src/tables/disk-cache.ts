@@ -111,11 +111,24 @@ function textData(part: Extract<ColumnPart, { kind: 'text' }>, rows: number): Da
   return makeData({ type: new Utf8(), length: rows, valueOffsets: offsets, data: Buffer.concat(buffers, base) });
 }
 
-/** Sparse tagged values (misfits, extras) as a Utf8 column: '' where a row has none. */
+/** Sparse tagged values (misfits, extras) as a Utf8 column: empty where a row has none. */
 function sparseData(values: ReadonlyMap<number, unknown>, rows: number): Data<Utf8> {
-  const strings: string[] = new Array(rows).fill('');
-  for (const [row, value] of values) strings[row] = encodeValue(value);
-  return utf8Data(strings);
+  const offsets = new Int32Array(rows + 1);
+  const encoded = [...values].sort((a, b) => a[0] - b[0]).map(([row, value]) => [row, Buffer.from(encodeValue(value))] as const);
+  let at = 0;
+  let total = 0;
+  for (const [row, bytes] of encoded) {
+    offsets.fill(total, at + 1, row + 1);
+    total += bytes.length;
+    offsets[row + 1] = total;
+    at = row + 1;
+  }
+  offsets.fill(total, at + 1);
+  const data = Buffer.concat(
+    encoded.map(([, bytes]) => bytes),
+    total,
+  );
+  return makeData({ type: new Utf8(), length: rows, valueOffsets: offsets, data });
 }
 
 /** A copy of a typed array's bytes that owns its buffer (so the file's buffer can go). */
