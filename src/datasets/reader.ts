@@ -9,9 +9,9 @@ import { digest } from '../tables/cursor.js';
 import { convert } from '../tables/infer.js';
 import { type RowBatch, SharedPasses } from '../tables/passes.js';
 import type { RangeOf } from '../tables/prune.js';
-import type { ScanConsumer, ScanNeeds, ScanStart, TableReader, TableRow, TableSchema } from '../tables/reader.js';
+import type { TableReader } from '../tables/reader.js';
 import type { RowSource } from '../tables/source.js';
-import type { Column, TypedValue } from '../tables/types.js';
+import type { Column, ScanConsumer, ScanNeeds, ScanStart, TableRow, TableSchema, TypedValue } from '../tables/types.js';
 import { partitionRange } from './partitions.js';
 
 export interface DatasetPart {

@@ -2,7 +2,7 @@
 // every GET through the request's loaders: ranged windows that grow as a reader
 // takes them, gzip, skipping to a position in decompressed bytes, the head of an
 // object for sniffing, and whole objects under BUCKETQL_MAX_OBJECT_BYTES. Stream
-// errors become the contract's codes in one place (readFailure, tables/reader.ts).
+// errors become the contract's codes in one place (readFailure, read-failure.ts).
 import { Readable, Transform } from 'node:stream';
 import { createGunzip, constants as zlibConstants } from 'node:zlib';
 import { formatOfKey } from '../codecs/registry.js';
@@ -11,7 +11,7 @@ import type { Context } from '../context.js';
 import { PayloadTooLarge } from '../errors.js';
 import { refKey } from '../loaders/index.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
-import { readFailure } from '../tables/reader.js';
+import { readFailure } from './read-failure.js';
 
 /** An object as the schema passes it around: at least what a listing tells. */
 export interface ObjectNode extends ObjectRef {

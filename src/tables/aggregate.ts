@@ -6,9 +6,8 @@ import { compileFilter, findColumn, type RowFilter } from './filter.js';
 import { fitsType } from './infer.js';
 import { compileRangeTest, filterColumns } from './prune.js';
 import { jsonValue } from './query.js';
-import type { TableRow, TableSchema } from './reader.js';
 import type { RowSource } from './source.js';
-import type { Column, ColumnType, TypedValue } from './types.js';
+import type { Column, ColumnType, TableRow, TableSchema, TypedValue } from './types.js';
 
 export const MAX_GROUPS = 10_000;
 

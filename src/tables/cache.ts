@@ -10,7 +10,7 @@ import { LRUCache } from 'lru-cache';
 import { metrics } from '../metrics.js';
 import type { ColumnarTable } from './columnar.js';
 import { type DiskTable, DiskTables } from './disk-cache.js';
-import type { TableSchema } from './reader.js';
+import type { TableSchema } from './types.js';
 
 /** A read building a table's columnar form, as other readers of the same table see it. */
 export interface TableBuild {

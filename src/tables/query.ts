@@ -7,9 +7,8 @@ import { decodeCursor, digest, encodeCursor, type RowCursor } from './cursor.js'
 import { compileFilter, findColumn, type RowFilter, type RowPredicate } from './filter.js';
 import { fitsType } from './infer.js';
 import { compileRangeProof, compileRangeTest, filterColumns } from './prune.js';
-import type { ScanNeeds, ScanStart, TableRow, TableSchema } from './reader.js';
 import type { RowSource } from './source.js';
-import type { Column, TypedValue } from './types.js';
+import type { Column, ScanNeeds, ScanStart, TableRow, TableSchema, TypedValue } from './types.js';
 
 export const MAX_PAGE = 10_000;
 

@@ -16,8 +16,9 @@ import type {
   TableReadOptions,
   ValueRange,
 } from '../codecs/types.js';
-import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
+import { BadUserInput, DecodeFailed } from '../errors.js';
 import { metrics } from '../metrics.js';
+import { readFailure } from '../objects/read-failure.js';
 import type { TableBuild as Build, TableCache } from './cache.js';
 import { COLUMNAR_BATCH, ColumnarBuilder, type ColumnarTable } from './columnar.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
@@ -40,6 +41,7 @@ import type {
   TypedValue,
 } from './types.js';
 
+// Re-exported for modules not yet moved to importing them from types.ts (summary.ts, the objects service).
 export type { ScanConsumer, ScanNeeds, ScanStart, TableLimits, TableObject, TableOptions, TableRow, TableSchema };
 
 /** The most columns a table may have: as many as an Excel sheet holds. */
@@ -166,22 +168,6 @@ class RowAssembler {
     if (extra) row.extra = extra;
     return row;
   }
-}
-
-/** Translates errors that escape a read into the contract's codes. */
-export function readFailure(error: unknown, what: string): Error {
-  if (isBucketqlError(error)) return error;
-  const e = error as { code?: string; message?: string; name?: string };
-  if (typeof e?.code === 'string' && e.code.startsWith('Z_')) return new DecodeFailed(`${what}: not valid gzip data (${e.code})`, {});
-  if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') return new UpstreamUnavailable(`The read of ${what} was aborted`);
-  if (
-    typeof e?.code === 'string' &&
-    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'].includes(e.code)
-  ) {
-    return new UpstreamUnavailable(`S3 stopped sending ${what} (${e.code})`);
-  }
-  if (e?.name === 'TimeoutError') return new UpstreamUnavailable(`S3 timed out sending ${what}`);
-  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Rows checked between looks at a build's size. */

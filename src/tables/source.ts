@@ -1,7 +1,6 @@
 // What the table questions (pages, counts, aggregates, summaries) need of a source
 // of rows: one object read as a table (TableReader), or a dataset over several.
-import type { ScanConsumer, TableRow, TableSchema } from './reader.js';
-import type { Column, TypedValue } from './types.js';
+import type { Column, ScanConsumer, TableRow, TableSchema, TypedValue } from './types.js';
 
 export interface RowSource {
   /** Digest of what the rows come from (objects, versions, options): keys caches, stamps cursors. */

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../src/datasets/config.js';
 import { type GraphQLResponse, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { recordS3Commands } from '../support/s3-spy.js';
 
 interface Order {
   order_id: number;
@@ -311,6 +312,18 @@ describe('typed datasets', () => {
       { key: { source_key: 'logs/2024-03-02.ndjson' }, count: 1, sum: { amount: 7 } },
       { key: { source_key: 'logs/2024-03-03.ndjson' }, count: 1, sum: { amount: 1 } },
     ]);
+  });
+
+  it("lists a dataset's prefix once a request, however many of its fields ask (rows, count and aggregate)", async () => {
+    const sent = recordS3Commands(app.storage);
+    const result = await app.gql(
+      '{ events(first: 2) { totalCount edges { node { user } } } eventsAggregate(groupBy: [user]) { key { user } count } again: events(where: { user: { eq: "kim" } }) { totalCount } }',
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.events.totalCount).toBe(4);
+    expect(result.data?.again.totalCount).toBe(2);
+    expect(sent.filter((c) => c.name === 'ListObjectsV2Command')).toHaveLength(1);
+    expect(sent.filter((c) => c.name === 'HeadObjectCommand').length).toBeLessThanOrEqual(Object.keys(LOGS).length);
   });
 
   it('serves the hidden column nowhere in the typed fields, but the generic values keep every value', async () => {
