@@ -1,0 +1,113 @@
+// BUCKETQL_CACHE_DIR through HTTP: a table scanned once answers a restarted server, and
+// a table pushed out of memory, from disk: S3 is asked only for HEAD (the ETag check)
+// and sends no object bytes, as this file's own S3 server counts them. A changed
+// object is read again from S3.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
+import { Storage } from '../../src/storage/s3.js';
+import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { recordS3Commands } from '../support/s3-spy.js';
+
+const ROWS = 30_000;
+function csv(seed: number): string {
+  const lines = ['id,name,city,amount'];
+  for (let i = 0; i < ROWS; i++)
+    lines.push(`${i},user_${i + seed},${['서울', 'Busan', '대구'][i % 3]},${((i * 1.37 + seed) % 1000).toFixed(2)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+const QUESTIONS = `query($b: String!, $k: String!) {
+  object(bucket: $b, key: $k) {
+    table {
+      sorted: rows(first: 3, orderBy: [{ column: "amount", direction: DESC }]) { edges { node { index values } } }
+      seoul: count(where: { column: "city", op: EQ, value: "서울" })
+      first: rows(first: 1) { edges { node { values } } }
+    }
+  }
+}`;
+
+describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout: 120_000 }, () => {
+  let store: EmbeddedStore;
+  let storeDir = '';
+  let cacheDir = '';
+  const bucket = uniqueBucket('cache-disk');
+  const apps: TestApp[] = [];
+
+  const storage = () =>
+    new Storage({ endpoint: store.endpoint, credentials: store.credentials, copySourceKeepsPlus: true, timeoutMs: 30_000, maxAttempts: 2 });
+  /** A fresh server process, as far as the cache goes: nothing in memory, the same folder. */
+  async function server(env: Record<string, string> = {}): Promise<TestApp> {
+    const app = await startTestApp({ BUCKETQL_CACHE_DIR: cacheDir, ...env }, { storage: storage() });
+    apps.push(app);
+    return app;
+  }
+  async function ask(app: TestApp, key: string) {
+    const result = await app.gql(QUESTIONS, { b: bucket, k: key });
+    expect(result.errors).toBeUndefined();
+    return result.data?.object.table;
+  }
+  /** What S3 sent, and the commands it was sent, while `work` ran. */
+  async function s3During<T>(app: TestApp, work: () => Promise<T>) {
+    const sent = recordS3Commands(app.storage);
+    const before = await store.bytesSent();
+    const result = await work();
+    return { result, bytes: (await store.bytesSent()) - before, commands: sent.map((c) => c.name) };
+  }
+
+  beforeAll(async () => {
+    storeDir = mkdtempSync(join(tmpdir(), 'engine-cache-store-'));
+    cacheDir = mkdtempSync(join(tmpdir(), 'engine-cache-dir-'));
+    store = await startEmbeddedStore({ directory: storeDir, countBytes: true });
+    const s3 = storage();
+    await s3.createBucket(bucket);
+    await s3.putObject({ bucket, key: 'a.csv' }, Buffer.from(csv(0)));
+    await s3.putObject({ bucket, key: 'b.csv' }, Buffer.from(csv(1)));
+  }, 60_000);
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await store?.stop();
+    for (const dir of [storeDir, cacheDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers a restarted server from disk, with no object bytes from S3', async () => {
+    const first = await server();
+    const expected = await ask(first, 'a.csv');
+    await first.services.tableCache.disk?.flushed();
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.arrow'))).toHaveLength(1);
+    await first.close();
+
+    const restarted = await server();
+    const { result, bytes, commands } = await s3During(restarted, () => ask(restarted, 'a.csv'));
+    expect(result).toEqual(expected);
+    expect(commands).not.toContain('GetObjectCommand');
+    expect(commands).toContain('HeadObjectCommand'); // the ETag is still checked
+    expect(bytes).toBeLessThan(16 * 1024); // HEAD responses only; the object is 0.8 MB
+  });
+
+  it('answers a table pushed out of memory from disk', async () => {
+    const files = readdirSync(cacheDir).filter((f) => f.endsWith('.arrow'));
+    const tableBytes = statSync(join(cacheDir, files[0] as string)).size; // about what the table takes in memory
+    // Memory for one table only: b pushes a out.
+    const oneTable = await server({ BUCKETQL_CACHE_BYTES: String(Math.ceil(tableBytes * 1.5)) });
+    await ask(oneTable, 'a.csv');
+    await ask(oneTable, 'b.csv');
+    await oneTable.services.tableCache.disk?.flushed();
+    const { bytes, commands } = await s3During(oneTable, () => ask(oneTable, 'a.csv'));
+    expect(commands).not.toContain('GetObjectCommand');
+    expect(bytes).toBeLessThan(16 * 1024);
+  });
+
+  it('reads a changed object from S3, not from the old one’s file', async () => {
+    const app = await server();
+    const before = await ask(app, 'a.csv');
+    await app.services.tableCache.disk?.flushed();
+    await storage().putObject({ bucket, key: 'a.csv' }, Buffer.from(csv(7)));
+    const { result, commands } = await s3During(app, () => ask(app, 'a.csv'));
+    expect(commands).toContain('GetObjectCommand');
+    expect(result.first.edges[0].node.values.name).toBe('user_7');
+    expect(result).not.toEqual(before);
+  });
+});
