@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
 import { Storage } from '../../src/storage/s3.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
-import { recordS3Commands } from '../support/s3-spy.js';
+import { recordS3Commands, type SentCommand } from '../support/s3-spy.js';
 
 const ROWS = 30_000;
 function csv(seed: number): string {
@@ -35,6 +35,7 @@ describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout
   let cacheDir = '';
   const bucket = uniqueBucket('cache-disk');
   const apps: TestApp[] = [];
+  const recorders = new Map<TestApp, SentCommand[]>();
 
   const storage = () =>
     new Storage({ endpoint: store.endpoint, credentials: store.credentials, copySourceKeepsPlus: true, timeoutMs: 30_000, maxAttempts: 2 });
@@ -51,10 +52,15 @@ describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout
   }
   /** What S3 sent, and the commands it was sent, while `work` ran. */
   async function s3During<T>(app: TestApp, work: () => Promise<T>) {
-    const sent = recordS3Commands(app.storage);
+    let sent = recorders.get(app);
+    if (!sent) {
+      sent = recordS3Commands(app.storage);
+      recorders.set(app, sent);
+    }
+    const from = sent.length;
     const before = await store.bytesSent();
     const result = await work();
-    return { result, bytes: (await store.bytesSent()) - before, commands: sent.map((c) => c.name) };
+    return { result, bytes: (await store.bytesSent()) - before, commands: sent.slice(from).map((c) => c.name) };
   }
 
   beforeAll(async () => {
@@ -98,6 +104,34 @@ describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout
     const { bytes, commands } = await s3During(oneTable, () => ask(oneTable, 'a.csv'));
     expect(commands).not.toContain('GetObjectCommand');
     expect(bytes).toBeLessThan(16 * 1024);
+  });
+
+  it('shares one S3 read among concurrent first scans of a table (count, aggregate, summary), and reads nothing after', async () => {
+    const lines = ['id,name,city,amount'];
+    for (let i = 0; i < 200_000; i++) lines.push(`${i},user_${i},${['서울', 'Busan', '대구'][i % 3]},${((i * 1.37) % 1000).toFixed(2)}`);
+    const big = Buffer.from(`${lines.join('\n')}\n`);
+    await storage().putObject({ bucket, key: 'big.csv' }, big);
+    const app = await startTestApp({ BUCKETQL_CACHE_TABLE_BYTES: '0' }, { storage: storage() }); // memory only; scanned, not read ahead
+    apps.push(app);
+    const vars = { b: bucket, k: 'big.csv' };
+    const table = (fields: string) =>
+      app.gql(`query($b: String!, $k: String!) { object(bucket: $b, key: $k) { table { ${fields} } } }`, vars);
+    const { result, bytes, commands } = await s3During(app, () =>
+      Promise.all([
+        table('count(where: { column: "city", op: EQ, value: "서울" })'),
+        table('aggregate(groupBy: ["city"], columns: ["amount"]) { key count }'),
+        table('summary(column: "amount") { count }'),
+      ]),
+    );
+    for (const r of result) expect(r.errors).toBeUndefined();
+    expect(result[0]?.data?.object.table.count).toBe(66_667);
+    expect(result[2]?.data?.object.table.summary.count).toBe(200_000);
+    // One whole read, and at most a first window (512 KiB) for each other request's column types.
+    expect(bytes).toBeGreaterThanOrEqual(big.length);
+    expect(bytes).toBeLessThan(big.length + 2 * 640 * 1024);
+    expect(commands.filter((c) => c === 'GetObjectCommand').length).toBeGreaterThan(0);
+    const later = await s3During(app, () => table('count(where: { column: "amount", op: GT, value: 500 })'));
+    expect(later.commands).not.toContain('GetObjectCommand');
   });
 
   it('reads a changed object from S3, not from the old one’s file', async () => {
