@@ -45,10 +45,6 @@ export class ExplorerAssets {
     walk(dir);
   }
 
-  get built(): boolean {
-    return this.assets.has('/index.html');
-  }
-
   /** Answers the request when it names an explorer file; false otherwise. */
   serve(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
     const asset = this.assets.get(pathname === '/' ? '/index.html' : pathname);

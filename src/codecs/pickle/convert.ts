@@ -48,9 +48,6 @@ export function defaultOutputLimits(inputBytes: number): OutputLimits {
   return { maxOutputBytes: Math.max(16 * 1024 * 1024, 16 * inputBytes), maxDepth: 1000 };
 }
 
-/** Marks the rows decodeValue made from a DataFrame or Series, so isTableValue knows them even when empty. */
-export const PICKLED_TABLE: unique symbol = Symbol('bucketql.pickledTable');
-
 class Budget {
   spent = 0;
   depth = 0;
@@ -257,9 +254,7 @@ export class Converter {
     }
     if (value instanceof NDArray) return arrayToNested(value, this.json);
     if (value instanceof PdFrame) {
-      const rows = this.modelRows(frameModel(value, this.json));
-      Object.defineProperty(rows, PICKLED_TABLE, { value: value.pythonType });
-      return rows;
+      return this.modelRows(frameModel(value, this.json));
     }
     if (value instanceof PdIndex) return indexValues(value, this.json);
     if (value instanceof PdArray) return arrayValues(value, this.json);
