@@ -5,18 +5,7 @@
 // than the limit (a cycle included) fails instead of recursing on.
 import type { RawCell } from '../types.js';
 import { arrayToNested, complexValue, NDArray, NumpyScalar, type ReadContext, type ReadMode, viewReader, wholeView } from './numpy.js';
-import {
-  arrayValues,
-  frameModel,
-  indexValues,
-  labelText,
-  PdArray,
-  PdDtype,
-  PdFrame,
-  PdIndex,
-  type TableModel,
-  uniqueNames,
-} from './pandas.js';
+import { arrayValues, frameModel, indexValues, PdArray, PdDtype, PdFrame, PdIndex, type TableModel, uniqueNames } from './pandas.js';
 import { daysFromCivil, formatDate, formatDuration, formatInstantValue, formatTime, instantCell, wallToInstant } from './time.js';
 import {
   InertObject,
@@ -376,5 +365,3 @@ export function pickleTable(value: unknown, converter: Converter): PickleTable |
   }
   return null;
 }
-
-export { labelText };
