@@ -5,7 +5,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memoryOf, readyLine, stopChild } from '../test/support/bucketql-child.js';
+import { gql, memoryOf, readyLine, stopChild } from '../test/support/bucketql-child.js';
 
 export { readyLine };
 
@@ -42,16 +42,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir = be
   return {
     url,
     pid,
-    async gql(query, variables) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data as any;
-    },
+    gql: (query, variables) => gql(url, query, variables),
     memory() {
       const { rss, peak } = memoryOf(pid);
       return { rss: Math.round(rss), peak: Math.round(peak) };
