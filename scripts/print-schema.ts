@@ -15,18 +15,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
 import { chooseStore, parseSettings, resolveDataDir, type Settings } from '../src/config/settings.js';
+import { createServices } from '../src/context.js';
 import { type ConfigFile, loadConfig } from '../src/datasets/config.js';
 import { resolveDatasets } from '../src/datasets/schema-holder.js';
 import { findConfigFile } from '../src/main.js';
 import { buildSchema } from '../src/schema/index.js';
-import { AccessPolicy } from '../src/server/access.js';
 import { createLogger } from '../src/server/log.js';
-import { ScanSlots } from '../src/server/scan-budget.js';
 import { describeEmbedded, describeS3 } from '../src/storage/check.js';
 import { type EmbeddedStore, startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from '../src/storage/embedded/seed.js';
 import { Storage } from '../src/storage/s3.js';
-import { TableCache } from '../src/tables/cache.js';
 
 // bucketql pins SDK versions that support Node 20 (see cli.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -41,15 +39,7 @@ async function schemaFor(
   config: ConfigFile,
   store = describeS3('schema:print', process.env),
 ): Promise<string> {
-  const services = {
-    settings,
-    storage,
-    store,
-    tableCache: new TableCache(settings.cacheBytes),
-    access: new AccessPolicy(undefined, false),
-    scanSlots: new ScanSlots(settings.maxConcurrentScans),
-  };
-  const { datasets, failures } = await resolveDatasets(services, config);
+  const { datasets, failures } = await resolveDatasets(createServices(settings, storage, store), config);
   if (failures.length > 0) throw new Error(`datasets that cannot be read: ${failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
   return `${printSchema(buildSchema(datasets))}\n`;
 }

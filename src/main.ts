@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
-import type { AppServices } from './context.js';
+import { type AppServices, createServices } from './context.js';
 import { type ConfigFile, loadConfig } from './datasets/config.js';
 import { SchemaHolder } from './datasets/schema-holder.js';
 import { type App, createApp } from './server/app.js';
@@ -99,19 +99,20 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   const storeStatus = await checkStore(storage, store);
   if (!storeStatus.ok) log.error(`the store does not work: ${storeStatus.message}`, { problem: storeStatus.problem, store });
 
+  const services = createServices(settings, storage, store);
   let app: App;
   let port: number;
-  let holder: SchemaHolder | null = null;
+  let holder: SchemaHolder;
   let refresher: NodeJS.Timeout | undefined;
   let config: ConfigFile | null = null;
   let configFile: string | null = null;
   try {
     ({ config, file: configFile } = datasetsConfig(settings, embedded !== null, log));
-    app = createApp({ settings, storage, store, logger: log, schema: () => (holder as SchemaHolder).current });
-    holder = new SchemaHolder(app.services, config, log);
-    await holder.refresh();
+    const schema = new SchemaHolder(services, config, log);
+    holder = schema;
+    app = createApp({ settings, storage, logger: log, services, schema: () => schema.current });
+    await schema.refresh();
     if (config && settings.schemaRefresh > 0) {
-      const schema = holder;
       refresher = setInterval(() => void schema.refresh(), settings.schemaRefresh * 1000);
       refresher.unref();
     }
@@ -161,12 +162,12 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     embedded,
     storage,
     drain: () => app.drain(),
-    tableCache: app.services.tableCache,
+    tableCache: services.tableCache,
     store,
     storeStatus,
     storeReady,
     configFile,
-    services: app.services,
+    services,
     close: async () => {
       closed = true;
       clearTimeout(retry);

@@ -6,14 +6,11 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Settings } from '../config/settings.js';
-import type { AppServices, Context } from '../context.js';
+import { type AppServices, type Context, createServices, requestContext } from '../context.js';
 import { isBucketqlError } from '../errors.js';
-import { createLoaders } from '../loaders/index.js';
 import { schema as baseSchema } from '../schema/index.js';
-import { describeS3, type StoreInfo } from '../storage/check.js';
+import type { StoreInfo } from '../storage/check.js';
 import type { Storage } from '../storage/s3.js';
-import { TableCache } from '../tables/cache.js';
-import { AccessPolicy } from './access.js';
 import { checkListenSafety, isLoopback, loadTokens, TokenCheck } from './auth.js';
 import { CorsPolicy } from './cors.js';
 import { discardRequest } from './discard.js';
@@ -25,7 +22,6 @@ import { queryLimitPlugins } from './limits.js';
 import { createLogger, type Logger, requestIdFor, withRequestId } from './log.js';
 import { countHttpResponse, requestMetricsPlugin, routeOf, serveMetrics } from './metrics.js';
 import { type GraphQLParams, type ParsedMultipart, parseMultipart } from './multipart.js';
-import { ScanBudget, ScanSlots } from './scan-budget.js';
 import { tokenGuardPlugin, UNAUTHENTICATED_MESSAGE } from './token-guard.js';
 
 export interface AppOptions {
@@ -36,6 +32,8 @@ export interface AppOptions {
   schema?: () => GraphQLSchema;
   /** Which store `storage` is, for serverInfo.store and /healthz; described from the environment when omitted. */
   store?: StoreInfo;
+  /** The services to answer with, built by the caller (main.ts, for the schema holder too); built here from the options above when omitted. */
+  services?: AppServices;
 }
 
 export interface App {
@@ -133,14 +131,7 @@ function graphqlError(res: ServerResponse, status: number, code: string, message
 export function createApp(options: AppOptions): App {
   const { settings, storage } = options;
   const log = options.logger ?? createLogger(settings.logLevel);
-  const services: AppServices = {
-    settings,
-    storage,
-    store: options.store ?? { ...describeS3('given to createApp', process.env), endpoint: storage.endpoint },
-    tableCache: new TableCache(settings.cacheBytes),
-    access: new AccessPolicy(settings.buckets, settings.readOnly),
-    scanSlots: new ScanSlots(settings.maxConcurrentScans),
-  };
+  const services = options.services ?? createServices(settings, storage, options.store);
   const tokens = new TokenCheck(loadTokens(settings));
   const explorer = new ExplorerAssets();
   const graphiql = new GraphiQLPages({ title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY });
@@ -169,12 +160,7 @@ export function createApp(options: AppOptions): App {
       warn: (...args) => log.debug(args.map(String).join(' ')),
       error: (...args) => log.debug(args.map(String).join(' ')),
     },
-    context: ({ signal }) => ({
-      ...services,
-      loaders: createLoaders(storage, settings),
-      signal,
-      scans: new ScanBudget(settings.maxScansPerRequest, services.scanSlots, signal),
-    }),
+    context: ({ signal }) => requestContext(services, signal),
     multipart: false,
     // Body limits are enforced before yoga, per kind of request (JSON or multipart).
     maxRequestBodySize: false,

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { parseSettings, type Settings } from '../../src/config/settings.js';
-import type { AppServices } from '../../src/context.js';
+import { type AppServices, createServices } from '../../src/context.js';
 import type { ConfigFile } from '../../src/datasets/config.js';
 import { SchemaHolder } from '../../src/datasets/schema-holder.js';
 import { createApp } from '../../src/server/app.js';
@@ -78,18 +78,10 @@ export async function startTestApp(
       maxAttempts: settings.s3MaxAttempts,
     });
   const logger = options.logger ?? createLogger(settings.logLevel);
-  let holder: SchemaHolder | null = null;
-  const app = createApp({
-    settings,
-    storage,
-    logger,
-    ...(options.store ? { store: options.store } : {}),
-    ...(options.config ? { schema: () => (holder as SchemaHolder).current } : {}),
-  });
-  if (options.config) {
-    holder = new SchemaHolder(app.services, options.config, logger);
-    await holder.refresh();
-  }
+  const services = createServices(settings, storage, options.store);
+  const holder = options.config ? new SchemaHolder(services, options.config, logger) : null;
+  const app = createApp({ settings, storage, logger, services, ...(holder ? { schema: () => holder.current } : {}) });
+  await holder?.refresh();
   const port = await app.listen();
   // Client and server share one event loop here: under load, the server's keep-alive
   // timeout can close a socket just as the client reuses it (ECONNRESET).
