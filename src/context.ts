@@ -5,7 +5,7 @@ import type { Loaders } from './loaders/index.js';
 import type { AccessPolicy } from './server/access.js';
 import type { ScanBudget, ScanSlots } from './server/scan-budget.js';
 import type { StoreInfo } from './storage/check.js';
-import type { Storage } from './storage/s3.js';
+import type { Storage } from './storage/types.js';
 import type { TableCache } from './tables/cache.js';
 
 /** Lives as long as the server: shared by every request. */

@@ -13,7 +13,8 @@ import { createLogger, type Logger } from './server/log.js';
 import { checkStore, describeEmbedded, describeS3, type StoreInfo, type StoreStatus, storeSummary } from './storage/check.js';
 import { type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from './storage/embedded/seed.js';
-import { Storage } from './storage/s3.js';
+import { S3Storage } from './storage/s3.js';
+import type { Storage } from './storage/types.js';
 import type { TableCache } from './tables/cache.js';
 
 export interface Running {
@@ -86,12 +87,12 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   if (choice.kind === 'embedded') {
     const directory = join(resolveDataDir(settings), 's3');
     embedded = await startEmbeddedStore({ directory, log });
-    storage = new Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
+    storage = new S3Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
     store = describeEmbedded(choice.reason, embedded.endpoint, resolveDataDir(settings));
     log.info(`using ${storeSummary(store)}`, { store });
     if (settings.seedDemo) await seedDemo(storage, log);
   } else {
-    storage = new Storage({ ...common, forcePathStyle: settings.s3PathStyle });
+    storage = new S3Storage({ ...common, forcePathStyle: settings.s3PathStyle });
     store = describeS3(choice.reason, env);
     log.info(`using ${storeSummary(store)}`, { store });
   }

@@ -11,7 +11,7 @@ import { isBucketqlError } from '../errors.js';
 import { createLoaders } from '../loaders/index.js';
 import { schema as baseSchema } from '../schema/index.js';
 import { describeS3, type StoreInfo } from '../storage/check.js';
-import type { Storage } from '../storage/s3.js';
+import type { Storage } from '../storage/types.js';
 import { TableCache } from '../tables/cache.js';
 import { AccessPolicy } from './access.js';
 import { checkListenSafety, isLoopback, loadTokens, TokenCheck } from './auth.js';

@@ -3,7 +3,7 @@
 // (unreachable, credentials, unavailable, error) and nothing more: the details
 // (which endpoint, which profile) are in the log, not on an unauthenticated page.
 import { checkStore, type StoreInfo, type StoreProblem } from '../storage/check.js';
-import type { Storage } from '../storage/s3.js';
+import type { Storage } from '../storage/types.js';
 
 export type Health = { status: 'ok' } | { status: 'unavailable'; reason: StoreProblem };
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseSettings } from '../../src/config/settings.js';
 import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/log.js';
-import { type Storage, Storage as StorageClass } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { type Attempt, type FaultProxy, openFds, socketsTo, startBlackhole, startFaultProxy } from '../support/fault-proxy.js';
 import { PREFLIGHT, postForm, uploadForm } from '../support/multipart.js';
@@ -22,7 +22,7 @@ const bucket = uniqueBucket('faults');
 /** About 1 MB of CSV: big enough for a fault in the middle of its body. */
 const CSV = `id,name,value\n${Array.from({ length: 40_000 }, (_, i) => `${i},name-${i},${i * 3}`).join('\n')}\n`;
 
-let direct: Storage;
+let direct: S3Storage;
 let proxy: FaultProxy;
 
 /** Every error answer of this file, for the sweep at the end. */
@@ -186,7 +186,7 @@ describe('the log of an S3 failure', () => {
   it('says how S3 failed (code, status, attempts), which the client is not told', async () => {
     const lines: Record<string, unknown>[] = [];
     const settings = parseSettings([], { ...ENV, BUCKETQL_PORT: '0' });
-    const storage = new StorageClass({
+    const storage = new S3Storage({
       endpoint: proxy.endpoint,
       credentials: storeCredentials(),
       timeoutMs: TIMEOUT_MS,
