@@ -1,12 +1,14 @@
-// What every resolver gets: settings, the S3 layer, the shared table cache, the
-// request's own loaders, its access policy and its abort signal.
+// What every resolver gets: settings, the storage layer, the shared table cache, the
+// request's own loaders, its access policy and its abort signal; and the two
+// functions that build them: createServices (once per server) and requestContext
+// (once per request).
 import type { Settings } from './config/settings.js';
-import type { Loaders } from './loaders/index.js';
-import type { AccessPolicy } from './server/access.js';
-import type { ScanBudget, ScanSlots } from './server/scan-budget.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+import { AccessPolicy } from './server/access.js';
+import { ScanBudget, ScanSlots } from './server/scan-budget.js';
 import type { StoreInfo } from './storage/check.js';
 import type { Storage } from './storage/types.js';
-import type { TableCache } from './tables/cache.js';
+import { TableCache } from './tables/cache.js';
 
 /** Lives as long as the server: shared by every request. */
 export interface AppServices {
@@ -27,4 +29,26 @@ export interface Context extends AppServices {
   signal: AbortSignal;
   /** This request's whole-object reads (BUCKETQL_MAX_SCANS_PER_REQUEST); each runs in one of scanSlots. */
   scans: ScanBudget;
+}
+
+/** The services of one server, over `storage` (which `store` describes). */
+export function createServices(settings: Settings, storage: Storage, store: StoreInfo): AppServices {
+  return {
+    settings,
+    storage,
+    store,
+    tableCache: new TableCache(settings.cacheBytes),
+    access: new AccessPolicy(settings.buckets, settings.readOnly),
+    scanSlots: new ScanSlots(settings.maxConcurrentScans),
+  };
+}
+
+/** A request's context: the services, its own loaders and scan budget, and its signal. */
+export function requestContext(services: AppServices, signal: AbortSignal): Context {
+  return {
+    ...services,
+    loaders: createLoaders(services.storage, services.settings),
+    signal,
+    scans: new ScanBudget(services.settings.maxScansPerRequest, services.scanSlots, signal),
+  };
 }

@@ -4,11 +4,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
-import type { AppServices } from './context.js';
+import { type AppServices, createServices } from './context.js';
 import { type ConfigFile, loadConfig } from './datasets/config.js';
 import { SchemaHolder } from './datasets/schema-holder.js';
 import { type App, createApp } from './server/app.js';
-import { checkListenSafety, loadTokens, TokenCheck } from './server/auth.js';
+import { accessTokens } from './server/auth.js';
 import { createLogger, type Logger } from './server/log.js';
 import { checkStore, describeEmbedded, describeS3, type StoreInfo, type StoreStatus, storeSummary } from './storage/check.js';
 import { type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
@@ -78,7 +78,7 @@ function datasetsConfig(settings: Settings, embedded: boolean, log: Logger): { c
 export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, logger?: Logger): Promise<Running> {
   const log = logger ?? createLogger(settings.logLevel);
   // Refuse an unsafe address before anything starts (the embedded store, the demo seed).
-  checkListenSafety(settings, new TokenCheck(loadTokens(settings)));
+  const tokens = accessTokens(settings);
   const choice = chooseStore(settings, env);
   let embedded: EmbeddedStore | null = null;
   let storage: Storage;
@@ -108,7 +108,12 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   let configFile: string | null = null;
   try {
     ({ config, file: configFile } = datasetsConfig(settings, embedded !== null, log));
-    app = createApp({ settings, storage, store, logger: log, schema: () => (holder as SchemaHolder).current });
+    app = createApp({
+      services: createServices(settings, storage, store),
+      tokens,
+      logger: log,
+      schema: () => (holder as SchemaHolder).current,
+    });
     holder = new SchemaHolder(app.services, config, log);
     await holder.refresh();
     if (config && settings.schemaRefresh > 0) {

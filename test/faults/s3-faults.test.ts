@@ -6,8 +6,6 @@
 // UPSTREAM_ERROR, says so on /healthz, leaks no socket, and never leaves half an
 // object behind a failed write.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseSettings } from '../../src/config/settings.js';
-import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/log.js';
 import { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
@@ -185,7 +183,6 @@ describe('retries (attempts counted at the proxy)', () => {
 describe('the log of an S3 failure', () => {
   it('says how S3 failed (code, status, attempts), which the client is not told', async () => {
     const lines: Record<string, unknown>[] = [];
-    const settings = parseSettings([], { ...ENV, BUCKETQL_PORT: '0' });
     const storage = new S3Storage({
       endpoint: proxy.endpoint,
       credentials: storeCredentials(),
@@ -193,11 +190,10 @@ describe('the log of an S3 failure', () => {
       maxAttempts: 3,
       copySourceKeepsPlus: true,
     });
-    const logged = createApp({ settings, storage, logger: createLogger('warn', (line) => lines.push(JSON.parse(line))) });
-    const port = await logged.listen();
+    const logged = await startTestApp(ENV, { storage, logger: createLogger('warn', (line) => lines.push(JSON.parse(line))) });
     try {
       proxy.setFaults({ fault: { kind: 'status', status: 503, code: 'SlowDown' }, match: isGet('small.txt') });
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const response = await fetch(`${logged.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: TEXT, variables: { b: bucket, k: 'small.txt' } }),
@@ -218,7 +214,6 @@ describe('the log of an S3 failure', () => {
     } finally {
       proxy.clearFaults();
       await logged.close();
-      storage.destroy();
     }
   });
 });

@@ -3,12 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { parseSettings, type Settings } from '../../src/config/settings.js';
-import type { AppServices } from '../../src/context.js';
+import { type AppServices, createServices } from '../../src/context.js';
 import type { ConfigFile } from '../../src/datasets/config.js';
 import { SchemaHolder } from '../../src/datasets/schema-holder.js';
 import { createApp } from '../../src/server/app.js';
+import { accessTokens } from '../../src/server/auth.js';
 import { createLogger, type Logger } from '../../src/server/log.js';
-import type { StoreInfo } from '../../src/storage/check.js';
+import { describeS3, type StoreInfo } from '../../src/storage/check.js';
 import { S3Storage } from '../../src/storage/s3.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -79,11 +80,11 @@ export async function startTestApp(
     });
   const logger = options.logger ?? createLogger(settings.logLevel);
   let holder: SchemaHolder | null = null;
+  const store = options.store ?? { ...describeS3('the test store', process.env), endpoint: storage.endpoint };
   const app = createApp({
-    settings,
-    storage,
+    services: createServices(settings, storage, store),
+    tokens: accessTokens(settings),
     logger,
-    ...(options.store ? { store: options.store } : {}),
     ...(options.config ? { schema: () => (holder as SchemaHolder).current } : {}),
   });
   if (options.config) {
