@@ -9,9 +9,9 @@ import { checkStore, type StoreInfo, type StoreProblem } from '../storage/check.
 import type { Storage } from '../storage/types.js';
 import { sendJson } from './refusal.js';
 
-export type Health = { status: 'ok' } | { status: 'unavailable'; reason: StoreProblem };
+type Health = { status: 'ok' } | { status: 'unavailable'; reason: StoreProblem };
 
-export async function checkHealth(storage: Storage, store: StoreInfo): Promise<Health> {
+async function checkHealth(storage: Storage, store: StoreInfo): Promise<Health> {
   const status = await checkStore(storage, store);
   return status.ok ? { status: 'ok' } : { status: 'unavailable', reason: status.problem };
 }

@@ -6,7 +6,7 @@ import type { Settings } from '../config/settings.js';
 import { Forbidden } from '../errors.js';
 import { isLoopback, type TokenCheck } from './auth.js';
 
-export const NOT_LOOPBACK_HOST =
+const NOT_LOOPBACK_HOST =
   'This bucketql server has no tokens: it answers only requests addressed to localhost or 127.0.0.1 (DNS rebinding protection). Set BUCKETQL_TOKENS to serve it under other names.';
 
 /** True when a Host header names a loopback address or a *.localhost name (or is absent). */
