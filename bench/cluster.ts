@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
-import { Storage } from '../src/storage/s3.js';
+import { S3Storage } from '../src/storage/s3.js';
 import { stopChild } from '../test/support/bucketql-child.js';
 import { buildOnce, readyLine, SERVER_NODE_FLAGS } from './support.js';
 
@@ -394,7 +394,7 @@ async function main(): Promise<void> {
   const store = await openStore();
   console.log(`cluster: 3 bucketql instances behind HAProxy over ${store.name}`);
   console.log(`  ${SECONDS} s a mode, ${CONCURRENCY} clients, ${OBJECTS} CSV tables of ${ROWS} rows, cache ${CACHE_BYTES} an instance`);
-  const storage = new Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 30_000, maxAttempts: 3 });
+  const storage = new S3Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 30_000, maxAttempts: 3 });
   const bucket = `cluster-${randomBytes(4).toString('hex')}`;
   let failed = false;
   try {

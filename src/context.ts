@@ -6,7 +6,7 @@ import { createLoaders, type Loaders } from './loaders/index.js';
 import { AccessPolicy } from './server/access.js';
 import { ScanBudget, ScanSlots } from './server/scan-budget.js';
 import { describeS3, type StoreInfo } from './storage/check.js';
-import type { Storage } from './storage/s3.js';
+import type { Storage } from './storage/types.js';
 import { TableCache } from './tables/cache.js';
 
 /** Lives as long as the server: shared by every request. */

@@ -18,6 +18,7 @@ import type {
 } from '../codecs/types.js';
 import { BadUserInput, DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
 import { metrics } from '../metrics.js';
+import { isNetworkErrorCode } from '../storage/errors.js';
 import type { TableBuild as Build, TableCache } from './cache.js';
 import { COLUMNAR_BATCH, ColumnarBuilder, type ColumnarTable } from './columnar.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
@@ -174,12 +175,7 @@ export function readFailure(error: unknown, what: string): Error {
   const e = error as { code?: string; message?: string; name?: string };
   if (typeof e?.code === 'string' && e.code.startsWith('Z_')) return new DecodeFailed(`${what}: not valid gzip data (${e.code})`, {});
   if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') return new UpstreamUnavailable(`The read of ${what} was aborted`);
-  if (
-    typeof e?.code === 'string' &&
-    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'].includes(e.code)
-  ) {
-    return new UpstreamUnavailable(`S3 stopped sending ${what} (${e.code})`);
-  }
+  if (isNetworkErrorCode(e?.code)) return new UpstreamUnavailable(`S3 stopped sending ${what} (${e.code})`);
   if (e?.name === 'TimeoutError') return new UpstreamUnavailable(`S3 timed out sending ${what}`);
   return error instanceof Error ? error : new Error(String(error));
 }

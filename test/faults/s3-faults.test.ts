@@ -6,10 +6,8 @@
 // UPSTREAM_ERROR, says so on /healthz, leaks no socket, and never leaves half an
 // object behind a failed write.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseSettings } from '../../src/config/settings.js';
-import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/log.js';
-import { type Storage, Storage as StorageClass } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { ErrorSweep } from '../support/error-sweep.js';
 import {
@@ -31,7 +29,7 @@ const bucket = uniqueBucket('faults');
 /** About 1 MB of CSV: big enough for a fault in the middle of its body. */
 const CSV = `id,name,value\n${Array.from({ length: 40_000 }, (_, i) => `${i},name-${i},${i * 3}`).join('\n')}\n`;
 
-let direct: Storage;
+let direct: S3Storage;
 let proxy: FaultProxy;
 
 /** Every error answer of this file, for the sweep at the end. */
@@ -187,19 +185,17 @@ describe('retries (attempts counted at the proxy)', () => {
 describe('the log of an S3 failure', () => {
   it('says how S3 failed (code, status, attempts), which the client is not told', async () => {
     const lines: Record<string, unknown>[] = [];
-    const settings = parseSettings([], { ...ENV, BUCKETQL_PORT: '0' });
-    const storage = new StorageClass({
+    const storage = new S3Storage({
       endpoint: proxy.endpoint,
       credentials: storeCredentials(),
       timeoutMs: TIMEOUT_MS,
       maxAttempts: 3,
       copySourceKeepsPlus: true,
     });
-    const logged = createApp({ settings, storage, logger: createLogger('warn', (line) => lines.push(JSON.parse(line))) });
-    const port = await logged.listen();
+    const logged = await startTestApp(ENV, { storage, logger: createLogger('warn', (line) => lines.push(JSON.parse(line))) });
     try {
       proxy.setFaults({ fault: { kind: 'status', status: 503, code: 'SlowDown' }, match: isGet('small.txt') });
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const response = await fetch(`${logged.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: TEXT, variables: { b: bucket, k: 'small.txt' } }),
@@ -220,7 +216,6 @@ describe('the log of an S3 failure', () => {
     } finally {
       proxy.clearFaults();
       await logged.close();
-      storage.destroy();
     }
   });
 });

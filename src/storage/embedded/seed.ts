@@ -5,7 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { codecForWrite } from '../../codecs/registry.js';
 import { packageRoot } from '../../package-root.js';
 import type { Logger } from '../../server/log.js';
-import type { Storage } from '../s3.js';
+import type { Storage } from '../types.js';
 
 export const DEMO_BUCKET = 'demo';
 
