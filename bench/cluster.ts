@@ -14,8 +14,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
-import { Storage } from '../src/storage/s3.js';
-import { buildOnce, SERVER_NODE_FLAGS } from './support.js';
+import { S3Storage } from '../src/storage/s3.js';
+import { stopChild } from '../test/support/bucketql-child.js';
+import { buildOnce, readyLine, SERVER_NODE_FLAGS } from './support.js';
 
 const SECONDS = Number(process.env.CLUSTER_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.CLUSTER_CONCURRENCY ?? 8);
@@ -98,19 +99,7 @@ class Instance {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child = child;
-    await new Promise<void>((resolve, reject) => {
-      let text = '';
-      const onData = (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('bucketql is ready')) {
-          child.stderr?.off('data', onData);
-          child.stderr?.resume();
-          resolve();
-        }
-      };
-      child.stderr?.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`${this.name} exited (${code}): ${text.slice(-2000)}`)));
-    });
+    await readyLine(child, this.name);
     this.live = true;
   }
 
@@ -118,10 +107,7 @@ class Instance {
   async stop(signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
     const child = this.child;
     this.live = false;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill(signal);
-    await exited;
+    if (child) await stopChild(child, signal);
   }
 }
 
@@ -408,7 +394,7 @@ async function main(): Promise<void> {
   const store = await openStore();
   console.log(`cluster: 3 bucketql instances behind HAProxy over ${store.name}`);
   console.log(`  ${SECONDS} s a mode, ${CONCURRENCY} clients, ${OBJECTS} CSV tables of ${ROWS} rows, cache ${CACHE_BYTES} an instance`);
-  const storage = new Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 30_000, maxAttempts: 3 });
+  const storage = new S3Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 30_000, maxAttempts: 3 });
   const bucket = `cluster-${randomBytes(4).toString('hex')}`;
   let failed = false;
   try {

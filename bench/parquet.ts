@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
-import { Storage } from '../src/storage/s3.js';
+import { S3Storage } from '../src/storage/s3.js';
 import { benchDataDir, buildOnce, median, startServer, timed } from './support.js';
 import { writeCsv } from './tables.js';
 
@@ -37,7 +37,7 @@ async function main() {
   console.log(`CSV ${readFileSync(csv).length} bytes → Parquet ${size} bytes (DuckDB, snappy)`);
 
   const store = await startEmbeddedStore({ directory: join(dir, 'store'), countBytes: true });
-  const storage = new Storage({
+  const storage = new S3Storage({
     endpoint: store.endpoint,
     credentials: store.credentials,
     copySourceKeepsPlus: true,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { codecForWrite } from '../src/codecs/registry.js';
-import { gql, memoryOf, startBucketqlChild, stopChild } from './bucketql-child.js';
+import { gql, memoryOf, startBucketqlChild, stopChild } from '../test/support/bucketql-child.js';
 
 const ROWS = Number(process.argv[2] ?? 100_000);
 const RUNS = 3;

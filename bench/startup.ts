@@ -3,9 +3,10 @@
 // declaring 20 datasets. Each figure is the median of several launches.
 //   npx tsx bench/startup.ts
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { memoryOf, stopChild } from '../test/support/bucketql-child.js';
 import { buildOnce, median, readyLine } from './support.js';
 
 interface Launch {
@@ -22,14 +23,9 @@ async function launch(env: Record<string, string>): Promise<Launch> {
   });
   await readyLine(child);
   const ms = performance.now() - started;
-  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-  const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  const result = { ms, rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  return result;
+  const memory = memoryOf(child.pid as number);
+  await stopChild(child);
+  return { ms, rssMiB: memory.rss, peakMiB: memory.peak };
 }
 
 function report(name: string, launches: Launch[]): void {

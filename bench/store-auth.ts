@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
-import { Storage } from '../src/storage/s3.js';
+import { S3Storage } from '../src/storage/s3.js';
 
 const requests = Number(process.argv[2] ?? 2000);
 const directory = mkdtempSync(join(tmpdir(), 'bucketql-bench-auth-'));
 const store = await startEmbeddedStore({ directory });
-const storage = new Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 10_000, maxAttempts: 1 });
+const storage = new S3Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 10_000, maxAttempts: 1 });
 try {
   await storage.createBucket('bench');
   await storage.putObject({ bucket: 'bench', key: 'k.txt' }, Buffer.alloc(4096, 'x'));

@@ -1,10 +1,14 @@
 // Shared by the benchmarks: a bucketql server in a child process (built code, the
 // embedded store), GraphQL over HTTP, and the child's memory as the kernel counts it.
+// Starting, awaiting and stopping a child are test/support/bucketql-child.ts's.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gql, memoryOf, readyLine, stopChild } from '../test/support/bucketql-child.js';
+
+export { readyLine };
 
 /** The flags `npm start` runs node with (package.json): a larger young generation for scans. */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
@@ -39,39 +43,13 @@ export async function startServer(env: Record<string, string> = {}, dataDir = be
   return {
     url,
     pid,
-    async gql(query, variables) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: unknown; errors?: unknown[] };
-      if (body.errors) throw new Error(JSON.stringify(body.errors));
-      return body.data as any;
-    },
+    gql: (query, variables) => gql(url, query, variables),
     memory() {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kib = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-      return { rss: Math.round(kib('VmRSS') / 1024), peak: Math.round(kib('VmHWM') / 1024) };
+      const { rss, peak } = memoryOf(pid);
+      return { rss: Math.round(rss), peak: Math.round(peak) };
     },
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child),
   };
-}
-
-/** Resolves when a bucketql child prints its ready line on stderr; rejects when it exits first. */
-export function readyLine(child: ChildProcess): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('bucketql is ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`bucketql exited (${code}): ${text}`)));
-  });
 }
 
 /** Uploads a local file through bucketql's own uploadFile (multipart spec, streamed) into bucket `bench`. */

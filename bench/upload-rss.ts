@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gql, memoryOf, startBucketqlChild, stopChild } from './bucketql-child.js';
+import { gql, memoryOf, startBucketqlChild, stopChild } from '../test/support/bucketql-child.js';
 
 const MiB = 1024 * 1024;
 const SIZE = Number(process.argv[2] ?? 1024 * MiB);

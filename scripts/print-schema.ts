@@ -15,18 +15,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
 import { chooseStore, parseSettings, resolveDataDir, type Settings } from '../src/config/settings.js';
+import { createServices } from '../src/context.js';
 import { type ConfigFile, loadConfig } from '../src/datasets/config.js';
 import { resolveDatasets } from '../src/datasets/schema-holder.js';
 import { findConfigFile } from '../src/main.js';
 import { buildSchema } from '../src/schema/index.js';
-import { AccessPolicy } from '../src/server/access.js';
 import { createLogger } from '../src/server/log.js';
-import { ScanSlots } from '../src/server/scan-budget.js';
 import { describeEmbedded, describeS3 } from '../src/storage/check.js';
 import { type EmbeddedStore, startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from '../src/storage/embedded/seed.js';
-import { Storage } from '../src/storage/s3.js';
-import { TableCache } from '../src/tables/cache.js';
+import { S3Storage } from '../src/storage/s3.js';
 
 // bucketql pins SDK versions that support Node 20 (see cli.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -37,19 +35,11 @@ export { DEMO_CONFIG };
 /** The schema for `config`'s datasets resolved against `storage`; throws naming every dataset that cannot be read. */
 async function schemaFor(
   settings: Settings,
-  storage: Storage,
+  storage: S3Storage,
   config: ConfigFile,
   store = describeS3('schema:print', process.env),
 ): Promise<string> {
-  const services = {
-    settings,
-    storage,
-    store,
-    tableCache: new TableCache(settings.cacheBytes),
-    access: new AccessPolicy(undefined, false),
-    scanSlots: new ScanSlots(settings.maxConcurrentScans),
-  };
-  const { datasets, failures } = await resolveDatasets(services, config);
+  const { datasets, failures } = await resolveDatasets(createServices(settings, storage, store), config);
   if (failures.length > 0) throw new Error(`datasets that cannot be read: ${failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
   return `${printSchema(buildSchema(datasets))}\n`;
 }
@@ -58,7 +48,7 @@ async function schemaFor(
 export async function printedSchema(): Promise<string> {
   const directory = mkdtempSync(join(tmpdir(), 'bucketql-schema-'));
   const store = await startEmbeddedStore({ directory });
-  const storage = new Storage({
+  const storage = new S3Storage({
     endpoint: store.endpoint,
     credentials: store.credentials,
     copySourceKeepsPlus: true,
@@ -85,12 +75,12 @@ export async function printedSchemaFor(settings: Settings, configFile: string, e
   const common = { timeoutMs: settings.s3TimeoutMs, maxAttempts: settings.s3MaxAttempts };
   const choice = chooseStore(settings, env);
   let embedded: EmbeddedStore | null = null;
-  let storage: Storage;
+  let storage: S3Storage;
   if (choice.kind === 'embedded') {
     embedded = await startEmbeddedStore({ directory: join(resolveDataDir(settings), 's3') });
-    storage = new Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
+    storage = new S3Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
     if (settings.seedDemo) await seedDemo(storage, createLogger('silent'));
-  } else storage = new Storage({ ...common, forcePathStyle: settings.s3PathStyle });
+  } else storage = new S3Storage({ ...common, forcePathStyle: settings.s3PathStyle });
   try {
     return await schemaFor(settings, storage, loadConfig(configFile));
   } finally {

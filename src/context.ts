@@ -1,12 +1,14 @@
-// What every resolver gets: settings, the S3 layer, the shared table cache, the
-// request's own loaders, its access policy and its abort signal.
+// What every resolver gets, and the one place it is built: the services (settings,
+// the S3 layer, the shared table cache, the access policy, the scan slots) once per
+// server, and per request its own loaders, abort signal and scan budget.
 import type { Settings } from './config/settings.js';
-import type { Loaders } from './loaders/index.js';
-import type { AccessPolicy } from './server/access.js';
-import type { ScanBudget, ScanSlots } from './server/scan-budget.js';
-import type { StoreInfo } from './storage/check.js';
-import type { Storage } from './storage/s3.js';
-import type { TableCache } from './tables/cache.js';
+import { createLoaders, type Loaders } from './loaders/index.js';
+import { AccessPolicy } from './server/access.js';
+import { createLogger } from './server/log.js';
+import { ScanBudget, ScanSlots } from './server/scan-budget.js';
+import { describeS3, type StoreInfo } from './storage/check.js';
+import type { Storage } from './storage/types.js';
+import { type TableCache, tableCacheFor } from './tables/cache.js';
 
 /** Lives as long as the server: shared by every request. */
 export interface AppServices {
@@ -27,4 +29,32 @@ export interface Context extends AppServices {
   signal: AbortSignal;
   /** This request's whole-object reads (BUCKETQL_MAX_SCANS_PER_REQUEST); each runs in one of scanSlots. */
   scans: ScanBudget;
+}
+
+/**
+ * The server's services, from its settings and the store it uses. `store` says which
+ * store `storage` is; described from the environment when omitted (a Storage made by hand).
+ */
+export function createServices(settings: Settings, storage: Storage, store?: StoreInfo): AppServices {
+  return {
+    settings,
+    storage,
+    store: store ?? { ...describeS3('given to createApp', process.env), endpoint: storage.endpoint },
+    tableCache: tableCacheFor(settings, createLogger(settings.logLevel)),
+    access: new AccessPolicy(settings.buckets, settings.readOnly),
+    scanSlots: new ScanSlots(settings.maxConcurrentScans),
+  };
+}
+
+/**
+ * A request's context: fresh loaders, its signal, and its scan budget
+ * (BUCKETQL_MAX_SCANS_PER_REQUEST unless `maxScans` says otherwise).
+ */
+export function requestContext(services: AppServices, signal: AbortSignal, maxScans = services.settings.maxScansPerRequest): Context {
+  return {
+    ...services,
+    loaders: createLoaders(services.storage, services.settings),
+    signal,
+    scans: new ScanBudget(maxScans, services.scanSlots, signal),
+  };
 }

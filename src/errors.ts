@@ -1,7 +1,8 @@
 // bucketql's one error vocabulary: each class carries one of the contract's
-// `extensions.code` values. Anything thrown that is not one of these is masked
-// at the server edge as INTERNAL_SERVER_ERROR.
-import { GraphQLError } from 'graphql';
+// `extensions.code` values. They are plain Errors, so that codecs, tables and storage
+// know nothing of GraphQL: the server turns them into GraphQL errors at its edge
+// (server/errors.ts) and into HTTP refusals (server/refusal.ts). Anything thrown that
+// is not one of these is masked there as INTERNAL_SERVER_ERROR.
 
 export const ERROR_CODES = [
   'BAD_USER_INPUT',
@@ -18,11 +19,18 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** An error whose message is safe to show to the client. */
-export class BucketqlError extends GraphQLError {
+export class BucketqlError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-    super(message, { extensions: { ...extensions, code } });
+  /**
+   * What the answer's `extensions` carry: the code, and details a client can act on
+   * (the line or row, the limit, S3's code; `http` sets the answer's HTTP status).
+   */
+  readonly extensions: Readonly<Record<string, unknown>>;
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
     this.code = code;
+    this.extensions = { ...details, code };
   }
 }
 

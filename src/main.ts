@@ -4,16 +4,17 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chooseStore, resolveDataDir, type Settings } from './config/settings.js';
-import type { AppServices } from './context.js';
+import { type AppServices, createServices } from './context.js';
 import { type ConfigFile, loadConfig } from './datasets/config.js';
 import { SchemaHolder } from './datasets/schema-holder.js';
 import { type App, createApp } from './server/app.js';
-import { checkListenSafety, loadTokens, TokenCheck } from './server/auth.js';
+import { accessTokens } from './server/auth.js';
 import { createLogger, type Logger } from './server/log.js';
 import { checkStore, describeEmbedded, describeS3, type StoreInfo, type StoreStatus, storeSummary } from './storage/check.js';
 import { type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from './storage/embedded/seed.js';
-import { Storage } from './storage/s3.js';
+import { S3Storage } from './storage/s3.js';
+import type { Storage } from './storage/types.js';
 import type { TableCache } from './tables/cache.js';
 
 export interface Running {
@@ -77,7 +78,7 @@ function datasetsConfig(settings: Settings, embedded: boolean, log: Logger): { c
 export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, logger?: Logger): Promise<Running> {
   const log = logger ?? createLogger(settings.logLevel);
   // Refuse an unsafe address before anything starts (the embedded store, the demo seed).
-  checkListenSafety(settings, new TokenCheck(loadTokens(settings)));
+  const tokens = accessTokens(settings);
   const choice = chooseStore(settings, env);
   let embedded: EmbeddedStore | null = null;
   let storage: Storage;
@@ -86,12 +87,12 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   if (choice.kind === 'embedded') {
     const directory = join(resolveDataDir(settings), 's3');
     embedded = await startEmbeddedStore({ directory, log });
-    storage = new Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
+    storage = new S3Storage({ ...common, endpoint: embedded.endpoint, credentials: embedded.credentials, copySourceKeepsPlus: true });
     store = describeEmbedded(choice.reason, embedded.endpoint, resolveDataDir(settings));
     log.info(`using ${storeSummary(store)}`, { store });
     if (settings.seedDemo) await seedDemo(storage, log);
   } else {
-    storage = new Storage({ ...common, forcePathStyle: settings.s3PathStyle });
+    storage = new S3Storage({ ...common, forcePathStyle: settings.s3PathStyle });
     store = describeS3(choice.reason, env);
     log.info(`using ${storeSummary(store)}`, { store });
   }
@@ -99,19 +100,20 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   const storeStatus = await checkStore(storage, store);
   if (!storeStatus.ok) log.error(`the store does not work: ${storeStatus.message}`, { problem: storeStatus.problem, store });
 
+  const services = createServices(settings, storage, store);
   let app: App;
   let port: number;
-  let holder: SchemaHolder | null = null;
+  let holder: SchemaHolder;
   let refresher: NodeJS.Timeout | undefined;
   let config: ConfigFile | null = null;
   let configFile: string | null = null;
   try {
     ({ config, file: configFile } = datasetsConfig(settings, embedded !== null, log));
-    app = createApp({ settings, storage, store, logger: log, schema: () => (holder as SchemaHolder).current });
-    holder = new SchemaHolder(app.services, config, log);
-    await holder.refresh();
+    const schema = new SchemaHolder(services, config, log);
+    holder = schema;
+    app = createApp({ services, tokens, logger: log, schema: () => schema.current });
+    await schema.refresh();
     if (config && settings.schemaRefresh > 0) {
-      const schema = holder;
       refresher = setInterval(() => void schema.refresh(), settings.schemaRefresh * 1000);
       refresher.unref();
     }
@@ -161,12 +163,12 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     embedded,
     storage,
     drain: () => app.drain(),
-    tableCache: app.services.tableCache,
+    tableCache: services.tableCache,
     store,
     storeStatus,
     storeReady,
     configFile,
-    services: app.services,
+    services,
     close: async () => {
       closed = true;
       clearTimeout(retry);

@@ -163,6 +163,5 @@ export const jsonCodec: Codec = {
   contentType: 'application/json',
   readTable: readJsonTable,
   decodeValue: (bytes, options) => parseJson(jsonText(bytes, options.encoding), 'JSON'),
-  isTableValue: (value) => Array.isArray(value) && value.every(isRecord),
   encode: (content) => Buffer.from(JSON.stringify(content), 'utf8'),
 };

@@ -152,7 +152,6 @@ export const ndjsonCodec: Codec = {
   supportsOffsets: true,
   readTable: readNdjsonTable,
   decodeValue: (bytes) => decodeNdjson(bytes),
-  isTableValue: (value) => Array.isArray(value) && value.every(isRecord),
   encode: (content) => {
     if (!Array.isArray(content)) throw new BadUserInput('.ndjson/.jsonl content must be an array: each item becomes one line');
     return Buffer.from(content.map((value) => `${JSON.stringify(value)}\n`).join(''), 'utf8');

@@ -156,11 +156,6 @@ export interface Codec {
   describeTable?(source: ByteSource, options: TableReadOptions): Promise<TableDescription>;
   /** Decodes the whole object to a value (for `json` / `content`). */
   decodeValue?(bytes: Buffer, options: ValueDecodeOptions): unknown;
-  /**
-   * True when a decoded value is a table (`content` is then its rows): JSON arrays of
-   * objects, pickled DataFrames. Formats whose readTable always applies omit it.
-   */
-  isTableValue?(value: unknown): boolean;
   /** Encodes a JSON value given to putObject; throws BadUserInput when it does not fit. */
   encode?(content: unknown, options: EncodeOptions): Buffer | Promise<Buffer>;
 }

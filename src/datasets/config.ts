@@ -79,7 +79,6 @@ const configFile = z
   });
 
 export type DatasetConfig = z.infer<typeof dataset>;
-export type ColumnOverride = z.infer<typeof columnOverride>;
 export type ConfigFile = z.infer<typeof configFile>;
 
 export class ConfigError extends Error {}

@@ -2,11 +2,9 @@
 // Built at start; rebuilt on refresh (an interval or SIGHUP) to pick up changed data.
 // A dataset that cannot be read is logged and left out; the others are served.
 import type { GraphQLSchema } from 'graphql';
-import type { AppServices, Context } from '../context.js';
-import { createLoaders } from '../loaders/index.js';
+import { type AppServices, requestContext } from '../context.js';
 import { buildSchema } from '../schema/index.js';
 import type { Logger } from '../server/log.js';
-import { ScanBudget } from '../server/scan-budget.js';
 import type { ConfigFile } from './config.js';
 import { type DatasetFailure, type ResolvedDataset, resolveDataset } from './resolve.js';
 
@@ -21,14 +19,9 @@ export async function resolveDatasets(
   services: AppServices,
   config: ConfigFile,
 ): Promise<{ datasets: ResolvedDataset[]; failures: DatasetFailure[] }> {
-  const signal = new AbortController().signal;
-  const ctx: Context = {
-    ...services,
-    loaders: createLoaders(services.storage, services.settings),
-    signal,
-    // Reading the datasets' schemas (at start and on refresh) is not a user's request: no per-request limit.
-    scans: new ScanBudget(Number.MAX_SAFE_INTEGER, services.scanSlots, signal),
-  };
+  // Reading the datasets' schemas (at start and on refresh) is not a user's request:
+  // its own loaders, and no per-request scan limit (the process-wide slots still hold).
+  const ctx = requestContext(services, new AbortController().signal, Number.MAX_SAFE_INTEGER);
   const results = await Promise.allSettled(config.datasets.map((dataset) => resolveDataset(ctx, dataset)));
   const datasets: ResolvedDataset[] = [];
   const failures: DatasetFailure[] = [];

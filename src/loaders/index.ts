@@ -4,8 +4,7 @@
 import DataLoader from 'dataloader';
 import type { Format } from '../codecs/types.js';
 import type { Settings } from '../config/settings.js';
-import type { Storage } from '../storage/s3.js';
-import type { BucketInfo, GetRequest, ListPage, ListRequest, ObjectBody, ObjectMeta, ObjectRef } from '../storage/types.js';
+import type { BucketInfo, GetRequest, ListPage, ListRequest, ObjectBody, ObjectMeta, ObjectRef, Storage } from '../storage/types.js';
 import type { TableReader } from '../tables/reader.js';
 
 export interface Loaders {

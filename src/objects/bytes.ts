@@ -6,6 +6,7 @@
 import { Readable, Transform } from 'node:stream';
 import { createGunzip, constants as zlibConstants } from 'node:zlib';
 import { formatOfKey } from '../codecs/registry.js';
+import { streamBytes } from '../codecs/stream-bytes.js';
 import type { Compression } from '../codecs/types.js';
 import type { Context } from '../context.js';
 import { PayloadTooLarge } from '../errors.js';
@@ -51,14 +52,7 @@ async function openBytes(ctx: Context, node: ObjectNode, start: number, signal: 
 
 /** Bytes `start` to `end` (exclusive) of the object in one ranged GET (columnar formats read their parts so). */
 export async function readRange(ctx: Context, node: ObjectNode, start: number, end: number, signal: AbortSignal): Promise<Buffer> {
-  const stream = await openBytes(ctx, node, start, signal, end - 1);
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks);
+  return streamBytes(await openBytes(ctx, node, start, signal, end - 1));
 }
 
 function skipBytes(count: number): Transform {

@@ -2,6 +2,7 @@
 // S3 or the network, gzip that does not inflate, a read aborted with its request)
 // become the contract's codes. The bytes layer and the table engine both throw through it.
 import { DecodeFailed, isBucketqlError, UpstreamUnavailable } from '../errors.js';
+import { isNetworkErrorCode } from '../storage/errors.js';
 
 /** Translates errors that escape a read into the contract's codes. */
 export function readFailure(error: unknown, what: string): Error {
@@ -9,12 +10,7 @@ export function readFailure(error: unknown, what: string): Error {
   const e = error as { code?: string; message?: string; name?: string };
   if (typeof e?.code === 'string' && e.code.startsWith('Z_')) return new DecodeFailed(`${what}: not valid gzip data (${e.code})`, {});
   if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') return new UpstreamUnavailable(`The read of ${what} was aborted`);
-  if (
-    typeof e?.code === 'string' &&
-    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNREFUSED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET'].includes(e.code)
-  ) {
-    return new UpstreamUnavailable(`S3 stopped sending ${what} (${e.code})`);
-  }
+  if (isNetworkErrorCode(e?.code)) return new UpstreamUnavailable(`S3 stopped sending ${what} (${e.code})`);
   if (e?.name === 'TimeoutError') return new UpstreamUnavailable(`S3 timed out sending ${what}`);
   return error instanceof Error ? error : new Error(String(error));
 }

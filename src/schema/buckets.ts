@@ -1,53 +1,56 @@
-// Buckets, and listing their objects as a connection.
+// Buckets: listing their objects as a connection, the bucket queries, createBucket.
 import type { Context } from '../context.js';
-import { listObjects, MAX_LIST_PAGE, type ObjectConnectionShape, type ObjectEdgeShape } from '../objects/listing.js';
+import { Forbidden } from '../errors.js';
+import { listObjects, MAX_LIST_PAGE, type ObjectConnectionShape } from '../objects/listing.js';
 import { headObject, nodeFromMeta } from '../objects/service.js';
-import type { BucketInfo } from '../storage/types.js';
+import { createBucket } from '../objects/write.js';
 import type { Builder } from './builder.js';
-import type { addObjects } from './objects.js';
-import { type addPaging, forwardPageInfo, type PageInfoShape } from './paging.js';
+import { forwardPageInfo, type PageInfoShape } from './paging.js';
 
-interface BucketShape {
+export interface BucketShape {
   name: string;
   createdAt?: Date | null;
 }
 
+/** A page of the object listing, with Relay's PageInfo. */
+export type ObjectConnectionPage = Omit<ObjectConnectionShape, 'pageInfo'> & { pageInfo: PageInfoShape };
+
 async function createdAtOf(ctx: Context, bucket: BucketShape): Promise<Date | null> {
   if (bucket.createdAt !== undefined) return bucket.createdAt;
-  // HeadBucket does not tell the creation date; the bucket list does, when allowed.
+  // HeadBucket does not tell the creation date; the bucket list does, when these
+  // credentials may list buckets. When they may not, the date is unknown (null); any
+  // other failure (S3 unreachable, an S3 error) is this field's error, with its code.
   try {
-    const all: BucketInfo[] = await ctx.loaders.bucketList();
-    return all.find((b) => b.name === bucket.name)?.createdAt ?? null;
-  } catch {
-    return null;
+    return (await ctx.loaders.bucketList()).find((b) => b.name === bucket.name)?.createdAt ?? null;
+  } catch (error) {
+    if (error instanceof Forbidden) return null;
+    throw error;
   }
 }
 
-/** Bucket, the listing connection, and the bucket queries. */
-export function addBuckets(builder: Builder, { S3Object, PageInfo }: ReturnType<typeof addObjects> & ReturnType<typeof addPaging>) {
-  const ObjectEdge = builder.objectRef<ObjectEdgeShape>('ObjectEdge').implement({
+/** Bucket, the listing connection, the bucket queries and createBucket. */
+export function addBuckets(builder: Builder): void {
+  builder.objectType('ObjectEdge', {
     fields: (t) => ({
       cursor: t.exposeString('cursor'),
-      node: t.field({ type: S3Object, resolve: (edge) => edge.node }),
+      node: t.field({ type: 'S3Object', resolve: (edge) => edge.node }),
     }),
   });
 
-  const ObjectConnection = builder
-    .objectRef<Omit<ObjectConnectionShape, 'pageInfo'> & { pageInfo: PageInfoShape }>('ObjectConnection')
-    .implement({
-      fields: (t) => ({
-        edges: t.field({ type: [ObjectEdge], resolve: (c) => c.edges }),
-        prefixes: t.exposeStringList('prefixes', { description: 'Common prefixes ("folders") of this page, when `delimiter` is set.' }),
-        pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
-      }),
-    });
+  builder.objectType('ObjectConnection', {
+    fields: (t) => ({
+      edges: t.field({ type: ['ObjectEdge'], resolve: (c) => c.edges }),
+      prefixes: t.exposeStringList('prefixes', { description: 'Common prefixes ("folders") of this page, when `delimiter` is set.' }),
+      pageInfo: t.field({ type: 'PageInfo', resolve: (c) => c.pageInfo }),
+    }),
+  });
 
-  const Bucket = builder.objectRef<BucketShape>('Bucket').implement({
+  builder.objectType('Bucket', {
     fields: (t) => ({
       name: t.exposeString('name'),
       createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (b, _, ctx) => createdAtOf(ctx, b) }),
       objects: t.field({
-        type: ObjectConnection,
+        type: 'ObjectConnection',
         description: `Objects (and common prefixes) in key order, a page at a time. \`first\` is 1 to ${MAX_LIST_PAGE}.`,
         args: {
           prefix: t.arg.string(),
@@ -61,7 +64,7 @@ export function addBuckets(builder: Builder, { S3Object, PageInfo }: ReturnType<
         },
       }),
       object: t.field({
-        type: S3Object,
+        type: 'S3Object',
         nullable: true,
         args: { key: t.arg.string({ required: true }) },
         resolve: async (b, args, ctx) => {
@@ -74,12 +77,12 @@ export function addBuckets(builder: Builder, { S3Object, PageInfo }: ReturnType<
 
   builder.queryFields((t) => ({
     buckets: t.field({
-      type: [Bucket],
+      type: ['Bucket'],
       description: 'The buckets these credentials can list (only those BUCKETQL_BUCKETS allows).',
       resolve: async (_, __, ctx) => (await ctx.loaders.bucketList()).filter((b) => ctx.access.allows(b.name)),
     }),
     bucket: t.field({
-      type: Bucket,
+      type: 'Bucket',
       nullable: true,
       description: 'The bucket, or null when it does not exist.',
       args: { name: t.arg.string({ required: true }) },
@@ -90,5 +93,11 @@ export function addBuckets(builder: Builder, { S3Object, PageInfo }: ReturnType<
     }),
   }));
 
-  return { Bucket };
+  builder.mutationField('createBucket', (t) =>
+    t.field({
+      type: 'Bucket',
+      args: { name: t.arg.string({ required: true }) },
+      resolve: (_, args, ctx) => createBucket(ctx, args.name),
+    }),
+  );
 }

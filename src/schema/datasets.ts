@@ -1,16 +1,17 @@
 // Declared datasets as GraphQL types: per dataset a row type with one typed field
 // per column, a typed filter input, an order-by input, a relay-style connection and
 // typed aggregates. Built from the datasets resolved at start (or refresh).
-import type { Context } from '../context.js';
+import type { FieldMap, InputFieldMap, InputFieldsFromShape } from '@pothos/core';
 import { type DatasetColumn, openDataset, type ResolvedDataset } from '../datasets/resolve.js';
 import type { ScanBudget } from '../server/scan-budget.js';
 import { aggregate } from '../tables/aggregate.js';
 import type { FilterOp, RowFilter } from '../tables/filter.js';
 import { countRows, type RowResult, readPage } from '../tables/query.js';
 import type { ColumnType } from '../tables/types.js';
-import type { Builder } from './builder.js';
+import type { Builder, Types } from './builder.js';
 import { forwardPageInfo } from './paging.js';
 import { offersSumAndAvg } from './summable.js';
+import { SortDirection } from './tables.js';
 
 type ScalarName = 'SafeInt' | 'Float' | 'Boolean' | 'DateTime' | 'String' | 'JSON';
 
@@ -32,8 +33,12 @@ function scalarFor(type: ColumnType): ScalarName {
   }
 }
 
+/** The column types that get a typed filter input (JSON columns have none), in the schema's order. */
+const FILTER_SCALARS = ['SafeInt', 'Float', 'DateTime', 'String', 'Boolean'] as const;
+type FilterScalar = (typeof FILTER_SCALARS)[number];
+
 /** The typed filter input each column type gets, and the operators it carries. */
-const FILTERS: Record<Exclude<ScalarName, 'JSON'>, { name: string; ops: Record<string, FilterOp>; lists: boolean; strings: boolean }> = {
+const FILTERS: Record<FilterScalar, { name: string; ops: Record<string, FilterOp>; lists: boolean; strings: boolean }> = {
   SafeInt: { name: 'IntFilter', ops: { eq: 'EQ', ne: 'NE', gt: 'GT', gte: 'GTE', lt: 'LT', lte: 'LTE' }, lists: true, strings: false },
   Float: { name: 'FloatFilter', ops: { eq: 'EQ', ne: 'NE', gt: 'GT', gte: 'GTE', lt: 'LT', lte: 'LTE' }, lists: true, strings: false },
   DateTime: {
@@ -67,7 +72,10 @@ type TypedFilter = Record<string, unknown> & {
   isNull?: boolean | null;
   ignoreCase?: boolean | null;
 };
-type DatasetFilter = { and?: DatasetFilter[] | null; or?: DatasetFilter[] | null; not?: DatasetFilter | null } & Record<string, unknown>;
+/** A dataset filter as GraphQL gives it: and/or/not, and a typed filter per column field. */
+type DatasetFilter = { and?: DatasetFilter[] | null; or?: DatasetFilter[] | null; not?: DatasetFilter | null } & {
+  [field: string]: NonNullable<unknown> | null | undefined;
+};
 
 /** A filter value as the table layer compares it: DateTime inputs arrive as Dates. */
 function plain(value: unknown): NonNullable<unknown> | null {
@@ -81,9 +89,10 @@ export function toRowFilter(filter: DatasetFilter | null | undefined, columns: r
   if (!filter) return null;
   const parts: RowFilter[] = [];
   for (const column of columns) {
+    const scalar = scalarFor(column.type);
     const typed = filter[column.field] as TypedFilter | null | undefined;
-    if (!typed) continue;
-    const spec = FILTERS[scalarFor(column.type) as Exclude<ScalarName, 'JSON'>];
+    if (!typed || scalar === 'JSON') continue;
+    const spec = FILTERS[scalar];
     const ignoreCase = typed.ignoreCase === true;
     for (const [name, op] of Object.entries(spec.ops)) {
       if (typed[name] != null) parts.push({ column: column.name, op, value: plain(typed[name]), ignoreCase });
@@ -99,31 +108,28 @@ export function toRowFilter(filter: DatasetFilter | null | undefined, columns: r
   return parts.length === 1 ? (parts[0] as RowFilter) : { and: parts };
 }
 
-interface SharedRefs {
-  pageInfo: Parameters<Builder['objectField']>[0];
-  sortDirection: unknown;
-}
-
 /** Adds the typed filter inputs (IntFilter, ...) once, when there is a dataset. */
 function addTypedFilters(builder: Builder) {
-  const refs = {} as Record<string, unknown>;
-  for (const [scalar, spec] of Object.entries(FILTERS) as [Exclude<ScalarName, 'JSON'>, (typeof FILTERS)[keyof typeof FILTERS]][]) {
-    refs[scalar] = builder.inputType(spec.name, {
-      description: `Conditions on ${withArticle(scalar === 'SafeInt' ? 'Int' : scalar)} column; several conditions must all hold. A null cell matches only isNull: true.`,
-      fields: (t) => {
-        const fields: Record<string, unknown> = {};
-        for (const name of Object.keys(spec.ops)) fields[name] = t.field({ type: scalar as 'String' });
-        if (spec.lists) {
-          fields.in = t.field({ type: [scalar as 'String'] });
-          fields.notIn = t.field({ type: [scalar as 'String'] });
-        }
-        fields.isNull = t.boolean({ description: 'true: the cell is empty; false: it is not.' });
-        if (spec.strings) fields.ignoreCase = t.boolean({ description: 'Compare after Unicode lower-casing.' });
-        return fields as never;
-      },
-    });
-  }
-  return refs;
+  return new Map(
+    FILTER_SCALARS.map((scalar) => {
+      const spec = FILTERS[scalar];
+      const ref = builder.inputType(spec.name, {
+        description: `Conditions on ${withArticle(scalar === 'SafeInt' ? 'Int' : scalar)} column; several conditions must all hold. A null cell matches only isNull: true.`,
+        fields: (t) => {
+          const fields: InputFieldMap = {};
+          for (const name of Object.keys(spec.ops)) fields[name] = t.field({ type: scalar });
+          if (spec.lists) {
+            fields.in = t.field({ type: [scalar] });
+            fields.notIn = t.field({ type: [scalar] });
+          }
+          fields.isNull = t.boolean({ description: 'true: the cell is empty; false: it is not.' });
+          if (spec.strings) fields.ignoreCase = t.boolean({ description: 'Compare after Unicode lower-casing.' });
+          return fields;
+        },
+      });
+      return [scalar, ref] as const;
+    }),
+  );
 }
 
 /** "an Int", "a Float": the English article for a type name. */
@@ -131,7 +137,8 @@ function withArticle(name: string): string {
   return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
 }
 
-export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset[], shared: SharedRefs): void {
+/** Per dataset: its row, filter, order, connection and aggregate types, and its two query fields. */
+export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset[]): void {
   if (datasets.length === 0) return;
   const typedFilters = addTypedFilters(builder);
 
@@ -145,7 +152,7 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
     const Row = builder.objectRef<RowResult>(`${T}Row`).implement({
       description: `A row of the dataset ${dataset.config.name} (${what}).`,
       fields: (t) => {
-        const fields: Record<string, unknown> = {
+        const fields: FieldMap = {
           _index: t.int({ description: '0-based position of the row in the dataset.', resolve: (r) => r.index }),
           _values: t.field({
             type: 'JSONObject',
@@ -155,13 +162,13 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
         };
         for (const column of visible) {
           fields[column.field] = t.field({
-            type: scalarFor(column.type) as 'String',
+            type: scalarFor(column.type),
             nullable: column.nullable,
             description: [column.description, `Column ${JSON.stringify(column.name)} (${column.type}).`].filter(Boolean).join(' '),
-            resolve: (r) => r.values[column.name] as string,
+            resolve: (r) => r.values[column.name],
           });
         }
-        return fields as never;
+        return fields;
       },
     });
 
@@ -173,23 +180,24 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
     const Filter = builder.inputRef<DatasetFilter>(`${T}Filter`).implement({
       description: `Conditions on rows of ${dataset.config.name}: every field given must hold; and/or/not combine filters.`,
       fields: (t) => {
-        const fields: Record<string, unknown> = {
+        const fields: InputFieldsFromShape<Types, DatasetFilter, 'InputObject'> = {
           and: t.field({ type: [Filter] }),
           or: t.field({ type: [Filter] }),
           not: t.field({ type: Filter }),
         };
         for (const column of visible) {
           const scalar = scalarFor(column.type);
-          if (scalar !== 'JSON') fields[column.field] = t.field({ type: typedFilters[scalar] as never });
+          const typed = scalar === 'JSON' ? undefined : typedFilters.get(scalar);
+          if (typed) fields[column.field] = t.field({ type: typed });
         }
-        return fields as never;
+        return fields;
       },
     });
 
     const OrderBy = builder.inputType(`${T}OrderBy`, {
       fields: (t) => ({
         column: t.field({ type: ColumnEnum, required: true }),
-        direction: t.field({ type: shared.sortDirection as never, defaultValue: 'ASC' as never }),
+        direction: t.field({ type: SortDirection, defaultValue: 'ASC' }),
       }),
     });
 
@@ -205,13 +213,10 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
     const Connection = builder.objectRef<ConnectionShape>(`${T}Connection`).implement({
       fields: (t) => ({
         edges: t.field({ type: [Edge], resolve: (c) => c.page.rows }),
-        pageInfo: t.field({
-          type: shared.pageInfo as never,
-          resolve: (c) => forwardPageInfo({ ...c.page, edges: c.page.rows }, c.after) as never,
-        }),
+        pageInfo: t.field({ type: 'PageInfo', resolve: (c) => forwardPageInfo({ ...c.page, edges: c.page.rows }, c.after) }),
         totalCount: t.int({
           description: 'Rows matching `where` in the whole dataset.',
-          resolve: (c, _, ctx: Context) => c.count(ctx.scans),
+          resolve: (c, _, ctx) => c.count(ctx.scans),
         }),
       }),
     });
@@ -232,11 +237,8 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
         : builder.objectRef<Group>(`${T}${name}`).implement({
             fields: (t) =>
               Object.fromEntries(
-                columns.map((column) => [
-                  column.field,
-                  t.field({ type: typeOf(column) as 'String', nullable: true, resolve: (g) => pick(g, column) as string }),
-                ]),
-              ) as never,
+                columns.map((column) => [column.field, t.field({ type: typeOf(column), nullable: true, resolve: (g) => pick(g, column) })]),
+              ),
           });
     const Sums = stat(
       'Sums',
@@ -268,13 +270,13 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
         Object.fromEntries(
           visible.map((column) => [
             column.field,
-            t.field({ type: scalarFor(column.type) as 'String', nullable: true, resolve: (g) => (g.key[column.name] ?? null) as string }),
+            t.field({ type: scalarFor(column.type), nullable: true, resolve: (g) => g.key[column.name] ?? null }),
           ]),
-        ) as never,
+        ),
     });
     const GroupType = builder.objectRef<Group>(`${T}Group`).implement({
       fields: (t) => {
-        const fields: Record<string, unknown> = {
+        const fields: FieldMap = {
           key: t.field({ type: Key, resolve: (g) => g }),
           count: t.int({ description: 'Rows in the group.', resolve: (g) => g.count }),
         };
@@ -282,7 +284,7 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
         if (Avgs) fields.avg = t.field({ type: Avgs, resolve: (g) => g });
         if (Mins) fields.min = t.field({ type: Mins, resolve: (g) => g });
         if (Maxs) fields.max = t.field({ type: Maxs, resolve: (g) => g });
-        return fields as never;
+        return fields;
       },
     });
 
@@ -297,12 +299,12 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
           where: t.arg({ type: Filter }),
           orderBy: t.arg({ type: [OrderBy] }),
         },
-        resolve: async (_, args, ctx: Context) => {
+        resolve: async (_, args, ctx) => {
           const source = await openDataset(ctx, dataset);
           const where = toRowFilter(args.where, dataset.columns);
           const orderBy = (args.orderBy ?? []).map((o) => ({
-            column: o.column as string,
-            direction: (o.direction ?? 'ASC') as 'ASC' | 'DESC',
+            column: o.column,
+            direction: o.direction ?? 'ASC',
           }));
           const read = () => readPage(source, { first: args.first ?? 100, after: args.after, where, orderBy });
           const page = await (where || orderBy.length > 0 ? ctx.scans.run(dataset.config.name, read) : read());
@@ -317,12 +319,12 @@ export function addDatasets(builder: Builder, datasets: readonly ResolvedDataset
         type: [GroupType],
         description: `Counts and, per numeric or date column, sum/avg/min/max of ${dataset.config.name}, in groups (one group without groupBy).`,
         args: { where: t.arg({ type: Filter }), groupBy: t.arg({ type: [ColumnEnum] }) },
-        resolve: async (_, args, ctx: Context) => {
+        resolve: async (_, args, ctx) => {
           const source = await openDataset(ctx, dataset);
           return ctx.scans.run(`${dataset.config.name}Aggregate`, () =>
             aggregate(source, {
               where: toRowFilter(args.where, dataset.columns),
-              groupBy: (args.groupBy ?? []) as string[],
+              groupBy: args.groupBy ?? [],
               columns: ordered.map((c) => c.name),
             }),
           );

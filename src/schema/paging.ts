@@ -24,8 +24,9 @@ export function forwardPageInfo(
   };
 }
 
-export function addPaging(builder: Builder) {
-  const PageInfo = builder.objectRef<PageInfoShape>('PageInfo').implement({
+/** PageInfo, which every connection's `pageInfo` names. */
+export function addPaging(builder: Builder): void {
+  builder.objectType('PageInfo', {
     description: "Where a page is, as Relay's connection spec has it. Pages go forward only (`first`, `after`).",
     fields: (t) => ({
       hasNextPage: t.exposeBoolean('hasNextPage', { description: 'More edges follow: pass `endCursor` as `after` for them.' }),
@@ -42,5 +43,4 @@ export function addPaging(builder: Builder) {
       }),
     }),
   });
-  return { PageInfo };
 }

@@ -1,14 +1,15 @@
 // What this server allows, for clients (the explorer) that adapt to it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type StoreInfo, storeSummary } from '../storage/check.js';
-import { packageRoot } from '../storage/embedded/seed.js';
+import { packageRoot } from '../package-root.js';
+import { storeSummary } from '../storage/check.js';
 import type { Builder } from './builder.js';
 
 // From the sources and the build alike: the nearest package.json up from here.
 const { version } = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
 
-export function addServerInfo(builder: Builder) {
+/** serverInfo: what this server allows, and its store. */
+export function addServerInfo(builder: Builder): void {
   const StoreKind = builder.enumType('StoreKind', {
     description: 'Where the buckets live.',
     values: {
@@ -16,7 +17,7 @@ export function addServerInfo(builder: Builder) {
       S3: { value: 's3', description: 'AWS S3 or an S3-compatible store (MinIO, Ceph, ...).' },
     } as const,
   });
-  const Store = builder.objectRef<StoreInfo>('Store').implement({
+  builder.objectType('Store', {
     description: 'The store this server reads and writes, as configured. Never holds a secret.',
     fields: (t) => ({
       kind: t.field({ type: StoreKind, resolve: (s) => s.kind }),
@@ -32,7 +33,7 @@ export function addServerInfo(builder: Builder) {
       dataDir: t.string({ nullable: true, description: "The embedded store's folder.", resolve: (s) => s.dataDir }),
     }),
   });
-  const ServerInfo = builder.objectRef<Record<string, never>>('ServerInfo').implement({
+  builder.objectType('ServerInfo', {
     description: 'What this server allows.',
     fields: (t) => ({
       readOnly: t.boolean({
@@ -50,8 +51,8 @@ export function addServerInfo(builder: Builder) {
         resolve: (_, __, ctx) => ctx.settings.maxObjectBytes,
       }),
       version: t.string({ description: 'The bucketql version.', resolve: () => version }),
-      store: t.field({ type: Store, description: 'Which store is in use.', resolve: (_, __, ctx) => ctx.store }),
+      store: t.field({ type: 'Store', description: 'Which store is in use.', resolve: (_, __, ctx) => ctx.store }),
     }),
   });
-  builder.queryField('serverInfo', (t) => t.field({ type: ServerInfo, resolve: () => ({}) }));
+  builder.queryField('serverInfo', (t) => t.field({ type: 'ServerInfo', resolve: () => ({}) }));
 }

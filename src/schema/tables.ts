@@ -1,19 +1,22 @@
 // Tables: S3Object.table, columns, rows with filters, ordering, projection and paging.
 import { tableReaderOf } from '../objects/service.js';
-import { type AggregateGroup, aggregate, type ColumnAggregate } from '../tables/aggregate.js';
-import { FILTER_OPS, type RowFilter as RowFilterShape } from '../tables/filter.js';
-import { countRows, MAX_PAGE, type RowOrder as RowOrderShape, type RowResult, readPage } from '../tables/query.js';
+import { type AggregateGroup, aggregate } from '../tables/aggregate.js';
+import { FILTER_OPS, type RowFilter } from '../tables/filter.js';
+import { countRows, MAX_PAGE, readPage } from '../tables/query.js';
 import type { TableReader } from '../tables/reader.js';
-import { type ColumnSummary, type HistogramBin, MAX_BINS, MAX_TOP, summarizeColumn, type TopValue } from '../tables/summary.js';
-import { COLUMN_TYPES, type Column as ColumnShape } from '../tables/types.js';
-import type { Builder } from './builder.js';
-import type { addObjects } from './objects.js';
-import { type addPaging, forwardPageInfo } from './paging.js';
+import { MAX_BINS, MAX_TOP, summarizeColumn } from '../tables/summary.js';
+import { COLUMN_TYPES } from '../tables/types.js';
+import { type Builder, enumValues } from './builder.js';
+import { Format } from './objects.js';
+import { forwardPageInfo } from './paging.js';
 import { isIdentifierName } from './summable.js';
 
-interface RowConnectionShape {
+/** The SortDirection enum, by which datasets.ts uses it too. */
+export const SortDirection = enumValues(['ASC', 'DESC'] as const);
+
+export interface RowConnectionShape {
   reader: TableReader;
-  where: RowFilterShape | null | undefined;
+  where: RowFilter | null | undefined;
   page: Awaited<ReturnType<typeof readPage>>;
   after: string | null | undefined;
 }
@@ -29,23 +32,20 @@ function statByColumn(group: AggregateGroup, stat: 'sum' | 'avg' | 'min' | 'max'
 }
 
 /** Tables: S3Object.table and everything under it. */
-export function addTables(
-  builder: Builder,
-  { S3Object, FormatEnum, PageInfo }: ReturnType<typeof addObjects> & ReturnType<typeof addPaging>,
-) {
+export function addTables(builder: Builder): void {
   const ColumnTypeEnum = builder.enumType('ColumnType', {
     description: 'A column’s type, inferred from its leading rows. JSON: nested arrays/objects (JSON, NDJSON, pickle).',
     values: COLUMN_TYPES,
   });
   const FilterOpEnum = builder.enumType('FilterOp', { values: FILTER_OPS });
-  const SortDirectionEnum = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
+  builder.enumType(SortDirection, { name: 'SortDirection' });
 
-  const RowFilter = builder.inputRef<RowFilterShape>('RowFilter').implement({
+  builder.inputType('RowFilter', {
     description: 'A condition on rows: `column` + `op` (+ `value`), and/or `and`, `or`, `not`. Several parts in one filter must all hold.',
     fields: (t) => ({
-      and: t.field({ type: [RowFilter] }),
-      or: t.field({ type: [RowFilter] }),
-      not: t.field({ type: RowFilter }),
+      and: t.field({ type: ['RowFilter'] }),
+      or: t.field({ type: ['RowFilter'] }),
+      not: t.field({ type: 'RowFilter' }),
       column: t.string(),
       op: t.field({ type: FilterOpEnum }),
       value: t.field({
@@ -59,14 +59,14 @@ export function addTables(
     }),
   });
 
-  const RowOrder = builder.inputRef<RowOrderShape>('RowOrder').implement({
+  builder.inputType('RowOrder', {
     fields: (t) => ({
       column: t.string({ required: true }),
-      direction: t.field({ type: SortDirectionEnum, defaultValue: 'ASC' }),
+      direction: t.field({ type: SortDirection, defaultValue: 'ASC' }),
     }),
   });
 
-  const Column = builder.objectRef<ColumnShape>('Column').implement({
+  builder.objectType('Column', {
     fields: (t) => ({
       name: t.exposeString('name'),
       index: t.exposeInt('index'),
@@ -75,7 +75,7 @@ export function addTables(
     }),
   });
 
-  const Row = builder.objectRef<RowResult>('Row').implement({
+  builder.objectType('Row', {
     fields: (t) => ({
       index: t.exposeInt('index', { description: '0-based position of the row in the table.' }),
       values: t.field({ type: 'JSONObject', description: '{ column name: typed value }', resolve: (r) => r.values }),
@@ -88,17 +88,17 @@ export function addTables(
     }),
   });
 
-  const RowEdge = builder.objectRef<RowResult>('RowEdge').implement({
+  builder.objectType('RowEdge', {
     fields: (t) => ({
       cursor: t.exposeString('cursor'),
-      node: t.field({ type: Row, resolve: (r) => r }),
+      node: t.field({ type: 'Row', resolve: (r) => r }),
     }),
   });
 
-  const RowConnection = builder.objectRef<RowConnectionShape>('RowConnection').implement({
+  builder.objectType('RowConnection', {
     fields: (t) => ({
-      edges: t.field({ type: [RowEdge], resolve: (c) => c.page.rows }),
-      pageInfo: t.field({ type: PageInfo, resolve: (c) => forwardPageInfo({ ...c.page, edges: c.page.rows }, c.after) }),
+      edges: t.field({ type: ['RowEdge'], resolve: (c) => c.page.rows }),
+      pageInfo: t.field({ type: 'PageInfo', resolve: (c) => forwardPageInfo({ ...c.page, edges: c.page.rows }, c.after) }),
       totalCount: t.int({
         description: 'Rows matching `where` in the whole table (a full scan, unless cached).',
         resolve: (c, _, ctx) => ctx.scans.run('totalCount', () => countRows(c.reader, c.where)),
@@ -106,7 +106,7 @@ export function addTables(
     }),
   });
 
-  const ColumnAggregateType = builder.objectRef<ColumnAggregate>('ColumnAggregate').implement({
+  builder.objectType('ColumnAggregate', {
     description: 'One column of a group: values of its type counted (nulls and misfits are not), sum and avg for numbers, min and max.',
     fields: (t) => ({
       column: t.exposeString('column'),
@@ -118,7 +118,7 @@ export function addTables(
     }),
   });
 
-  const AggregateGroupType = builder.objectRef<AggregateGroup>('AggregateGroup').implement({
+  builder.objectType('AggregateGroup', {
     fields: (t) => ({
       key: t.field({
         type: 'JSONObject',
@@ -126,7 +126,7 @@ export function addTables(
         resolve: (g) => g.key,
       }),
       count: t.int({ description: 'Rows in the group.', resolve: (g) => g.count }),
-      columns: t.field({ type: [ColumnAggregateType], resolve: (g) => g.columns }),
+      columns: t.field({ type: ['ColumnAggregate'], resolve: (g) => g.columns }),
       sum: t.field({
         type: 'JSONObject',
         description:
@@ -151,7 +151,7 @@ export function addTables(
     }),
   });
 
-  const HistogramBinType = builder.objectRef<HistogramBin>('HistogramBin').implement({
+  builder.objectType('HistogramBin', {
     description: 'Values from `from` (inclusive) to `to` (exclusive; inclusive for the last bin). Dates as ISO strings.',
     fields: (t) => ({
       from: t.field({ type: 'JSON', resolve: (b) => b.from }),
@@ -160,14 +160,14 @@ export function addTables(
     }),
   });
 
-  const ValueCountType = builder.objectRef<TopValue>('ValueCount').implement({
+  builder.objectType('ValueCount', {
     fields: (t) => ({
       value: t.field({ type: 'JSON', nullable: true, resolve: (v) => v.value }),
       count: t.exposeInt('count'),
     }),
   });
 
-  const ColumnSummaryType = builder.objectRef<ColumnSummary>('ColumnSummary').implement({
+  builder.objectType('ColumnSummary', {
     fields: (t) => ({
       column: t.exposeString('column'),
       count: t.int({ description: 'Rows (matching `where`).', resolve: (s) => s.count }),
@@ -181,7 +181,7 @@ export function addTables(
       min: t.field({ type: 'JSON', nullable: true, resolve: (s) => s.min }),
       max: t.field({ type: 'JSON', nullable: true, resolve: (s) => s.max }),
       histogram: t.field({
-        type: [HistogramBinType],
+        type: ['HistogramBin'],
         description: 'Equal-width bins over [min, max]; [] for columns that are not numbers or dates.',
         resolve: (s) => s.histogram,
       }),
@@ -190,7 +190,7 @@ export function addTables(
         resolve: (s) => s.histogramApproximate,
       }),
       topValues: t.field({
-        type: [ValueCountType],
+        type: ['ValueCount'],
         description: 'The most frequent values, most frequent first.',
         resolve: (s) => s.topValues,
       }),
@@ -201,32 +201,32 @@ export function addTables(
     }),
   });
 
-  const Table = builder.objectRef<TableReader>('Table').implement({
+  builder.objectType('Table', {
     fields: (t) => ({
-      format: t.field({ type: FormatEnum, resolve: (r) => r.options.format }),
+      format: t.field({ type: Format, resolve: (r) => r.options.format }),
       sheet: t.string({ nullable: true, description: 'XLSX: the sheet read.', resolve: async (r) => (await r.schema()).sheet }),
       sheets: t.stringList({
         description: 'XLSX: every worksheet in workbook order; [] otherwise.',
         resolve: async (r) => (await r.schema()).sheets,
       }),
-      columns: t.field({ type: [Column], resolve: async (r) => (await r.schema()).columns }),
+      columns: t.field({ type: ['Column'], resolve: async (r) => (await r.schema()).columns }),
       rowCount: t.int({
         description: 'Data rows (header excluded).',
         resolve: (r, _, ctx) => ctx.scans.run('rowCount', () => countRows(r, null)),
       }),
       count: t.int({
         description: 'Rows matching `where` (all rows when omitted).',
-        args: { where: t.arg({ type: RowFilter }) },
+        args: { where: t.arg({ type: 'RowFilter' }) },
         resolve: (r, args, ctx) => ctx.scans.run('count', () => countRows(r, args.where)),
       }),
       rows: t.field({
-        type: RowConnection,
+        type: 'RowConnection',
         description: `A page of rows: \`first\` is 1 to ${MAX_PAGE}; \`columns\` picks (and orders) the columns returned.`,
         args: {
           first: t.arg.int({ defaultValue: 100 }),
           after: t.arg.string(),
-          where: t.arg({ type: RowFilter }),
-          orderBy: t.arg({ type: [RowOrder] }),
+          where: t.arg({ type: 'RowFilter' }),
+          orderBy: t.arg({ type: ['RowOrder'] }),
           columns: t.arg.stringList(),
         },
         resolve: async (reader, args, ctx) => {
@@ -242,18 +242,18 @@ export function addTables(
         resolve: async (r) => (await r.schema()).encoding ?? null,
       }),
       aggregate: t.field({
-        type: [AggregateGroupType],
+        type: ['AggregateGroup'],
         description:
           'Row counts and, per column, count/sum/avg/min/max, in groups of `groupBy` (one group without it), in one streaming pass. `columns` defaults to every INT, FLOAT and DATETIME column. At most 10,000 groups.',
-        args: { where: t.arg({ type: RowFilter }), groupBy: t.arg.stringList(), columns: t.arg.stringList() },
+        args: { where: t.arg({ type: 'RowFilter' }), groupBy: t.arg.stringList(), columns: t.arg.stringList() },
         resolve: (r, args, ctx) => ctx.scans.run('aggregate', () => aggregate(r, args)),
       }),
       summary: t.field({
-        type: ColumnSummaryType,
+        type: 'ColumnSummary',
         description: `One column over the whole table (or the rows matching \`where\`), in one streaming pass: counts, min, max, a histogram (numbers and dates; \`bins\` even, 2 to ${MAX_BINS}) and the most frequent values (\`top\`, 0 to ${MAX_TOP}).`,
         args: {
           column: t.arg.string({ required: true }),
-          where: t.arg({ type: RowFilter }),
+          where: t.arg({ type: 'RowFilter' }),
           bins: t.arg.int({ defaultValue: 20 }),
           top: t.arg.int({ defaultValue: 10 }),
         },
@@ -262,9 +262,9 @@ export function addTables(
     }),
   });
 
-  builder.objectField(S3Object, 'table', (t) =>
+  builder.objectField('S3Object', 'table', (t) =>
     t.field({
-      type: Table,
+      type: 'Table',
       nullable: true,
       description: 'The object read as a typed table (CSV, TSV, XLSX, JSON arrays of objects, NDJSON, pickled tables).',
       args: {
@@ -272,11 +272,9 @@ export function addTables(
         header: t.arg.boolean({ defaultValue: true, description: 'The first row holds the column names.' }),
         delimiter: t.arg.string({ description: 'CSV/TSV field delimiter (CSV: detected when omitted).' }),
         encoding: t.arg.string({ description: 'Text encoding label (detected when omitted).' }),
-        format: t.arg({ type: FormatEnum, description: 'Read as this format instead of the one the extension names.' }),
+        format: t.arg({ type: Format, description: 'Read as this format instead of the one the extension names.' }),
       },
       resolve: (o, args, ctx) => tableReaderOf(ctx, o, args),
     }),
   );
-
-  return { SortDirectionEnum, RowFilter };
 }

@@ -65,3 +65,14 @@ export function checkListenSafety(settings: Pick<Settings, 'host' | 'allowAnonym
     );
   }
 }
+
+/**
+ * The server's tokens, loaded once (BUCKETQL_TOKENS, BUCKETQL_TOKENS_FILE), after the
+ * rule that a non-loopback address needs them (unless anonymous access is allowed):
+ * call it before anything starts.
+ */
+export function accessTokens(settings: Pick<Settings, 'tokens' | 'tokensFile' | 'host' | 'allowAnonymous'>): TokenCheck {
+  const tokens = new TokenCheck(loadTokens(settings));
+  checkListenSafety(settings, tokens);
+  return tokens;
+}

@@ -32,6 +32,18 @@ export class CorsPolicy {
   }
 
   /**
+   * The headers of an answer written by someone else (yoga, whose own CORS is off):
+   * its access-control-* headers replaced by this policy's, `Vary` merged.
+   */
+  replaceIn(headers: Record<string, string>, origin: string | undefined): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(headers)) if (!name.startsWith('access-control-')) out[name] = value;
+    const cors = this.headersFor(origin);
+    if (cors.vary && out.vary) cors.vary = `${out.vary}, ${cors.vary}`;
+    return Object.assign(out, cors);
+  }
+
+  /**
    * Answers a preflight (any OPTIONS request) without running anything: 204, with the
    * methods and the headers asked for when the origin may call, and no CORS header otherwise.
    */

@@ -1,8 +1,9 @@
-// The server edge of the error vocabulary: every error leaving the server carries
-// one of the contract's codes; anything unexpected is logged with its stack and
-// masked as INTERNAL_SERVER_ERROR with no detail.
+// The server edge of the error vocabulary: bucketql's errors (plain Errors, ../errors.ts)
+// become GraphQL errors here, with their code and details as `extensions`; every error
+// leaving the server carries one of the contract's codes; anything unexpected is logged
+// with its stack and masked as INTERNAL_SERVER_ERROR with no detail.
 import { GraphQLError } from 'graphql';
-import { ERROR_CODES, isBucketqlError } from '../errors.js';
+import { type BucketqlError, ERROR_CODES, isBucketqlError } from '../errors.js';
 import { s3FailureDetails } from '../storage/errors.js';
 import type { Logger } from './log.js';
 
@@ -36,8 +37,26 @@ function limitError(error: GraphQLError): GraphQLError {
   });
 }
 
+/**
+ * A bucketql error as the GraphQL error a client reads: its `extensions` are the
+ * error's (code and details). `located` is graphql-js's wrapping of it, when it was
+ * thrown during execution: its message (which may say which variable) and its place.
+ */
+export function toGraphQLError(error: BucketqlError, located?: GraphQLError): GraphQLError {
+  return new GraphQLError(located?.message ?? error.message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    originalError: error,
+    extensions: { ...error.extensions },
+  });
+}
+
 export function createErrorMasker(log: Logger) {
   return (error: unknown, message: string): Error => {
+    // Thrown outside execution (building the context, a plugin): no place to name.
+    if (isBucketqlError(error)) return toGraphQLError(error);
     if (error instanceof GraphQLError) {
       const original = error.originalError;
       // The client is told that S3 failed; the operator is told how.
@@ -51,13 +70,14 @@ export function createErrorMasker(log: Logger) {
           s3: s3FailureDetails(original.cause),
         });
       }
-      if (!original || isBucketqlError(original) || original instanceof GraphQLError) {
+      if (isBucketqlError(original)) return toGraphQLError(original, error);
+      if (!original || original instanceof GraphQLError) {
         if (ARMOR_LIMIT.test(error.message)) return limitError(error);
         const code = error.extensions?.code;
         if (typeof code === 'string' && KNOWN.has(code)) return error;
         // GraphQL's own request errors (bad variables, unknown operation) are the user's.
         // A variable of the wrong type wraps its scalar's GraphQLError, outside any resolver (no path).
-        if (!original || (!error.path && !isBucketqlError(original))) {
+        if (!original || !error.path) {
           return new GraphQLError(error.message, {
             nodes: error.nodes,
             source: error.source,

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { packageRoot } from '../storage/embedded/seed.js';
+import { packageRoot } from '../package-root.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -43,10 +43,6 @@ export class ExplorerAssets {
       }
     };
     walk(dir);
-  }
-
-  get built(): boolean {
-    return this.assets.has('/index.html');
   }
 
   /** Answers the request when it names an explorer file; false otherwise. */

@@ -102,10 +102,34 @@ function send(req: IncomingMessage, res: ServerResponse, item: Asset, cacheContr
   res.end(req.method === 'HEAD' ? undefined : gzip ? item.gzipped : item.body);
 }
 
+/** What GraphiQL opens with: a query that reads the demo CSV. */
+const DEFAULT_QUERY = `# Welcome to bucketql. Run this query (▶) to read the demo CSV as typed rows.
+{
+  object(bucket: "demo", key: "sales.csv") {
+    key
+    size
+    table {
+      columns { name type }
+      rowCount
+      rows(first: 5) {
+        edges { node { index values } }
+      }
+    }
+  }
+}
+`;
+
+/** A browser opening /graphql (also /graphql?query=..., the explorer's "Show query") gets GraphiQL. */
+export function asksForGraphiQL(req: IncomingMessage): boolean {
+  return req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+}
+
 export class GraphiQLPages {
   private bundle: Promise<Bundle> | null = null;
 
-  constructor(private readonly options: { title: string; defaultQuery: string }) {}
+  constructor(
+    private readonly options: { title: string; defaultQuery: string } = { title: 'bucketql · GraphiQL', defaultQuery: DEFAULT_QUERY },
+  ) {}
 
   private load(): Promise<Bundle> {
     this.bundle ??= build(this.options);

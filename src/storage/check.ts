@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { isBucketqlError } from '../errors.js';
 import { isNetworkFailure } from './errors.js';
-import type { Storage } from './s3.js';
+import type { Storage } from './types.js';
 
 export interface StoreInfo {
   kind: 'embedded' | 's3';

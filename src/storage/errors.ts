@@ -11,7 +11,11 @@ import {
   UpstreamUnavailable,
 } from '../errors.js';
 
-const NETWORK_CODES = new Set([
+/**
+ * Node's codes for a connection to S3 that failed or broke: on an SDK call, and on an
+ * object's stream after the call answered (tables/reader.ts). The one list of them.
+ */
+const NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
   'ETIMEDOUT',
@@ -22,7 +26,14 @@ const NETWORK_CODES = new Set([
   'EPIPE',
   'ECONNABORTED',
   'UND_ERR_SOCKET',
+  // A response stream that ended before its length (the connection closed under it).
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
+
+/** True when `code` (an error's `code`) says the connection failed or broke. */
+export function isNetworkErrorCode(code: unknown): code is string {
+  return typeof code === 'string' && NETWORK_CODES.has(code);
+}
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'NetworkingError']);
 const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchBucket', 'NoSuchUpload']);
 const FORBIDDEN = new Set([
@@ -58,7 +69,7 @@ export function isNetworkFailure(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current && typeof current === 'object'; depth++) {
     const e = current as SdkErrorLike;
-    if ((e.code && NETWORK_CODES.has(e.code)) || (e.name && NETWORK_NAMES.has(e.name))) return true;
+    if (isNetworkErrorCode(e.code) || (e.name && NETWORK_NAMES.has(e.name))) return true;
     if (e.message && /socket hang up|ECONNRESET|ECONNREFUSED|timed out|timeout/i.test(e.message) && !httpStatus(e)) return true;
     current = e.cause;
   }

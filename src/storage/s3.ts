@@ -1,6 +1,6 @@
-// The one place that talks to S3. Every call checks its bucket names, keys and
-// prefixes first (./names.ts), maps its errors through mapS3Error, and returns the
-// plain types of ./types.ts.
+// The S3 implementation of Storage (./types.ts), and the one place that talks to S3.
+// Every call checks its bucket names, keys and prefixes first (./names.ts), maps its
+// errors through mapS3Error, and returns the plain types of ./types.ts.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { Readable } from 'node:stream';
@@ -25,7 +25,18 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { recordS3Calls } from '../metrics.js';
 import { isNotFound, isPreconditionFailed, mapS3Error } from './errors.js';
 import { checkBucketName, checkKey, checkPrefix, checkRef } from './names.js';
-import type { BucketInfo, GetRequest, ListPage, ListRequest, ObjectBody, ObjectMeta, ObjectRef } from './types.js';
+import type {
+  BucketInfo,
+  GetRequest,
+  ListPage,
+  ListRequest,
+  ObjectBody,
+  ObjectMeta,
+  ObjectRef,
+  PutOptions,
+  Storage,
+  UploadOptions,
+} from './types.js';
 
 export interface S3Options {
   /** A custom endpoint (S3-compatible store); undefined for AWS (or AWS_ENDPOINT_URL_S3 from the env). */
@@ -81,7 +92,8 @@ function describe(ref: ObjectRef): string {
   return `object ${ref.bucket}/${ref.key}`;
 }
 
-export class Storage {
+export class S3Storage implements Storage {
+  /** The SDK client: for this file, and for tests that watch or go around it. */
   readonly client: S3Client;
   /** The custom endpoint requests go to, or null for AWS's own. */
   readonly endpoint: string | null;
@@ -225,16 +237,7 @@ export class Storage {
     });
   }
 
-  async putObject(
-    ref: ObjectRef,
-    body: Buffer,
-    options: {
-      contentType?: string | undefined;
-      contentEncoding?: string | undefined;
-      ifMatch?: string | undefined;
-      ifNoneMatch?: string | undefined;
-    } = {},
-  ): Promise<string> {
+  async putObject(ref: ObjectRef, body: Buffer, options: PutOptions = {}): Promise<string> {
     checkRef(ref);
     const put = (ifMatch: string | undefined) =>
       this.client.send(
@@ -274,11 +277,7 @@ export class Storage {
    * multipart upload with at most `queueSize` parts in memory. A failed or aborted
    * upload aborts the multipart upload, so nothing is left behind.
    */
-  async uploadStream(
-    ref: ObjectRef,
-    body: Readable,
-    options: { contentType?: string | undefined; signal?: AbortSignal | undefined; partSize?: number; queueSize?: number } = {},
-  ): Promise<void> {
+  async uploadStream(ref: ObjectRef, body: Readable, options: UploadOptions = {}): Promise<void> {
     checkRef(ref);
     const upload = new Upload({
       client: this.client,

@@ -58,3 +58,56 @@ export interface ObjectBody {
   length: number;
   etag: string;
 }
+
+export interface PutOptions {
+  contentType?: string | undefined;
+  contentEncoding?: string | undefined;
+  /** Write only when the object still has this ETag (`*`: when it exists). */
+  ifMatch?: string | undefined;
+  /** `*`: write only when no object has the key. */
+  ifNoneMatch?: string | undefined;
+}
+
+export interface UploadOptions {
+  contentType?: string | undefined;
+  /** Aborting stops the upload; nothing of it becomes an object. */
+  signal?: AbortSignal | undefined;
+  /** Bytes per part of a multipart upload. */
+  partSize?: number;
+  /** Parts held in memory at once. */
+  queueSize?: number;
+}
+
+/**
+ * What bucketql asks of an object store, and all the rest of it depends on: plain
+ * values in and out, failures as bucketql's errors (../errors.ts), every name checked
+ * (./names.ts). The S3 implementation is ./s3.ts (S3Storage); nothing outside
+ * src/storage knows the client behind it.
+ */
+export interface Storage {
+  /** The custom endpoint requests go to, or null for AWS's own. */
+  readonly endpoint: string | null;
+  listBuckets(): Promise<BucketInfo[]>;
+  /** True when the bucket exists and can be reached with these credentials. */
+  bucketExists(name: string): Promise<boolean>;
+  createBucket(name: string): Promise<void>;
+  /** The object's metadata, or null when it (or its bucket) does not exist. */
+  headObject(ref: ObjectRef): Promise<ObjectMeta | null>;
+  listObjects(request: ListRequest): Promise<ListPage>;
+  /** The object's bytes (or a range of them) as a stream; destroying it or aborting `signal` stops the download. */
+  getObject(request: GetRequest): Promise<ObjectBody>;
+  /** A URL that reads the object without credentials, for `expiresIn` seconds. */
+  presignGet(ref: ObjectRef, expiresIn: number): Promise<string>;
+  /** A URL that writes the object without credentials, for `expiresIn` seconds. */
+  presignPut(ref: ObjectRef, expiresIn: number, contentType: string | undefined): Promise<string>;
+  /** Writes the object whole; resolves with its new ETag. */
+  putObject(ref: ObjectRef, body: Buffer, options?: PutOptions): Promise<string>;
+  /** Streams a body of unknown length to the object; a failed or aborted upload leaves nothing behind. */
+  uploadStream(ref: ObjectRef, body: Readable, options?: UploadOptions): Promise<void>;
+  copyObject(from: ObjectRef, to: ObjectRef): Promise<void>;
+  deleteObject(ref: ObjectRef): Promise<void>;
+  /** Deletes up to 1,000 keys in one call; says which were deleted and which failed. */
+  deleteObjects(bucket: string, keys: string[]): Promise<{ deleted: string[]; failed: string[] }>;
+  /** Closes its connections. */
+  destroy(): void;
+}

@@ -330,12 +330,6 @@ function columnFor(column: Column): ColumnData {
   }
 }
 
-/** A row as a columnar scan hands it out: its values are read from the table on demand. */
-export interface ColumnarRow {
-  index: number;
-  extra?: Record<string, unknown>;
-}
-
 /** Rows a columnar scan hands out at once. */
 export const COLUMNAR_BATCH = 4096;
 

@@ -4,7 +4,7 @@
 import { BadUserInput } from '../errors.js';
 import { compareValues, stringForm } from './compare.js';
 import { decodeCursor, digest, encodeCursor, type RowCursor } from './cursor.js';
-import { compileFilter, findColumn, type RowFilter, type RowPredicate } from './filter.js';
+import { compileFilter, findColumn, type RowFilter } from './filter.js';
 import { fitsType } from './infer.js';
 import { compileRangeProof, compileRangeTest, filterColumns } from './prune.js';
 import type { RowSource } from './source.js';
@@ -299,5 +299,3 @@ export class BoundedHeap<T> {
     }
   }
 }
-
-export type { RowPredicate };

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { Storage } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 import { recordS3Commands, type SentCommand } from '../support/s3-spy.js';
 
@@ -38,7 +38,13 @@ describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout
   const recorders = new Map<TestApp, SentCommand[]>();
 
   const storage = () =>
-    new Storage({ endpoint: store.endpoint, credentials: store.credentials, copySourceKeepsPlus: true, timeoutMs: 30_000, maxAttempts: 2 });
+    new S3Storage({
+      endpoint: store.endpoint,
+      credentials: store.credentials,
+      copySourceKeepsPlus: true,
+      timeoutMs: 30_000,
+      maxAttempts: 2,
+    });
   /** A fresh server process, as far as the cache goes: nothing in memory, the same folder. */
   async function server(env: Record<string, string> = {}): Promise<TestApp> {
     const app = await startTestApp({ BUCKETQL_CACHE_DIR: cacheDir, ...env }, { storage: storage() });

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../src/datasets/config.js';
 import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { Storage } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 
 /** This file's own S3 server (an embedded s3rver counting the bytes it sends). */
@@ -16,7 +16,7 @@ let store: EmbeddedStore;
 const s3BytesSent = () => store.bytesSent();
 /** A client of that server (each app destroys its own when it closes). */
 const ownStorage = () =>
-  new Storage({ endpoint: store.endpoint, credentials: store.credentials, copySourceKeepsPlus: true, timeoutMs: 30_000, maxAttempts: 2 });
+  new S3Storage({ endpoint: store.endpoint, credentials: store.credentials, copySourceKeepsPlus: true, timeoutMs: 30_000, maxAttempts: 2 });
 
 const HIVE = join(import.meta.dirname, '../fixtures/parquet/hive');
 

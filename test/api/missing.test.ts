@@ -2,10 +2,7 @@
 // errors about a missing object say which one is missing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SchemaHolder } from '../../src/datasets/schema-holder.js';
-import { AccessPolicy } from '../../src/server/access.js';
 import { createLogger } from '../../src/server/log.js';
-import { ScanSlots } from '../../src/server/scan-budget.js';
-import { TableCache } from '../../src/tables/cache.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 
 const bucket = uniqueBucket('missing');
@@ -48,14 +45,7 @@ describe('a missing object', () => {
   it('is named precisely when a dataset cannot be read', async () => {
     const lines: string[] = [];
     const holder = new SchemaHolder(
-      {
-        settings: app.settings,
-        storage: app.storage,
-        store: { kind: 's3', reason: '', endpoint: null, region: 'us-east-1', profile: null, credentials: '', dataDir: null },
-        tableCache: new TableCache(1e6),
-        access: new AccessPolicy(undefined, false),
-        scanSlots: new ScanSlots(2),
-      },
+      app.services,
       {
         datasets: [
           { name: 'noKey', bucket, key: 'nope.csv' },

@@ -11,7 +11,7 @@ import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARQUET_FOOTER_GUESS_BYTES } from '../../src/codecs/parquet/limits.js';
 import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { Storage } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 
 const ROWS = 300_000;
@@ -73,7 +73,7 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     expect(chunkBytes).toHaveLength(10);
     storeDir = mkdtempSync(join(tmpdir(), 'bucketql-parquet-store-'));
     store = await startEmbeddedStore({ directory: storeDir, countBytes: true });
-    const storage = new Storage({
+    const storage = new S3Storage({
       endpoint: store.endpoint,
       credentials: store.credentials,
       copySourceKeepsPlus: true,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { Storage } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { generatedBytes, multipartFrame, PREFLIGHT, postForm, sendRaw, uploadForm } from '../support/multipart.js';
 import { recordS3Commands, type SentCommand } from '../support/s3-spy.js';
@@ -25,7 +25,7 @@ function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-async function storedBytes(storage: Storage, bucket: string, key: string): Promise<Buffer> {
+async function storedBytes(storage: S3Storage, bucket: string, key: string): Promise<Buffer> {
   const { stream } = await storage.getObject({ bucket, key });
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -367,7 +367,7 @@ describe('a client that disconnects mid-upload', () => {
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'bucketql-test-disconnect-'));
     store = await startEmbeddedStore({ directory });
-    const storage = new Storage({
+    const storage = new S3Storage({
       endpoint: store.endpoint,
       credentials: store.credentials,
       copySourceKeepsPlus: true,
@@ -503,7 +503,7 @@ describe('a client that disconnects mid-upload', () => {
 });
 
 /** True when the store really removes an aborted multipart upload (s3rver 3.7.1 answers MethodNotAllowed). */
-async function storeCanAbortMultipartUploads(storage: Storage, bucket: string): Promise<boolean> {
+async function storeCanAbortMultipartUploads(storage: S3Storage, bucket: string): Promise<boolean> {
   const created = await storage.client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'probe/abort.bin' }));
   try {
     await storage.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'probe/abort.bin', UploadId: created.UploadId }));

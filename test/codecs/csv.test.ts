@@ -11,7 +11,8 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { csvCodec, encodeDelimited, guessDelimiter, readDelimited, tsvCodec } from '../../src/codecs/csv.js';
 import type { ByteSource, TableReadOptions } from '../../src/codecs/types.js';
-import { BucketqlError } from '../../src/errors.js';
+import type { BucketqlError } from '../../src/errors.js';
+import { failure } from '../support/failure.js';
 import { allValues, bufferSource, type CollectedTable, collect, cutSource, readWith, tableOf } from '../support/tables.js';
 
 const read = (text: string | Buffer, options: Partial<TableReadOptions> = {}, chunkSize?: number) =>
@@ -25,16 +26,6 @@ function readFrom(source: ByteSource, options: Partial<TableReadOptions> = {}, f
 function objects(table: CollectedTable): Record<string, unknown>[] {
   const header = table.header ?? [];
   return table.rows.map((row) => Object.fromEntries(header.map((name, i) => [name, (row as string[])[i]])));
-}
-
-async function failure(promise: Promise<unknown>): Promise<BucketqlError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(BucketqlError);
-    return error as BucketqlError;
-  }
-  throw new Error('expected a failure');
 }
 
 /** Rows as a writer quoting every field would write them, with the byte offset where each starts. */

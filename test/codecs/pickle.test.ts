@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createPickleCodec, pickleCodec, tableValueRows } from '../../src/codecs/pickle/index.js';
+import { createPickleCodec, pickleCodec } from '../../src/codecs/pickle/index.js';
 import type { ByteSource, RawCell, TableEvent } from '../../src/codecs/types.js';
 import { BadUserInput, DecodeFailed, PayloadTooLarge } from '../../src/errors.js';
 
@@ -98,7 +98,6 @@ describe('DataFrames and Series (pandas 1.5 protocols 0–5, pandas 2 / numpy 2 
       it('reads as content: rows of { column: value }, the same values pandas shows', () => {
         const value = decode(bytes);
         expect(value).toEqual(expected.json);
-        expect(pickleCodec.isTableValue?.(value)).toBe(true);
       });
 
       it(`reads as a table with typed cells (${expected.pandasDtypes.join(', ')})`, async () => {
@@ -192,10 +191,8 @@ describe('plain Python data', () => {
       if (expected.kind === 'none') {
         await expect(readEvents(bytes)).rejects.toThrow(BadUserInput);
         await expect(readEvents(bytes)).rejects.toThrow(`not a table: it holds a ${expected.pythonType}`);
-        expect(pickleCodec.isTableValue?.(decode(bytes))).toBe(false);
         continue;
       }
-      expect(pickleCodec.isTableValue?.(decode(bytes)), file).toBe(true);
       const events = await readEvents(bytes);
       if (expected.kind === 'records') {
         const records = events.flatMap((event) => (event.type === 'records' ? event.records : []));
@@ -214,14 +211,6 @@ describe('plain Python data', () => {
         });
       }
     }
-  });
-
-  it('gives the rows of a dict of columns through tableValueRows', () => {
-    expect(tableValueRows(decode(fixture('plain/dict_of_columns.pkl')))).toEqual([
-      { id: 1, score: 0.5, '7': 'x' },
-      { id: 2, score: null, '7': 'y' },
-      { id: 3, score: 1.5, '7': 'z' },
-    ]);
   });
 });
 

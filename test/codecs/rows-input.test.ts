@@ -3,17 +3,9 @@
 // cannot hold, is BAD_USER_INPUT.
 import { describe, expect, it } from 'vitest';
 import { normaliseRowsInput } from '../../src/codecs/rows-input.js';
-import { BucketqlError } from '../../src/errors.js';
+import { thrown } from '../support/failure.js';
 
-function refused(content: unknown): BucketqlError {
-  try {
-    normaliseRowsInput(content, '.csv');
-  } catch (error) {
-    expect(error).toBeInstanceOf(BucketqlError);
-    return error as BucketqlError;
-  }
-  throw new Error('expected BAD_USER_INPUT');
-}
+const refused = (content: unknown) => thrown(() => normaliseRowsInput(content, '.csv'));
 
 describe('normaliseRowsInput', () => {
   it('takes row objects: columns are the union of their keys in first-seen order, missing cells null', () => {

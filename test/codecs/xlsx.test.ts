@@ -16,6 +16,7 @@ import { xmlText } from '../../src/codecs/xlsx/workbook.js';
 import { XmlTokenizer } from '../../src/codecs/xlsx/xml.js';
 import { createXlsxCodec, XLSX_MAX_INFLATE_RATIO, XLSX_MAX_INFLATED_BYTES, xlsxCodec } from '../../src/codecs/xlsx.js';
 import { BadUserInput, BucketqlError, DecodeFailed, PayloadTooLarge } from '../../src/errors.js';
+import { parseIsoDateTime } from '../../src/tables/infer.js';
 
 const fixture = (name: string) => readFileSync(fileURLToPath(new URL(`../fixtures/xlsx/${name}`, import.meta.url)));
 
@@ -638,6 +639,24 @@ describe('encode', () => {
       // 2024-02-30 is no date; an offset is converted to UTC, milliseconds kept.
       [3, '007', 0, true, '2024-02-30', utc(2024, 1, 15, 9, 30, 0, 250), '[]', 'NA'],
     ]);
+  });
+
+  it('writes a date string as the instant a table reads from it (one parser: digits past the millisecond cut)', async () => {
+    const texts = [
+      '2024-12-31T23:59:59.9999Z',
+      '2024-01-15T09:30:00.0005',
+      '2024-01-15T09:30:00,25+09:00',
+      '2024-01-15t09:30:00z',
+      '2024-01-15T09:30:00+19:00',
+    ];
+    const table = await readTable(
+      (await xlsxCodec.encode!(
+        texts.map((value) => ({ value })),
+        {},
+      )) as Buffer,
+    );
+    expect(table.rows).toEqual(texts.map((text) => [parseIsoDateTime(text) ?? text]));
+    expect(table.rows[0]).toEqual([utc(2024, 12, 31, 23, 59, 59, 999)]);
   });
 
   it('keeps strings that only look like dates Excel cannot hold as strings', async () => {

@@ -4,7 +4,7 @@
 // must stop well short of the object, at the proxy's count and at the S3 server's.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Storage } from '../../src/storage/s3.js';
+import type { S3Storage } from '../../src/storage/s3.js';
 import { s3BytesSent, startTestApp, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { type FaultProxy, socketsTo, startFaultProxy } from '../support/fault-proxy.js';
 
@@ -12,7 +12,7 @@ const bucket = uniqueBucket('client-abort');
 const KEY = 'big.csv';
 const ROWS = 700_000;
 
-let direct: Storage;
+let direct: S3Storage;
 let proxy: FaultProxy;
 let app: TestApp;
 let size = 0;

@@ -6,12 +6,19 @@
 // UPSTREAM_ERROR, says so on /healthz, leaks no socket, and never leaves half an
 // object behind a failed write.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { parseSettings } from '../../src/config/settings.js';
-import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/log.js';
-import { type Storage, Storage as StorageClass } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
-import { type Attempt, type FaultProxy, openFds, socketsTo, startBlackhole, startFaultProxy } from '../support/fault-proxy.js';
+import { ErrorSweep } from '../support/error-sweep.js';
+import {
+  type Attempt,
+  appBehindProxy,
+  type FaultProxy,
+  openFds,
+  socketsTo,
+  startBlackhole,
+  startFaultProxy,
+} from '../support/fault-proxy.js';
 import { PREFLIGHT, postForm, uploadForm } from '../support/multipart.js';
 import { recordS3Commands } from '../support/s3-spy.js';
 import { seedObjects } from '../support/seed.js';
@@ -22,15 +29,15 @@ const bucket = uniqueBucket('faults');
 /** About 1 MB of CSV: big enough for a fault in the middle of its body. */
 const CSV = `id,name,value\n${Array.from({ length: 40_000 }, (_, i) => `${i},name-${i},${i * 3}`).join('\n')}\n`;
 
-let direct: Storage;
+let direct: S3Storage;
 let proxy: FaultProxy;
 
 /** Every error answer of this file, for the sweep at the end. */
-const seen: GraphQLResponse[] = [];
+const sweep = new ErrorSweep();
 
 async function record(on: TestApp, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<Record<string, any>>> {
   const result = await on.gql(query, variables);
-  if (result.errors) seen.push(result);
+  sweep.add(result);
   return result;
 }
 
@@ -68,19 +75,12 @@ afterAll(async () => {
 });
 
 describe('retries (attempts counted at the proxy)', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp(ENV, { endpoint: proxy.endpoint });
-  });
-  afterAll(async () => {
-    proxy.clearFaults();
-    await app?.close();
-  });
+  const served = appBehindProxy(() => proxy, ENV);
 
   it('passes through with latency, slower but right', async () => {
     proxy.setFaults({ fault: { kind: 'latency', ms: 300 } });
     const started = Date.now();
-    const result = await record(app, TEXT, { b: bucket, k: 'small.txt' });
+    const result = await record(served.app, TEXT, { b: bucket, k: 'small.txt' });
     expect(result).toEqual({ data: { object: { key: 'small.txt', text: 'small and fine' } } });
     // HEAD and GET, each 300 ms late.
     expect(Date.now() - started).toBeGreaterThanOrEqual(600);
@@ -89,7 +89,7 @@ describe('retries (attempts counted at the proxy)', () => {
   it('retries a 503 SlowDown with backoff and succeeds when S3 recovers', async () => {
     const from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'status', status: 503, code: 'SlowDown' }, match: isHead('small.txt'), times: 2 });
-    const result = await record(app, TEXT, { b: bucket, k: 'small.txt' });
+    const result = await record(served.app, TEXT, { b: bucket, k: 'small.txt' });
     expect(result.errors).toBeUndefined();
     const heads = attemptsSince(from, isHead('small.txt'));
     expect(heads.map((a) => a.fault)).toEqual(['status', 'status', null]);
@@ -98,7 +98,7 @@ describe('retries (attempts counted at the proxy)', () => {
   it('gives up on 503 SlowDown after BUCKETQL_S3_MAX_ATTEMPTS with UPSTREAM_UNAVAILABLE', async () => {
     const from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'status', status: 503, code: 'SlowDown' }, match: isHead('small.txt') });
-    const result = await record(app, TEXT, { b: bucket, k: 'small.txt' });
+    const result = await record(served.app, TEXT, { b: bucket, k: 'small.txt' });
     expect(codes(result)).toEqual(['UPSTREAM_UNAVAILABLE']);
     const heads = attemptsSince(from, isHead('small.txt'));
     expect(heads).toHaveLength(3);
@@ -111,7 +111,7 @@ describe('retries (attempts counted at the proxy)', () => {
     const from = proxy.attempts.length;
     // On GET the error document names SlowDown: the SDK backs off from 1 s (jittered).
     proxy.setFaults({ fault: { kind: 'status', status: 503, code: 'SlowDown' }, match: isGet('small.txt') });
-    const result = await record(app, TEXT, { b: bucket, k: 'small.txt' });
+    const result = await record(served.app, TEXT, { b: bucket, k: 'small.txt' });
     expect(codes(result)).toEqual(['UPSTREAM_UNAVAILABLE']);
     const gets = attemptsSince(from, isGet('small.txt'));
     expect(gets).toHaveLength(3);
@@ -122,12 +122,12 @@ describe('retries (attempts counted at the proxy)', () => {
   it('retries a 500 and answers UPSTREAM_ERROR when it persists', async () => {
     let from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'status', status: 500, code: 'InternalError' }, match: isGet('small.txt'), times: 1 });
-    expect((await record(app, TEXT, { b: bucket, k: 'small.txt' })).errors).toBeUndefined();
+    expect((await record(served.app, TEXT, { b: bucket, k: 'small.txt' })).errors).toBeUndefined();
     expect(attemptsSince(from, isGet('small.txt'))).toHaveLength(2);
 
     from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'status', status: 500, code: 'InternalError' }, match: isGet('small.txt') });
-    const result = await record(app, TEXT, { b: bucket, k: 'small.txt' });
+    const result = await record(served.app, TEXT, { b: bucket, k: 'small.txt' });
     expect(codes(result)).toEqual(['UPSTREAM_ERROR']);
     expect(result.errors?.[0]?.path).toEqual(['object', 'text']);
     expect(attemptsSince(from, isGet('small.txt'))).toHaveLength(3);
@@ -136,12 +136,12 @@ describe('retries (attempts counted at the proxy)', () => {
   it('retries a connection reset before any answer', async () => {
     let from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'reset' }, match: isHead('small.txt'), times: 1 });
-    expect((await record(app, TEXT, { b: bucket, k: 'small.txt' })).errors).toBeUndefined();
+    expect((await record(served.app, TEXT, { b: bucket, k: 'small.txt' })).errors).toBeUndefined();
     expect(attemptsSince(from, isHead('small.txt'))).toHaveLength(2);
 
     from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'reset' }, match: isHead('small.txt') });
-    expect(codes(await record(app, TEXT, { b: bucket, k: 'small.txt' }))).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(codes(await record(served.app, TEXT, { b: bucket, k: 'small.txt' }))).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(attemptsSince(from, isHead('small.txt'))).toHaveLength(3);
   });
 
@@ -177,7 +177,7 @@ describe('retries (attempts counted at the proxy)', () => {
   it('does not retry a 403 (it will not get better)', async () => {
     const from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'status', status: 403, code: 'AccessDenied' }, match: isHead('small.txt') });
-    expect(codes(await record(app, TEXT, { b: bucket, k: 'small.txt' }))).toEqual(['FORBIDDEN']);
+    expect(codes(await record(served.app, TEXT, { b: bucket, k: 'small.txt' }))).toEqual(['FORBIDDEN']);
     expect(attemptsSince(from, isHead('small.txt'))).toHaveLength(1);
   });
 });
@@ -185,19 +185,17 @@ describe('retries (attempts counted at the proxy)', () => {
 describe('the log of an S3 failure', () => {
   it('says how S3 failed (code, status, attempts), which the client is not told', async () => {
     const lines: Record<string, unknown>[] = [];
-    const settings = parseSettings([], { ...ENV, BUCKETQL_PORT: '0' });
-    const storage = new StorageClass({
+    const storage = new S3Storage({
       endpoint: proxy.endpoint,
       credentials: storeCredentials(),
       timeoutMs: TIMEOUT_MS,
       maxAttempts: 3,
       copySourceKeepsPlus: true,
     });
-    const logged = createApp({ settings, storage, logger: createLogger('warn', (line) => lines.push(JSON.parse(line))) });
-    const port = await logged.listen();
+    const logged = await startTestApp(ENV, { storage, logger: createLogger('warn', (line) => lines.push(JSON.parse(line))) });
     try {
       proxy.setFaults({ fault: { kind: 'status', status: 503, code: 'SlowDown' }, match: isGet('small.txt') });
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+      const response = await fetch(`${logged.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ query: TEXT, variables: { b: bucket, k: 'small.txt' } }),
@@ -218,26 +216,18 @@ describe('the log of an S3 failure', () => {
     } finally {
       proxy.clearFaults();
       await logged.close();
-      storage.destroy();
     }
   });
 });
 
 describe('timeouts', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp(ENV, { endpoint: proxy.endpoint });
-  });
-  afterAll(async () => {
-    proxy.clearFaults();
-    await app?.close();
-  });
+  const served = appBehindProxy(() => proxy, ENV);
 
   it('times out an answer later than BUCKETQL_S3_TIMEOUT_MS, retrying each time', async () => {
     const from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'latency', ms: TIMEOUT_MS * 3 }, match: isHead('small.txt') });
     const started = Date.now();
-    const result = await record(app, TEXT, { b: bucket, k: 'small.txt' });
+    const result = await record(served.app, TEXT, { b: bucket, k: 'small.txt' });
     const elapsed = Date.now() - started;
     expect(codes(result)).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(attemptsSince(from, isHead('small.txt'))).toHaveLength(3);
@@ -249,7 +239,7 @@ describe('timeouts', () => {
     for (const afterBytes of [0, 64 * 1024]) {
       proxy.setFaults({ fault: { kind: 'stall-response', afterBytes }, match: isGet('data.csv') });
       const started = Date.now();
-      const text = await record(app, TEXT, { b: bucket, k: 'data.csv' });
+      const text = await record(served.app, TEXT, { b: bucket, k: 'data.csv' });
       expect(codes(text), `text, stalled after ${afterBytes} bytes`).toEqual(['UPSTREAM_UNAVAILABLE']);
       expect(text.errors?.[0]?.message).toMatch(/S3/);
       expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS - 100);
@@ -257,7 +247,7 @@ describe('timeouts', () => {
     }
     // A table streams its rows: the stall is noticed in the middle of the scan as well.
     proxy.setFaults({ fault: { kind: 'stall-response', afterBytes: 64 * 1024 }, match: isGet('data.csv') });
-    const rows = await record(app, ROWS, { b: bucket, k: 'data.csv' });
+    const rows = await record(served.app, ROWS, { b: bucket, k: 'data.csv' });
     expect(codes(rows)).toEqual(['UPSTREAM_UNAVAILABLE']);
   });
 
@@ -279,19 +269,12 @@ describe('timeouts', () => {
 });
 
 describe('a reset in the middle of a response body', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp(ENV, { endpoint: proxy.endpoint });
-  });
-  afterAll(async () => {
-    proxy.clearFaults();
-    await app?.close();
-  });
+  const served = appBehindProxy(() => proxy, ENV);
 
   it('answers UPSTREAM_UNAVAILABLE for the field, and the next request reads the object whole', async () => {
     proxy.setFaults({ fault: { kind: 'reset-response', afterBytes: 100 * 1024 }, match: isGet('data.csv') });
     const result = await record(
-      app,
+      served.app,
       `query($b: String!) {
         broken: object(bucket: $b, key: "data.csv") { text }
         fine: object(bucket: $b, key: "small.txt") { text }
@@ -303,61 +286,46 @@ describe('a reset in the middle of a response body', () => {
     expect(result.data?.fine).toEqual({ text: 'small and fine' });
 
     proxy.setFaults({ fault: { kind: 'reset-response', afterBytes: 100 * 1024 }, match: isGet('data.csv') });
-    expect(codes(await record(app, ROWS, { b: bucket, k: 'data.csv' }))).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(codes(await record(served.app, ROWS, { b: bucket, k: 'data.csv' }))).toEqual(['UPSTREAM_UNAVAILABLE']);
 
     proxy.clearFaults();
-    const whole = await record(app, TEXT, { b: bucket, k: 'data.csv' });
+    const whole = await record(served.app, TEXT, { b: bucket, k: 'data.csv' });
     expect(whole.data?.object.text).toBe(CSV);
   });
 });
 
 describe('S3 down, and back', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp({ ...ENV, BUCKETQL_S3_MAX_ATTEMPTS: '2' }, { endpoint: proxy.endpoint });
-  });
-  afterAll(async () => {
-    await proxy.up().catch(() => undefined);
-    await app?.close();
-  });
+  const served = appBehindProxy(() => proxy, { ...ENV, BUCKETQL_S3_MAX_ATTEMPTS: '2' });
 
   it('answers /healthz 503 and UPSTREAM_UNAVAILABLE while down, 200 and data once it is back', async () => {
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${served.app.url}/healthz`)).status).toBe(200);
     await proxy.down();
     try {
-      const health = await fetch(`${app.url}/healthz`);
+      const health = await fetch(`${served.app.url}/healthz`);
       expect(health.status).toBe(503);
       expect(await health.json()).toEqual({ status: 'unavailable', reason: 'unreachable' });
-      const result = await record(app, TEXT, { b: bucket, k: 'small.txt' });
+      const result = await record(served.app, TEXT, { b: bucket, k: 'small.txt' });
       expect(codes(result)).toEqual(['UPSTREAM_UNAVAILABLE']);
       expect(result.errors?.[0]?.message).not.toContain(String(proxy.port));
     } finally {
       await proxy.up();
     }
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-    expect((await record(app, TEXT, { b: bucket, k: 'small.txt' })).data?.object.text).toBe('small and fine');
+    expect((await fetch(`${served.app.url}/healthz`)).status).toBe(200);
+    expect((await record(served.app, TEXT, { b: bucket, k: 'small.txt' })).data?.object.text).toBe('small and fine');
   });
 });
 
 describe('a write cut off in the middle of its body', () => {
-  let app: TestApp;
+  const served = appBehindProxy(() => proxy, ENV);
   const PUT = `mutation($b: String!, $k: String!, $c: JSON!) { putObject(bucket: $b, key: $k, content: $c) { key size } }`;
   const UPLOAD = `mutation($b: String!, $k: String!, $f: File!) { uploadFile(bucket: $b, key: $k, file: $f) { key size } }`;
   /** About 600 KB of text: the PUT body comes in several chunks. */
   const content = 'x'.repeat(600 * 1024);
 
-  beforeAll(async () => {
-    app = await startTestApp(ENV, { endpoint: proxy.endpoint });
-  });
-  afterAll(async () => {
-    proxy.clearFaults();
-    await app?.close();
-  });
-
   it('putObject: fails with UPSTREAM_UNAVAILABLE and leaves no object', async () => {
     const from = proxy.attempts.length;
     proxy.setFaults({ fault: { kind: 'reset-request', afterBytes: 200 * 1024 }, match: isPut('cut.txt') });
-    const result = await record(app, PUT, { b: bucket, k: 'cut.txt', c: content });
+    const result = await record(served.app, PUT, { b: bucket, k: 'cut.txt', c: content });
     expect(codes(result)).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(attemptsSince(from, isPut('cut.txt'))).toHaveLength(3);
     expect(await direct.headObject({ bucket, key: 'cut.txt' })).toBeNull();
@@ -365,7 +333,7 @@ describe('a write cut off in the middle of its body', () => {
 
   it('putObject: a reset once is retried and the object is whole', async () => {
     proxy.setFaults({ fault: { kind: 'reset-request', afterBytes: 200 * 1024 }, match: isPut('retried.txt'), times: 1 });
-    const result = await record(app, PUT, { b: bucket, k: 'retried.txt', c: content });
+    const result = await record(served.app, PUT, { b: bucket, k: 'retried.txt', c: content });
     expect(result.errors).toBeUndefined();
     expect(result.data?.putObject.size).toBe(content.length);
     const meta = await direct.headObject({ bucket, key: 'retried.txt' });
@@ -375,8 +343,8 @@ describe('a write cut off in the middle of its body', () => {
   it('uploadFile (one PUT): fails and leaves no object', async () => {
     proxy.setFaults({ fault: { kind: 'reset-request', afterBytes: 200 * 1024 }, match: isPut('upload-cut.bin') });
     const form = uploadForm(UPLOAD, { b: bucket, k: 'upload-cut.bin' }, { f: new Blob([Buffer.alloc(600 * 1024, 7)]) });
-    const { body } = await postForm(app.url, form, PREFLIGHT);
-    seen.push(body);
+    const { body } = await postForm(served.app.url, form, PREFLIGHT);
+    sweep.add(body);
     expect(codes(body)).toEqual(['UPSTREAM_UNAVAILABLE']);
     expect(await direct.headObject({ bucket, key: 'upload-cut.bin' })).toBeNull();
   });
@@ -389,8 +357,8 @@ describe('a write cut off in the middle of its body', () => {
       match: (a) => isPut('upload-parts.bin')(a) && a.query.includes('partNumber=2'),
     });
     const form = uploadForm(UPLOAD, { b: bucket, k: 'upload-parts.bin' }, { f: new Blob([Buffer.alloc(9 * 1024 * 1024, 3)]) });
-    const { body } = await postForm(app.url, form, PREFLIGHT);
-    seen.push(body);
+    const { body } = await postForm(served.app.url, form, PREFLIGHT);
+    sweep.add(body);
     expect(codes(body)).toEqual(['UPSTREAM_UNAVAILABLE']);
     const tried = attemptsSince(from, (a) => a.path === `/${bucket}/upload-parts.bin`);
     expect(tried.some((a) => a.method === 'PUT' && a.query.includes('partNumber=1'))).toBe(true);
@@ -436,16 +404,9 @@ describe('after all of the above', () => {
   }, 60_000);
 });
 
-describe('every error of this file', () => {
-  it('carries one of the contract codes and no stack frame, internal path, endpoint or credential', () => {
-    const errors = seen.flatMap((r) => r.errors ?? []);
-    expect(errors.length).toBeGreaterThanOrEqual(20);
-    for (const error of errors) {
-      const text = JSON.stringify(error);
-      expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'FORBIDDEN'], text).toContain(error.extensions?.code);
-      expect(text).not.toMatch(/\bat \S+ \(|\bat .+:\d+:\d+|\n\s+at /);
-      expect(text).not.toMatch(/\/work\/|node_modules|\/home\/|\/tmp\/|127\.0\.0\.1|socket hang up|smithy/);
-      expect(text).not.toContain(storeCredentials().secretAccessKey);
-    }
-  });
+sweep.describe({
+  atLeast: 20,
+  codes: ['UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'FORBIDDEN'],
+  // The store's endpoint and the SDK's and Node's words stay in the log.
+  alsoHidden: /127\.0\.0\.1|socket hang up|smithy/,
 });

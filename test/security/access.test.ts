@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseSettings } from '../../src/config/settings.js';
 import { startBucketql } from '../../src/main.js';
 import { checkListenSafety, loadTokens, TokenCheck } from '../../src/server/auth.js';
-import type { Storage } from '../../src/storage/s3.js';
+import type { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, storeCredentials, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { PREFLIGHT, postForm, uploadForm } from '../support/multipart.js';
 import { seedObjects } from '../support/seed.js';
@@ -32,7 +32,7 @@ async function post(url: string, query: string, headers: Record<string, string> 
   return { status: response.status, headers: response.headers, json: (await response.json()) as GraphQLResponse<any> };
 }
 
-let direct: Storage;
+let direct: S3Storage;
 const scratch = mkdtempSync(join(tmpdir(), 'bucketql-access-'));
 
 beforeAll(() => {

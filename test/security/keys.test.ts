@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../src/datasets/config.js';
 import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { Storage } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 import { postForm, uploadForm } from '../support/multipart.js';
 
@@ -26,7 +26,7 @@ const demo = uniqueBucket('demo');
 const secret = uniqueBucket('secret');
 
 let store: EmbeddedStore;
-let storage: Storage;
+let storage: S3Storage;
 let app: TestApp;
 
 /** Keys that must be refused (BAD_USER_INPUT naming the key) before S3 is called. */
@@ -87,7 +87,7 @@ beforeAll(async () => {
   // `deleteObject(key: "../../outside/canary.txt")` from a bucket's folder reaches.
   writeFileSync(join(outside, 'canary.txt._S3rver_object'), CANARY);
   store = await startEmbeddedStore({ directory: storeDir });
-  storage = new Storage({
+  storage = new S3Storage({
     endpoint: store.endpoint,
     credentials: store.credentials,
     copySourceKeepsPlus: true,
@@ -219,7 +219,7 @@ describe('invalid bucket names are BAD_USER_INPUT naming the bucket, before S3 i
   beforeAll(async () => {
     open = await startTestApp(
       {},
-      { storage: new Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 10_000, maxAttempts: 1 }) },
+      { storage: new S3Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 10_000, maxAttempts: 1 }) },
     );
   });
   afterAll(async () => {
@@ -286,7 +286,7 @@ describe('datasets whose key or prefix leaves the bucket are left out, reading n
     };
     const withConfig = await startTestApp(
       { BUCKETQL_BUCKETS: demo },
-      { storage: new Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 10_000, maxAttempts: 1 }), config },
+      { storage: new S3Storage({ endpoint: store.endpoint, credentials: store.credentials, timeoutMs: 10_000, maxAttempts: 1 }), config },
     );
     try {
       const refreshed = await withConfig.holder?.refresh();

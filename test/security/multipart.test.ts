@@ -10,8 +10,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gql, startBucketqlChild, stopChild } from '../../bench/bucketql-child.js';
 import { type GraphQLResponse, startTestApp, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
+import { gql, startBucketqlChild, stopChild } from '../support/bucketql-child.js';
 import { multipartFrame, PREFLIGHT, postForm, uploadForm } from '../support/multipart.js';
 import { recordS3Commands, type SentCommand } from '../support/s3-spy.js';
 

@@ -13,18 +13,18 @@ import { parseSettings } from '../../src/config/settings.js';
 import { startBucketql } from '../../src/main.js';
 import { createLogger } from '../../src/server/log.js';
 import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { Storage } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, type TestApp } from '../support/app.js';
 
 const directory = mkdtempSync(join(tmpdir(), 'bucketql-embedded-'));
 const bucket = 'guarded';
 const logLines: { level: string; msg: string; [field: string]: unknown }[] = [];
 let store: EmbeddedStore;
-let storage: Storage;
+let storage: S3Storage;
 let app: TestApp;
 
-function storageWith(secretAccessKey: string): Storage {
-  return new Storage({
+function storageWith(secretAccessKey: string): S3Storage {
+  return new S3Storage({
     endpoint: store.endpoint,
     credentials: { accessKeyId: store.credentials.accessKeyId, secretAccessKey },
     timeoutMs: 10_000,

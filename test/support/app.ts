@@ -3,13 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { parseSettings, type Settings } from '../../src/config/settings.js';
-import type { AppServices } from '../../src/context.js';
+import { type AppServices, createServices } from '../../src/context.js';
 import type { ConfigFile } from '../../src/datasets/config.js';
 import { SchemaHolder } from '../../src/datasets/schema-holder.js';
 import { createApp } from '../../src/server/app.js';
+import { accessTokens } from '../../src/server/auth.js';
 import { createLogger, type Logger } from '../../src/server/log.js';
 import type { StoreInfo } from '../../src/storage/check.js';
-import { Storage } from '../../src/storage/s3.js';
+import { S3Storage } from '../../src/storage/s3.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T;
@@ -20,7 +21,7 @@ export interface TestApp {
   url: string;
   /** With a datasets config: the schema holder (refresh() rebuilds the dataset types). */
   holder: SchemaHolder | null;
-  storage: Storage;
+  storage: S3Storage;
   settings: Settings;
   /** The server's shared services (its scan slots, cache, ...), to look at from a test. */
   services: AppServices;
@@ -50,8 +51,8 @@ function storeOptions(endpoint: string) {
   return { endpoint, credentials: storeCredentials(), copySourceKeepsPlus: onS3rver };
 }
 
-export function testStorage(endpoint = inject('s3Endpoint')): Storage {
-  return new Storage({ ...storeOptions(endpoint), timeoutMs: 10_000, maxAttempts: 2 });
+export function testStorage(endpoint = inject('s3Endpoint')): S3Storage {
+  return new S3Storage({ ...storeOptions(endpoint), timeoutMs: 10_000, maxAttempts: 2 });
 }
 
 /** Bytes the test S3 server has sent so far (all tests together: compare differences). Only on s3rver. */
@@ -67,29 +68,21 @@ export function uniqueBucket(prefix: string): string {
 
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { endpoint?: string; storage?: Storage; config?: ConfigFile; logger?: Logger; store?: StoreInfo } = {},
+  options: { endpoint?: string; storage?: S3Storage; config?: ConfigFile; logger?: Logger; store?: StoreInfo } = {},
 ): Promise<TestApp> {
   const settings = parseSettings([], { BUCKETQL_PORT: '0', BUCKETQL_LOG_LEVEL: 'silent', ...env });
   const storage =
     options.storage ??
-    new Storage({
+    new S3Storage({
       ...storeOptions(options.endpoint ?? inject('s3Endpoint')),
       timeoutMs: settings.s3TimeoutMs,
       maxAttempts: settings.s3MaxAttempts,
     });
   const logger = options.logger ?? createLogger(settings.logLevel);
-  let holder: SchemaHolder | null = null;
-  const app = createApp({
-    settings,
-    storage,
-    logger,
-    ...(options.store ? { store: options.store } : {}),
-    ...(options.config ? { schema: () => (holder as SchemaHolder).current } : {}),
-  });
-  if (options.config) {
-    holder = new SchemaHolder(app.services, options.config, logger);
-    await holder.refresh();
-  }
+  const services = createServices(settings, storage, options.store);
+  const holder = options.config ? new SchemaHolder(services, options.config, logger) : null;
+  const app = createApp({ services, tokens: accessTokens(settings), logger, ...(holder ? { schema: () => holder.current } : {}) });
+  await holder?.refresh();
   const port = await app.listen();
   // Client and server share one event loop here: under load, the server's keep-alive
   // timeout can close a socket just as the client reuses it (ECONNRESET).

@@ -8,6 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { startTestApp, type TestApp } from './app.js';
 
 export type Fault =
   /** Waits this long before forwarding the request. */
@@ -55,7 +57,7 @@ export interface FaultProxy {
   clearFaults(): void;
   /** Stops listening and drops every connection: S3 is down. */
   down(): Promise<void>;
-  /** Listens again on the same port. */
+  /** Listens again on the same port (nothing when it listens). */
   up(): Promise<void>;
   close(): Promise<void>;
 }
@@ -218,9 +220,32 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     },
     down: stop,
     up: async () => {
-      await listen(port);
+      if (!server.listening) await listen(port);
     },
     close: stop,
+  };
+}
+
+/**
+ * A bucketql whose S3 is behind the proxy, for the tests of the describe that calls
+ * this: started before them; after them closed, and the proxy forwards everything
+ * again (no faults, listening). `proxy` is read when the tests start.
+ */
+export function appBehindProxy(proxy: () => FaultProxy, env: Record<string, string> = {}): { readonly app: TestApp } {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(env, { endpoint: proxy().endpoint });
+  });
+  afterAll(async () => {
+    proxy().clearFaults();
+    await proxy().up();
+    await app?.close();
+  });
+  return {
+    get app() {
+      if (!app) throw new Error('the app behind the proxy starts in beforeAll: use it inside a test');
+      return app;
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // Records the S3 commands a Storage sends (name and input), so that a test can say
 // "S3 was not called" or "every multipart upload started was aborted".
-import type { Storage } from '../../src/storage/s3.js';
+import type { S3Storage } from '../../src/storage/s3.js';
 
 export interface SentCommand {
   name: string;
@@ -8,7 +8,7 @@ export interface SentCommand {
 }
 
 /** Starts recording every command `storage` sends; the returned array fills as they go. */
-export function recordS3Commands(storage: Storage): SentCommand[] {
+export function recordS3Commands(storage: S3Storage): SentCommand[] {
   const sent: SentCommand[] = [];
   storage.client.middlewareStack.add(
     (next, context) => async (args) => {

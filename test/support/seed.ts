@@ -1,5 +1,5 @@
 // Seeding helpers for tests: many objects at once, with bounded concurrency.
-import type { Storage } from '../../src/storage/s3.js';
+import type { Storage } from '../../src/storage/types.js';
 
 /** Runs `work` over `items`, at most `limit` at once; rejects on the first failure. */
 export async function eachLimit<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {

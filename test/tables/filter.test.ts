@@ -2,9 +2,9 @@
 // a null cell matches only IS_NULL, Unicode lower-casing for ignoreCase, strings by
 // code point, DATETIME as instants; and which filters are the user's mistake.
 import { describe, expect, it } from 'vitest';
-import { BucketqlError } from '../../src/errors.js';
 import { compileFilter, FILTER_OPS, type FilterOp, type RowFilter } from '../../src/tables/filter.js';
 import type { Column, TypedValue } from '../../src/tables/types.js';
+import { thrown } from '../support/failure.js';
 
 const columns: Column[] = [
   { name: 'n', index: 0, type: 'INT', nullable: true },
@@ -30,15 +30,9 @@ function keep(filter: RowFilter, rows: Row[]): number[] {
 }
 
 function badInput(filter: RowFilter, message?: RegExp): void {
-  let error: unknown;
-  try {
-    compileFilter(filter, columns);
-  } catch (e) {
-    error = e;
-  }
-  expect(error, JSON.stringify(filter)).toBeInstanceOf(BucketqlError);
-  expect((error as BucketqlError).extensions.code).toBe('BAD_USER_INPUT');
-  if (message) expect((error as Error).message).toMatch(message);
+  const error = thrown(() => compileFilter(filter, columns));
+  expect(error.extensions.code, JSON.stringify(filter)).toBe('BAD_USER_INPUT');
+  if (message) expect(error.message).toMatch(message);
 }
 
 const date = (iso: string) => new Date(iso);

@@ -128,6 +128,13 @@ describe('DATETIME', () => {
     expect((value as Date).toISOString()).toBe(iso);
   });
 
+  it('cuts digits past the millisecond instead of rounding them, as Parquet and pickle times are cut', () => {
+    // Rounding would move 23:59:59.9999 into the next day (and year).
+    expect(parseIsoDateTime('2024-12-31T23:59:59.9999Z')?.toISOString()).toBe('2024-12-31T23:59:59.999Z');
+    expect(parseIsoDateTime('2024-01-15 09:30:00.1239')?.toISOString()).toBe('2024-01-15T09:30:00.123Z');
+    expect(parseIsoDateTime('1969-12-31T23:59:59.9999999Z')?.toISOString()).toBe('1969-12-31T23:59:59.999Z');
+  });
+
   it('does not take impossible dates, times or zones', () => {
     for (const text of [
       '2024-02-30',

@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvCodec, encodeDelimited } from '../../src/codecs/csv.js';
 import { ndjsonCodec } from '../../src/codecs/ndjson.js';
-import { BucketqlError } from '../../src/errors.js';
 import { compareCodePoints } from '../../src/tables/compare.js';
 import { digest } from '../../src/tables/cursor.js';
 import { BoundedHeap, countRows, type PageArgs, type RowOrder, readPage } from '../../src/tables/query.js';
 import type { TableReader } from '../../src/tables/reader.js';
+import { failure } from '../support/failure.js';
 import { tableOf } from '../support/tables.js';
 
 describe('BoundedHeap', () => {
@@ -39,15 +39,7 @@ describe('BoundedHeap', () => {
   });
 });
 
-async function pageError(reader: TableReader, args: PageArgs): Promise<BucketqlError> {
-  try {
-    await readPage(reader, args);
-  } catch (error) {
-    expect(error).toBeInstanceOf(BucketqlError);
-    return error as BucketqlError;
-  }
-  throw new Error('expected the page to fail');
-}
+const pageError = (reader: TableReader, args: PageArgs) => failure(readPage(reader, args));
 
 /** Pages through with `first` and cursors; returns the row indexes in the order seen. */
 async function pageThrough(reader: TableReader, args: Omit<PageArgs, 'first' | 'after'>, first: number): Promise<number[]> {

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { BucketqlError } from '../../src/errors.js';
 import { bomLength, createDecoder, decodeText, detectEncoding, looksLikeText, resolveEncoding } from '../../src/text/encoding.js';
+import { thrown } from '../support/failure.js';
 
 const KOREAN = '똠방각하, 안녕하세요! 한국어 텍스트입니다. 쀍 햏 뷁 가나다라마바사';
 const JAPANESE = 'こんにちは、世界。日本語のテキストです。これは日本語の文章で、文字コードの判定に使います。';
@@ -95,15 +95,9 @@ describe('resolveEncoding', () => {
   it.each(['klingon', '', 'utf-9', 'cp9490', 'iso-2022-kr', 'replacement', 'x-user-defined-nope'])(
     'refuses %j as BAD_USER_INPUT',
     (label) => {
-      let error: unknown;
-      try {
-        resolveEncoding(label);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(BucketqlError);
-      expect((error as BucketqlError).code).toBe('BAD_USER_INPUT');
-      expect((error as BucketqlError).message).toContain(JSON.stringify(label));
+      const error = thrown(() => resolveEncoding(label));
+      expect(error.code).toBe('BAD_USER_INPUT');
+      expect(error.message).toContain(JSON.stringify(label));
     },
   );
 });

@@ -1,6 +1,7 @@
 // A ByteSource as the AsyncBuffer hyparquet reads through: every slice is one ranged
 // read. Sources that cannot read ranges (a gzipped object) are read whole once.
 import type { AsyncBuffer } from 'hyparquet';
+import { streamBytes } from '../stream-bytes.js';
 import type { ByteSource } from '../types.js';
 
 function toArrayBuffer(bytes: Buffer): ArrayBuffer {
@@ -8,14 +9,7 @@ function toArrayBuffer(bytes: Buffer): ArrayBuffer {
 }
 
 async function readAll(source: ByteSource): Promise<Buffer> {
-  const stream = await source.open(0);
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(chunks);
+  return streamBytes(await source.open(0));
 }
 
 /** Reads `start` to `end` (exclusive) of the source. */

@@ -5,18 +5,7 @@
 // than the limit (a cycle included) fails instead of recursing on.
 import type { RawCell } from '../types.js';
 import { arrayToNested, complexValue, NDArray, NumpyScalar, type ReadContext, type ReadMode, viewReader, wholeView } from './numpy.js';
-import {
-  arrayValues,
-  frameModel,
-  indexValues,
-  labelText,
-  PdArray,
-  PdDtype,
-  PdFrame,
-  PdIndex,
-  type TableModel,
-  uniqueNames,
-} from './pandas.js';
+import { arrayValues, frameModel, indexValues, PdArray, PdDtype, PdFrame, PdIndex, type TableModel, uniqueNames } from './pandas.js';
 import { daysFromCivil, formatDate, formatDuration, formatInstantValue, formatTime, instantCell, wallToInstant } from './time.js';
 import {
   InertObject,
@@ -47,9 +36,6 @@ export interface OutputLimits {
 export function defaultOutputLimits(inputBytes: number): OutputLimits {
   return { maxOutputBytes: Math.max(16 * 1024 * 1024, 16 * inputBytes), maxDepth: 1000 };
 }
-
-/** Marks the rows decodeValue made from a DataFrame or Series, so isTableValue knows them even when empty. */
-export const PICKLED_TABLE: unique symbol = Symbol('bucketql.pickledTable');
 
 class Budget {
   spent = 0;
@@ -257,9 +243,7 @@ export class Converter {
     }
     if (value instanceof NDArray) return arrayToNested(value, this.json);
     if (value instanceof PdFrame) {
-      const rows = this.modelRows(frameModel(value, this.json));
-      Object.defineProperty(rows, PICKLED_TABLE, { value: value.pythonType });
-      return rows;
+      return this.modelRows(frameModel(value, this.json));
     }
     if (value instanceof PdIndex) return indexValues(value, this.json);
     if (value instanceof PdArray) return arrayValues(value, this.json);
@@ -381,5 +365,3 @@ export function pickleTable(value: unknown, converter: Converter): PickleTable |
   }
   return null;
 }
-
-export { labelText };

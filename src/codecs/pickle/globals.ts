@@ -416,10 +416,6 @@ const NAME_ALIASES: Readonly<Record<string, string>> = {
 
 const ALLOW_LIST: ReadonlyMap<string, GlobalSpec> = new Map(Object.entries({ ...BUILTIN_GLOBALS, ...NUMPY_GLOBALS, ...PANDAS_GLOBALS }));
 
-export function allowListedNames(): string[] {
-  return [...ALLOW_LIST.keys()].sort();
-}
-
 /** The qualified name a module and name refer to, after Python 2 aliases. */
 export function qualifiedName(module: string, name: string): string {
   const qualified = `${MODULE_ALIASES[module] ?? module}.${name}`;

@@ -30,7 +30,7 @@
 // `records`; a DataFrame, a Series or a dict of equal-length lists as header + rows.
 import { BadUserInput, DecodeFailed, PayloadTooLarge } from '../../errors.js';
 import type { ByteSource, Codec, RawCell, TableEvent, TableReadOptions } from '../types.js';
-import { Converter, defaultOutputLimits, type OutputLimits, PICKLED_TABLE, pickleTable } from './convert.js';
+import { Converter, defaultOutputLimits, type OutputLimits, pickleTable } from './convert.js';
 import { encodePickle } from './encoder.js';
 import { defaultUnpickleLimits, type UnpickleLimits, unpickle } from './unpickler.js';
 import { PickleError, pythonTypeName } from './values.js';
@@ -52,33 +52,6 @@ function asDecodeFailed(error: unknown): unknown {
   if (error instanceof PickleError) return new DecodeFailed(`pickle cannot be read: ${error.message}`, error.where);
   if (error instanceof RangeError) return new DecodeFailed('pickle cannot be read: it is too large or too deeply nested');
   return error;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-/**
- * True for the values decodeValue gives for tables: DataFrame and Series rows (even
- * when empty), a non-empty list of dicts, or a dict of equal-length lists (its rows are
- * then `tableValueRows(value)`).
- */
-export function isPickleTableValue(value: unknown): boolean {
-  if (Array.isArray(value)) return PICKLED_TABLE in value || (value.length > 0 && value.every(isPlainObject));
-  if (!isPlainObject(value)) return false;
-  const columns = Object.values(value);
-  return columns.length > 0 && columns.every((column) => Array.isArray(column) && column.length === (columns[0] as unknown[]).length);
-}
-
-/** The row objects of a table value: itself for rows, zipped columns for a dict of lists. */
-export function tableValueRows(value: unknown): Record<string, unknown>[] {
-  if (Array.isArray(value)) return value as Record<string, unknown>[];
-  if (!isPickleTableValue(value)) throw new BadUserInput('this pickle is not a table');
-  const entries = Object.entries(value as Record<string, unknown[]>);
-  const length = entries[0]?.[1].length ?? 0;
-  return Array.from({ length }, (_, i) => Object.fromEntries(entries.map(([name, column]) => [name, column[i] ?? null])));
 }
 
 async function readWhole(source: ByteSource, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
@@ -179,7 +152,6 @@ export function createPickleCodec(options: PickleCodecOptions = {}): Codec {
         throw asDecodeFailed(error);
       }
     },
-    isTableValue: isPickleTableValue,
     encode: (content) => encodePickle(content),
   };
 }

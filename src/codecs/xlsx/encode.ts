@@ -6,6 +6,7 @@
 import { PassThrough } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { BadUserInput } from '../../errors.js';
+import { isoDateTimeMs } from '../../tables/infer.js';
 import { normaliseRowsInput } from '../rows-input.js';
 import type { EncodeOptions } from '../types.js';
 import { MAX_COLUMNS, MAX_ROWS } from './sheet.js';
@@ -22,42 +23,21 @@ const DATE_TIME_MS_FORMAT = 'yyyy-mm-dd hh:mm:ss.000';
 const FIRST_WRITABLE_DATE_MS = Date.UTC(1900, 2, 1);
 const LAST_WRITABLE_DATE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-
 interface DateCell {
   date: Date;
   numFmt: string;
 }
 
 /**
- * An ISO-8601 date or date-time string as the instant it names (zone-less ones as
- * UTC), or null when the string is not one or names a date that does not exist.
+ * An ISO-8601 date or date-time string as the instant it names, read by the same rule
+ * as a table's DATETIME cells (isoDateTimeMs: zone-less as UTC, digits past the
+ * millisecond cut), or null when it is no date or one Excel cannot show.
  */
 export function parseIsoDateCell(text: string): DateCell | null {
-  const dateOnly = ISO_DATE.exec(text);
-  const match = dateOnly ?? ISO_DATE_TIME.exec(text);
-  if (!match) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone = 'Z'] = match;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  const ms = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
-  const local = Date.UTC(year, month - 1, day, hour, minute, second) + ms;
-  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return null;
-  let offsetMinutes = 0;
-  if (zone.toUpperCase() !== 'Z') {
-    const digits = zone.replace(':', '');
-    const sign = digits[0] === '-' ? -1 : 1;
-    offsetMinutes = sign * (Number(digits.slice(1, 3)) * 60 + Number(digits.slice(3, 5) || '0'));
-  }
-  const time = local - offsetMinutes * 60_000;
-  if (time < FIRST_WRITABLE_DATE_MS || time > LAST_WRITABLE_DATE_MS) return null;
-  const numFmt = dateOnly ? DATE_FORMAT : time % 1000 !== 0 ? DATE_TIME_MS_FORMAT : DATE_TIME_FORMAT;
+  const time = isoDateTimeMs(text);
+  if (Number.isNaN(time) || time < FIRST_WRITABLE_DATE_MS || time > LAST_WRITABLE_DATE_MS) return null;
+  // Every date-time form is longer than a date's ten characters.
+  const numFmt = text.length === 10 ? DATE_FORMAT : time % 1000 !== 0 ? DATE_TIME_MS_FORMAT : DATE_TIME_FORMAT;
   return { date: new Date(time), numFmt };
 }
 

@@ -1,24 +1,13 @@
 // Seeds the embedded store's `demo` bucket, once, with the files in
 // examples/demo-data (written by pandas and openpyxl; see make_demo_data.py).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { codecForWrite } from '../../codecs/registry.js';
+import { packageRoot } from '../../package-root.js';
 import type { Logger } from '../../server/log.js';
-import type { Storage } from '../s3.js';
+import type { Storage } from '../types.js';
 
 export const DEMO_BUCKET = 'demo';
-
-/** The package's root: the nearest folder up from this module with a package.json. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the bucketql package root');
-    dir = parent;
-  }
-  return dir;
-}
 
 /** The demo's datasets config, served with the demo data when no BUCKETQL_CONFIG is given. */
 export const DEMO_CONFIG = join(packageRoot(), 'examples', 'bucketql.demo.json');

@@ -1,6 +1,8 @@
-// For the write benchmarks: bucketql from its sources (tsx) in a child process with
-// its embedded store in a given folder, GraphQL over HTTP, and the child's memory as
-// the kernel counts it.
+// bucketql in a child process, for the tests and benchmarks that need one of their
+// own (its memory as the kernel counts it, a crash that must not take the test with
+// it): started from the sources (tsx) with its embedded store in a given folder, its
+// ready line awaited, stopped by its pid, GraphQL over HTTP. bench/support.ts starts
+// the built code with the same pieces.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -17,6 +19,28 @@ export function memoryOf(pid: number): Memory {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
+/**
+ * Resolves with the server's URL once a bucketql child writes its ready line on stderr
+ * (then stops reading it, so a long run keeps no log in memory); rejects when the child
+ * exits first, with what it wrote.
+ */
+export function readyLine(child: ChildProcess, name = 'bucketql'): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      const ready = /bucketql is ready: open (http:\/\/\S+)\/graphql/.exec(text);
+      if (ready?.[1]) {
+        child.stderr?.off('data', onData);
+        child.stderr?.resume();
+        resolve(ready[1]);
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${name} exited (${code}): ${text.slice(-2000)}`)));
+  });
+}
+
 /** Starts `src/cli.ts` with the embedded store in `dataDir`; resolves with its URL once it is ready. */
 export async function startBucketqlChild(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
@@ -31,23 +55,15 @@ export async function startBucketqlChild(dataDir: string, env: Record<string, st
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const ready = /bucketql is ready: open (http:\/\/\S+)\/graphql/.exec(text);
-      if (ready?.[1]) resolve(ready[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`bucketql exited (${code}): ${text}`)));
-  });
-  return { child, url };
+  return { child, url: await readyLine(child) };
 }
 
-export function stopChild(child: ChildProcess): Promise<void> {
+/** Stops the child with `signal` and resolves once it has exited (at once when it already has). */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 
