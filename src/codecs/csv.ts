@@ -200,20 +200,27 @@ async function* readFields(
 ): AsyncGenerator<TableEvent, Handover | null> {
   const scanner = new FieldScanner(delimiter.charCodeAt(0));
   let { rowNumber, sawHeader, done } = start;
-  let carry = start.bytes;
   let byteStart = start.byteStart;
+  // One buffer for every scan (fresh buffers a chunk cost their page faults): the bytes
+  // not yet read move to its start, the next chunks are copied after them.
+  let work = Buffer.allocUnsafe(FIELD_SCAN_BYTES * 2);
+  let length = 0;
+  const append = (chunk: Buffer) => {
+    if (length + chunk.length > work.length) {
+      const next = Buffer.allocUnsafe(Math.max(work.length * 2, length + chunk.length));
+      work.copy(next, 0, 0, length);
+      work = next;
+    }
+    length += chunk.copy(work, length);
+  };
+  append(start.bytes);
   while (true) {
-    const parts = [carry];
-    let length = carry.length;
     while (!done && length < FIELD_SCAN_BYTES) {
       const next = await iterator.next();
       if (next.done) done = true;
-      else {
-        parts.push(next.value);
-        length += next.value.length;
-      }
+      else append(next.value);
     }
-    const bytes = parts.length === 1 ? carry : Buffer.concat(parts, length);
+    const bytes = work.subarray(0, length);
     const scan = scanner.scan(bytes, 0, done);
     const handover = (at: number): Handover => ({
       bytes: bytes.subarray(at),
@@ -241,13 +248,12 @@ async function* readFields(
       yield { type: 'fields', batch, offsetAfter: (i: number) => base + (ends[i] as number) };
     }
     if (scan.unusual) return handover(scan.consumed);
-    if (done && scan.consumed === bytes.length) return null;
-    carry = bytes.subarray(scan.consumed);
-    byteStart += scan.consumed;
+    if (done && scan.consumed === length) return null;
     // A long record: papaparse bounds it, and words the error when it has no end.
-    if (carry.length > FIELD_SCAN_MAX_CARRY || (done && carry.length > 0)) return handover(scan.consumed);
-    // Copied, so that the batch's bytes (kept by nothing) are not held by the carry.
-    carry = Buffer.from(carry);
+    if (length - scan.consumed > FIELD_SCAN_MAX_CARRY || done) return handover(scan.consumed);
+    work.copyWithin(0, scan.consumed, length);
+    length -= scan.consumed;
+    byteStart += scan.consumed;
   }
 }
 

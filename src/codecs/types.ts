@@ -104,7 +104,7 @@ export interface TableReadOptions {
  * `rowFields[r]` to `rowFields[r + 1]` (exclusive), field `f` is `bytes[starts[f]..ends[f])`.
  * A quoted field's positions are inside its quotes, and `quoted[f]` is 2 when it holds
  * doubled quotes (`""`, one quote each), 1 when it holds none, 0 when unquoted. The
- * arrays may be reused by the codec once the reader asks for the next event.
+ * bytes and arrays may be reused by the codec once the reader asks for the next event.
  */
 export interface FieldBatch {
   bytes: Buffer;

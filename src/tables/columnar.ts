@@ -201,7 +201,20 @@ class NumberColumn implements ColumnData {
   }
 }
 
-/** Rows a segment of UTF-8 bytes holds before it is decoded into its column's text. */
+/** FNV-1a of a span of bytes. */
+function hashBytes(bytes: Buffer, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ (bytes[i] as number), 0x01000193);
+  return hash;
+}
+
+function sameBytes(word: Buffer, bytes: Buffer, start: number, end: number): boolean {
+  if (word.length !== end - start) return false;
+  for (let i = 0; i < word.length; i++) if (word[i] !== bytes[start + i]) return false;
+  return true;
+}
+
+/** Character ends of a segment's cells, from their byte ends in its UTF-8 bytes. */
 function charEnds(bytes: Buffer, ends: Uint32Array, count: number): Uint32Array {
   const out = new Uint32Array(count);
   let chars = 0;
@@ -229,6 +242,9 @@ class StringColumn implements ColumnData {
   private dictionary: Map<string, number> | null = new Map();
   private words: string[] = [];
   private codes = new Int32Array(1024);
+  /** The dictionary by a hash of each word's UTF-8 bytes (the first word of a hash), with those bytes: field batches look cells up without making their strings. */
+  private byHash = new Map<number, number>();
+  private wordBytes: Buffer[] = [];
   // Text form: finished segments, and the bytes of the one being filled.
   private segments: { text: string; ends: Uint32Array }[] = [];
   private pending = Buffer.allocUnsafe(0);
@@ -253,6 +269,10 @@ class StringColumn implements ColumnData {
           const word = detached(text);
           this.words.push(word);
           this.dictionary.set(word, code);
+          const utf8 = Buffer.from(word);
+          this.wordBytes.push(utf8);
+          const hash = hashBytes(utf8, 0, utf8.length);
+          if (!this.byHash.has(hash)) this.byHash.set(hash, code);
           this.textBytes += 48 + word.length * 2;
         } else {
           this.toText(i);
@@ -274,7 +294,14 @@ class StringColumn implements ColumnData {
       const start = f < 0 ? 0 : (starts[f] as number);
       const end = f < 0 ? 0 : (ends[f] as number);
       if (start === end) this.push(null);
-      else if (this.dictionary || quoted[f] === 2) this.push(fieldText(batch, f));
+      else if (this.dictionary && quoted[f] !== 2) {
+        const code = this.byHash.get(hashBytes(bytes, start, end));
+        if (code !== undefined && sameBytes(this.wordBytes[code] as Buffer, bytes, start, end)) {
+          this.nulls = grow(this.nulls, this.length + 1);
+          this.codes = grow(this.codes, this.length + 1);
+          this.codes[this.length++] = code;
+        } else this.push(fieldText(batch, f));
+      } else if (this.dictionary || quoted[f] === 2) this.push(fieldText(batch, f));
       else {
         this.nulls = grow(this.nulls, this.length + 1);
         this.length++;
@@ -288,6 +315,8 @@ class StringColumn implements ColumnData {
     const words = this.words;
     const codes = this.codes;
     this.dictionary = null;
+    this.byHash = new Map();
+    this.wordBytes = [];
     this.words = [];
     this.codes = new Int32Array(0);
     for (let r = 0; r < upTo; r++) this.append(words[codes[r] as number] as string, r);
