@@ -74,7 +74,8 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const [name, run] of Object.entries(parsers)) {
     const started = performance.now();
     counts[name] = await run();
-    (times[name] ??= []).push(performance.now() - started);
+    times[name] ??= [];
+    times[name].push(performance.now() - started);
   }
 }
 const mib = bytes.length / 1024 / 1024;
