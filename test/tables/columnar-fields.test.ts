@@ -4,12 +4,15 @@
 // field batches answers exactly as one built from rows of strings.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readDelimited } from '../../src/codecs/csv.js';
+import { csvCodec, readDelimited } from '../../src/codecs/csv.js';
+import type { ByteSource, TableReadOptions } from '../../src/codecs/types.js';
+import { TableCache } from '../../src/tables/cache.js';
 import { ColumnarBuilder } from '../../src/tables/columnar.js';
 import { convert } from '../../src/tables/infer.js';
 import { dateBytesMs, floatBytes, intBytes } from '../../src/tables/infer-bytes.js';
+import { countRows } from '../../src/tables/query.js';
 import { COLUMN_TYPES, type Column, type ColumnType } from '../../src/tables/types.js';
-import { bufferSource } from '../support/tables.js';
+import { allValues, bufferSource, tableOf } from '../support/tables.js';
 
 const CELLS = [
   '',
@@ -135,5 +138,45 @@ describe('typing from bytes', () => {
     const table = builder.finish();
     expect(table.rowCount).toBe(kept.length);
     for (let r = 0; r < kept.length; r++) expect(table.value(r, 0)).toBe(kept[r]);
+  });
+});
+
+describe('a cold scan', () => {
+  const lines = ['id,name,amount,when,flag'];
+  for (let i = 0; i < 3000; i++) {
+    const amount = i === 2000 ? '1e3' : i % 13 === 0 ? '' : `${(i * 1.37).toFixed(2)}`;
+    lines.push(
+      `${i},"user ""${i}""",${amount},2024-01-${String(1 + (i % 28)).padStart(2, '0')},${i % 3 === 0 ? 'TRUE' : 'false'},${i === 2500 ? 'extra' : ''}`,
+    );
+  }
+  const csv = `${lines.join('\r\n')}\r\n`;
+
+  it('types a large CSV from field batches, answers as the row path does, and keeps the table', async () => {
+    const seen = new Set<string>();
+    const spy = {
+      ...csvCodec,
+      readTable: async function* (source: ByteSource, options: TableReadOptions) {
+        for await (const event of csvCodec.readTable?.(source, options) ?? []) {
+          if (options.fieldBatches) seen.add(event.type);
+          yield event;
+        }
+      },
+    };
+    // Larger than cacheTableBytes: sampled first, then built by the first full scan.
+    const fields = tableOf(csv, { codec: spy, inferRows: 50, cacheTableBytes: 0, chunkSize: 1000 });
+    const rows = tableOf(csv, { codec: csvCodec, inferRows: 50, cacheTableBytes: 0, chunkSize: 1000, cache: new TableCache(0) });
+    const where = {
+      and: [
+        { column: 'amount', op: 'GTE' as const, value: 100 },
+        { column: 'flag', op: 'EQ' as const, value: true },
+      ],
+    };
+    expect(await countRows(fields, where)).toBe(await countRows(rows, where));
+    expect(seen.has('fields')).toBe(true);
+    expect(seen.has('rows')).toBe(false);
+    const opens = fields.source.opens.length;
+    expect(await allValues(fields, 700)).toEqual(await allValues(rows, 700));
+    expect(fields.source.opens.length).toBe(opens); // answered from the kept table
+    expect((await allValues(fields)).at(2500)).toMatchObject({ id: 2500, column_6: 'extra' });
   });
 });
