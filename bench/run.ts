@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 const ALL = [
   'engine',
   'cache',
+  'csv-parsers',
   'tables',
   'parquet',
   'scan-concurrency',

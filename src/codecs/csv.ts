@@ -1,10 +1,12 @@
 // CSV and TSV (RFC 4180): papaparse's core parser driven chunk by chunk over
 // decoded text, so multibyte characters never straddle a parse, with byte offsets
 // for every row boundary so that a later page can resume with a ranged read.
+import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { BadUserInput, DecodeFailed } from '../errors.js';
 import { bomLength, createDecoder, detectEncoding, type EncodingName, resolveEncoding } from '../text/encoding.js';
 import { encodedLength, supportsResume } from '../text/length.js';
+import { FieldScanner, fieldText } from './csv-fields.js';
 import { normaliseRowsInput } from './rows-input.js';
 import type { ByteSource, Codec, RawCell, TableEvent, TableReadOptions } from './types.js';
 
@@ -123,6 +125,23 @@ interface Parsed {
   errors: { code: string; row: number }[];
 }
 
+/** Bytes gathered before a field scan: as much as papaparse gets at once. */
+const FIELD_SCAN_BYTES = 64 * 1024;
+/** A record longer than this in the field scan is left to papaparse, which bounds rows (MAX_ROW_CHARS). */
+const FIELD_SCAN_MAX_CARRY = 1024 * 1024;
+
+/** Where papaparse takes over a read: the bytes not yet parsed, and the counts so far. */
+interface Handover {
+  bytes: Buffer;
+  /** Byte offset (in the object) of `bytes[0]`. */
+  byteStart: number;
+  rowNumber: number;
+  sawHeader: boolean;
+  done: boolean;
+  /** The bytes start the text, where the decoder drops a byte order mark; a handover mid-text keeps it. */
+  top: boolean;
+}
+
 export async function* readDelimited(
   source: ByteSource,
   options: TableReadOptions,
@@ -139,125 +158,224 @@ export async function* readDelimited(
     const { chunks, ended } = await readSample(iterator, SNIFF_BYTES);
     const sample = Buffer.concat(chunks);
     const encoding: EncodingName = options.encoding ? resolveEncoding(options.encoding) : detectEncoding(sample, ended);
-    const decoder = createDecoder(encoding);
-    let pending = decoder.write(sample);
-    const sniff = pending.length > SNIFF_BYTES ? pending.slice(0, SNIFF_BYTES) : pending;
+    const sniffDecoder = createDecoder(encoding);
+    const sniffText = sniffDecoder.write(sample);
+    const sniff = sniffText.length > SNIFF_BYTES ? sniffText.slice(0, SNIFF_BYTES) : sniffText;
     const newline = newlineOf(sniff);
     const delimiter = options.delimiter ? validateDelimiter(options.delimiter) : (formatDelimiter ?? guessDelimiter(sniff, ended, newline));
     yield { type: 'dialect', encoding, delimiter };
 
-    const offsetsUsable = supportsResume(encoding);
-    // Byte offset (in the object) where `pending` starts.
-    let pendingByteStart = startOffset + (resuming ? 0 : bomLength(sample, encoding));
-    let sawHeader = resuming || !options.header;
-    let rowNumber = 0; // records parsed so far (header and blank lines included), for error messages
-    // Step mode tells where every row ends, and which errors belong to complete rows:
-    // those of the unfinished last row (a parse of text cut mid-row) are not errors yet.
-    let parsed: Parsed = { rows: [], ends: [], errors: [] };
-    const parser = new Papa.Parser({
-      delimiter,
-      newline,
-      step: (result: { data: string[][]; errors: { code: string }[]; meta: { cursor: number } }) => {
-        for (const error of result.errors) parsed.errors.push({ code: error.code, row: parsed.rows.length });
-        parsed.rows.push(result.data[0] as string[]);
-        parsed.ends.push(result.meta.cursor);
-      },
-    });
-    let done = ended;
-    // A first page needs few rows: start with half a chunk.
-    let want = PARSE_CHARS / 2;
-
-    while (true) {
-      while (!done && pending.length < want) {
-        const next = await iterator.next();
-        if (next.done) done = true;
-        else pending += decoder.write(next.value);
-      }
-      if (done) pending += decoder.end();
-
-      const input = pending;
-      const byteStart = pendingByteStart;
-      parsed = { rows: [], ends: [], errors: [] };
-      const consumed = (parser.parse(input, 0, !done) as { meta: { cursor: number } }).meta.cursor;
-      const { rows: data, ends } = parsed;
-      const startOf = (i: number) => (i === 0 ? 0 : (ends[i - 1] as number));
-      const quoteError = parsed.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
-      if (quoteError) {
-        // Row numbers are not known in a read resumed mid-file: say where the row starts.
-        const byte = byteStart + encodedLength(input.slice(0, startOf(quoteError.row)), encoding);
-        const where = resuming
-          ? { text: `the row starting at byte ${byte}`, at: { byte } }
-          : { text: `row ${rowNumber + quoteError.row + 1}`, at: { row: rowNumber + quoteError.row + 1 } };
-        throw new DecodeFailed(
-          quoteError.code === 'MissingQuotes'
-            ? `CSV: unterminated quoted field in ${where.text}`
-            : `CSV: text after a closing quote in ${where.text}`,
-          where.at,
-        );
-      }
-
-      const kept: RawCell[][] = [];
-      const keptIndex: number[] = [];
-      for (let i = 0; i < data.length; i++) {
-        const row = data[i] as string[];
-        const start = startOf(i);
-        // A blank line, not a row holding one quoted empty field (`""`).
-        if (row.length === 1 && (row[0] === '' || row[0] === '\r') && input[start] !== '"') continue;
-        if (newline === '\n') stripCarriageReturn(row, input, start, ends[i] as number, delimiter);
-        if (!sawHeader) {
-          sawHeader = true;
-          yield { type: 'header', names: row };
-          continue;
-        }
-        kept.push(row);
-        keptIndex.push(i);
-      }
-      rowNumber += data.length;
-
-      if (kept.length > 0) {
-        let byteEnds: number[] | null = null;
-        // Byte offsets of all kept rows at once, when first asked: one pass over the text.
-        const offsetsOfRows = (): number[] => {
-          const out: number[] = [];
-          let cursor = 0;
-          let bytes = byteStart;
-          for (const raw of keptIndex) {
-            const end = ends[raw] as number;
-            bytes += encodedLength(input.slice(cursor, end), encoding);
-            cursor = end;
-            out.push(bytes);
-          }
-          return out;
-        };
-        yield {
-          type: 'rows',
-          rows: kept,
-          ...(offsetsUsable && decoder.replacements === 0
-            ? {
-                offsetAfter: (i: number) => {
-                  byteEnds ??= offsetsOfRows();
-                  return byteEnds[i] as number;
-                },
-              }
-            : {}),
-        };
-      }
-
-      if (done) return;
-      pendingByteStart += encodedLength(input.slice(0, consumed), encoding);
-      pending = input.slice(consumed);
-      if (pending.length > MAX_ROW_CHARS) {
-        throw new DecodeFailed(`CSV: row ${rowNumber + 1} is longer than ${MAX_ROW_CHARS} characters (an unterminated quote?)`, {
-          row: rowNumber + 1,
-        });
-      }
-      // A row longer than a parse: wait for more text than is pending (doubling, so that
-      // parsing it again and again stays linear overall), or the parse would repeat forever.
-      want = pending.length < PARSE_CHARS / 2 ? Math.min(PARSE_CHARS, want * 2) : pending.length * 2;
+    const bom = resuming ? 0 : bomLength(sample, encoding);
+    let handover: Handover = {
+      bytes: sample,
+      byteStart: startOffset + bom,
+      rowNumber: 0,
+      sawHeader: resuming || !options.header,
+      done: ended,
+      top: true,
+    };
+    const fieldScan =
+      options.fieldBatches === true && encoding === 'utf-8' && newline === '\n' && delimiter.length === 1 && delimiter.charCodeAt(0) < 0x80;
+    if (fieldScan) {
+      const next: Handover | null = yield* readFields(iterator, { ...handover, bytes: sample.subarray(bom) }, delimiter);
+      if (!next) return;
+      handover = next;
     }
+    yield* parseText(iterator, handover, { encoding, delimiter, newline, resuming });
   } finally {
     await iterator.return?.();
     stream.destroy();
+  }
+}
+
+/**
+ * The fast path of a whole read in UTF-8: rows as field positions (FieldScanner), no
+ * text decoded. Returns where papaparse must take over (a row of another dialect, bytes
+ * that are not UTF-8, a record longer than a scan), or null when the input was read.
+ */
+async function* readFields(
+  iterator: AsyncIterator<Buffer>,
+  start: Handover,
+  delimiter: string,
+): AsyncGenerator<TableEvent, Handover | null> {
+  const scanner = new FieldScanner(delimiter.charCodeAt(0));
+  let { rowNumber, sawHeader, done } = start;
+  let byteStart = start.byteStart;
+  // One buffer for every scan (fresh buffers a chunk cost their page faults): the bytes
+  // not yet read move to its start, the next chunks are copied after them.
+  let work = Buffer.allocUnsafe(FIELD_SCAN_BYTES * 2);
+  let length = 0;
+  const append = (chunk: Buffer) => {
+    if (length + chunk.length > work.length) {
+      const next = Buffer.allocUnsafe(Math.max(work.length * 2, length + chunk.length));
+      work.copy(next, 0, 0, length);
+      work = next;
+    }
+    length += chunk.copy(work, length);
+  };
+  append(start.bytes);
+  while (true) {
+    while (!done && length < FIELD_SCAN_BYTES) {
+      const next = await iterator.next();
+      if (next.done) done = true;
+      else append(next.value);
+    }
+    const bytes = work.subarray(0, length);
+    const scan = scanner.scan(bytes, 0, done);
+    const handover = (at: number): Handover => ({
+      bytes: bytes.subarray(at),
+      byteStart: byteStart + at,
+      rowNumber,
+      sawHeader,
+      done,
+      top: false,
+    });
+    // Text that does not decode is papaparse's (its decoder counts the replacements).
+    if (!isUtf8(bytes.subarray(0, scan.consumed))) return handover(0);
+    let { batch, rowEnds } = scan;
+    rowNumber += scan.records;
+    if (!sawHeader && batch.rows > 0) {
+      sawHeader = true;
+      const names: string[] = [];
+      for (let f = batch.rowFields[0] as number; f < (batch.rowFields[1] as number); f++) names.push(fieldText(batch, f));
+      yield { type: 'header', names };
+      batch = { ...batch, rows: batch.rows - 1, rowFields: batch.rowFields.subarray(1) };
+      rowEnds = rowEnds.subarray(1);
+    }
+    if (batch.rows > 0) {
+      const base = byteStart;
+      const ends = rowEnds;
+      yield { type: 'fields', batch, offsetAfter: (i: number) => base + (ends[i] as number) };
+    }
+    if (scan.unusual) return handover(scan.consumed);
+    if (done && scan.consumed === length) return null;
+    // A long record: papaparse bounds it, and words the error when it has no end.
+    if (length - scan.consumed > FIELD_SCAN_MAX_CARRY || done) return handover(scan.consumed);
+    work.copyWithin(0, scan.consumed, length);
+    length -= scan.consumed;
+    byteStart += scan.consumed;
+  }
+}
+
+/** papaparse over decoded text, from where `start` says, chunk by chunk. */
+async function* parseText(
+  iterator: AsyncIterator<Buffer>,
+  start: Handover,
+  dialect: { encoding: EncodingName; delimiter: string; newline: Newline; resuming: boolean },
+): AsyncGenerator<TableEvent> {
+  const { encoding, delimiter, newline, resuming } = dialect;
+  const decoder = createDecoder(encoding);
+  // Mid-text, a U+FEFF is a character of a cell: a line break first, so the decoder does not take it for a BOM.
+  if (!start.top) decoder.write(Buffer.from('\n'));
+  const offsetsUsable = supportsResume(encoding);
+  let pending = decoder.write(start.bytes);
+  // Byte offset (in the object) where `pending` starts.
+  let pendingByteStart = start.byteStart;
+  let sawHeader = start.sawHeader;
+  let rowNumber = start.rowNumber; // records parsed so far (header and blank lines included), for error messages
+  // Step mode tells where every row ends, and which errors belong to complete rows:
+  // those of the unfinished last row (a parse of text cut mid-row) are not errors yet.
+  let parsed: Parsed = { rows: [], ends: [], errors: [] };
+  const parser = new Papa.Parser({
+    delimiter,
+    newline,
+    step: (result: { data: string[][]; errors: { code: string }[]; meta: { cursor: number } }) => {
+      for (const error of result.errors) parsed.errors.push({ code: error.code, row: parsed.rows.length });
+      parsed.rows.push(result.data[0] as string[]);
+      parsed.ends.push(result.meta.cursor);
+    },
+  });
+  let done = start.done;
+  // A first page needs few rows: start with half a chunk.
+  let want = PARSE_CHARS / 2;
+
+  while (true) {
+    while (!done && pending.length < want) {
+      const next = await iterator.next();
+      if (next.done) done = true;
+      else pending += decoder.write(next.value);
+    }
+    if (done) pending += decoder.end();
+
+    const input = pending;
+    const byteStart = pendingByteStart;
+    parsed = { rows: [], ends: [], errors: [] };
+    const consumed = (parser.parse(input, 0, !done) as { meta: { cursor: number } }).meta.cursor;
+    const { rows: data, ends } = parsed;
+    const startOf = (i: number) => (i === 0 ? 0 : (ends[i - 1] as number));
+    const quoteError = parsed.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
+    if (quoteError) {
+      // Row numbers are not known in a read resumed mid-file: say where the row starts.
+      const byte = byteStart + encodedLength(input.slice(0, startOf(quoteError.row)), encoding);
+      const where = resuming
+        ? { text: `the row starting at byte ${byte}`, at: { byte } }
+        : { text: `row ${rowNumber + quoteError.row + 1}`, at: { row: rowNumber + quoteError.row + 1 } };
+      throw new DecodeFailed(
+        quoteError.code === 'MissingQuotes'
+          ? `CSV: unterminated quoted field in ${where.text}`
+          : `CSV: text after a closing quote in ${where.text}`,
+        where.at,
+      );
+    }
+
+    const kept: RawCell[][] = [];
+    const keptIndex: number[] = [];
+    for (let i = 0; i < data.length; i++) {
+      const row = data[i] as string[];
+      const start = startOf(i);
+      // A blank line, not a row holding one quoted empty field (`""`).
+      if (row.length === 1 && (row[0] === '' || row[0] === '\r') && input[start] !== '"') continue;
+      if (newline === '\n') stripCarriageReturn(row, input, start, ends[i] as number, delimiter);
+      if (!sawHeader) {
+        sawHeader = true;
+        yield { type: 'header', names: row };
+        continue;
+      }
+      kept.push(row);
+      keptIndex.push(i);
+    }
+    rowNumber += data.length;
+
+    if (kept.length > 0) {
+      let byteEnds: number[] | null = null;
+      // Byte offsets of all kept rows at once, when first asked: one pass over the text.
+      const offsetsOfRows = (): number[] => {
+        const out: number[] = [];
+        let cursor = 0;
+        let bytes = byteStart;
+        for (const raw of keptIndex) {
+          const end = ends[raw] as number;
+          bytes += encodedLength(input.slice(cursor, end), encoding);
+          cursor = end;
+          out.push(bytes);
+        }
+        return out;
+      };
+      yield {
+        type: 'rows',
+        rows: kept,
+        ...(offsetsUsable && decoder.replacements === 0
+          ? {
+              offsetAfter: (i: number) => {
+                byteEnds ??= offsetsOfRows();
+                return byteEnds[i] as number;
+              },
+            }
+          : {}),
+      };
+    }
+
+    if (done) return;
+    pendingByteStart += encodedLength(input.slice(0, consumed), encoding);
+    pending = input.slice(consumed);
+    if (pending.length > MAX_ROW_CHARS) {
+      throw new DecodeFailed(`CSV: row ${rowNumber + 1} is longer than ${MAX_ROW_CHARS} characters (an unterminated quote?)`, {
+        row: rowNumber + 1,
+      });
+    }
+    // A row longer than a parse: wait for more text than is pending (doubling, so that
+    // parsing it again and again stays linear overall), or the parse would repeat forever.
+    want = pending.length < PARSE_CHARS / 2 ? Math.min(PARSE_CHARS, want * 2) : pending.length * 2;
   }
 }
 

@@ -90,7 +90,29 @@ export interface TableReadOptions {
   allMatch?: ((rangeOf: (column: number) => ValueRange | null) => boolean) | undefined;
   /** Columns (by position) read only to test the filter: not needed in spans `allMatch` proves. */
   filterColumns?: readonly number[] | undefined;
+  /**
+   * Text formats that can: data rows may come as 'fields' events (byte positions of their
+   * fields in the UTF-8 bytes) rather than 'rows' of strings, for a reader that types
+   * cells straight from the bytes. A codec may mix both kinds of event in one read.
+   */
+  fieldBatches?: boolean | undefined;
   signal?: AbortSignal | undefined;
+}
+
+/**
+ * Data rows as positions in UTF-8 bytes, no string made: the fields of row `r` are
+ * `rowFields[r]` to `rowFields[r + 1]` (exclusive), field `f` is `bytes[starts[f]..ends[f])`.
+ * A quoted field's positions are inside its quotes, and `quoted[f]` is 2 when it holds
+ * doubled quotes (`""`, one quote each), 1 when it holds none, 0 when unquoted. The
+ * bytes and arrays may be reused by the codec once the reader asks for the next event.
+ */
+export interface FieldBatch {
+  bytes: Buffer;
+  rows: number;
+  rowFields: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  quoted: Uint8Array;
 }
 
 /** What a codec's table reader emits, in this order: encoding/sheets, header, then rows. */
@@ -120,6 +142,8 @@ export type TableEvent =
       /** Every row passes the reader's filter (`allMatch` proved it); their filter columns may be null. */
       matched?: boolean;
     }
+  /** Data rows as field positions in bytes (asked for with `fieldBatches`); `offsetAfter` as for 'rows'. */
+  | { type: 'fields'; batch: FieldBatch; offsetAfter?: (i: number) => number }
   /** Data rows as objects (JSON, NDJSON): columns are the union of their keys. */
   | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number }
   /** Rows that were not read (before `startRow`, or in spans `mayMatch` ruled out): they keep their places. */

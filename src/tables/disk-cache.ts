@@ -29,11 +29,11 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
-import { ColumnarTable, type ColumnPart, type TableParts } from './columnar.js';
+import { ColumnarTable, type ColumnPart, type TableParts, wellFormed } from './columnar.js';
 import type { TableSchema, TypedValue } from './types.js';
 
 /** Bumped when the layout of the files changes: files of another version are removed. */
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 const TRAILER = Buffer.from('BQC1');
 const TRAILER_BYTES = 8;
 const SUFFIX = '.arrow';
@@ -215,6 +215,8 @@ export function encodeTable(id: string, schema: TableSchema, table: ColumnarTabl
         break;
       case 'dictionary': {
         columns.push({ kind: part.kind });
+        // Arrow's Utf8 cannot carry a lone surrogate: such a table is not written.
+        if (!part.words.every(wellFormed)) throw new RangeError('a dictionary word UTF-8 cannot carry');
         const words = vectorFromArray([...part.words], new Utf8());
         const type = new Dictionary(new Utf8(), new Int32(), c);
         add(name, makeData({ type, length: rows, data: part.codes.subarray(0, rows), dictionary: words }));
@@ -225,6 +227,7 @@ export function encodeTable(id: string, schema: TableSchema, table: ColumnarTabl
         columns.push({ kind: part.kind, chunkRows: part.chunks[0]?.ends.length ?? 1 });
         add(name, textData(part, rows));
         add(`${name}.null`, makeData({ type: new Uint8(), length: rows, data: part.nulls.subarray(0, rows) }));
+        add(`${name}.odd`, sparseData(part.odd, rows));
         break;
       default:
         columns.push({ kind: part.kind });
@@ -279,6 +282,7 @@ export function decodeTable(id: string, bytes: Uint8Array): DiskTable {
           kind,
           chunks: textChunks(child(name), chunkRows ?? 4096),
           nulls: own(child(`${name}.null`).values as Uint8Array<ArrayBuffer>),
+          odd: sparseValues(child(`${name}.odd`)) as Map<number, string>,
         };
       default:
         return { kind: 'values', values: utf8Strings(child(name)).map(decodeValue) };
@@ -290,7 +294,7 @@ export function decodeTable(id: string, bytes: Uint8Array): DiskTable {
     columns,
     extras: meta.extras ? (sparseValues(child('extra')) as Map<number, Record<string, unknown>>) : new Map(),
   };
-  return { schema: meta.schema, table: ColumnarTable.fromParts(parts) };
+  return { schema: meta.schema, table: ColumnarTable.fromParts(parts, meta.schema.columns) };
 }
 
 /** The file's bytes: the Arrow file, then CRC-32 of it and a magic word. */

@@ -128,6 +128,11 @@ class RowAssembler {
         if (event.matched) for (const row of rows) row.matched = true;
         return { rows, offsetAfter: event.offsetAfter };
       }
+      case 'fields': {
+        const first = this.nextIndex;
+        this.nextIndex += event.batch.rows;
+        return { rows: [], fields: { batch: event.batch, first }, offsetAfter: event.offsetAfter };
+      }
       case 'records': {
         this.keyIndex ??= new Map();
         const rows = event.records.map((record) => this.recordRow(record));
@@ -559,12 +564,42 @@ export class TableReader implements RowSource {
     // A projected or pruned read is not the whole table: it is never kept as one.
     const fromTop = start.index === 0 && start.offset === undefined && !this.partial(needs);
     let builder = fromTop ? new ColumnarBuilder(schema.columns, schema.reading) : null;
+    // Rows expected from the bytes a sampled row takes: the columns are then allocated once.
+    const sample = this.sample;
+    if (builder && sample?.resumeOffset && sample.rows.length > 0 && this.object.compression === 'NONE') {
+      builder.reserve(Math.ceil((this.object.size / sample.resumeOffset) * sample.rows.length * 1.02));
+    }
     // A pass that reads everything tells other requests they may wait for its table.
     const shared = builder && whole && !this.cache.inFlight(this.id) ? settle<ColumnarTable | null>() : null;
     if (shared) this.cache.startBuild(this.id, { kind: 'scan', schema: Promise.resolve(schema), done: shared.promise });
     let sinceCheck = 0;
+    const none: RawCell[] = [];
     try {
-      for await (const batch of this.scan(start, needs)) {
+      // From the top, a CSV in UTF-8 comes as field batches: typed into columns from its bytes.
+      for await (const batch of this.scan(start, needs, fromTop)) {
+        if (batch.fields) {
+          const { batch: fields, first } = batch.fields;
+          if (builder && builder.first + builder.rowCount !== first) {
+            builder = null;
+            shared?.resolve(null);
+          }
+          // Past the cache's budget, each batch is typed into a part of its own, dropped after it.
+          const part = builder ?? new ColumnarBuilder(schema.columns, schema.reading, first);
+          part.addFields(fields);
+          const table = part.view();
+          const rows: TableRow[] = new Array(fields.rows);
+          for (let i = 0; i < fields.rows; i++) rows[i] = { index: first + i, cells: none, columns: table, extra: table.extra(first + i) };
+          sinceCheck += fields.rows;
+          if (builder && sinceCheck >= BUDGET_CHECK_ROWS) {
+            sinceCheck = 0;
+            if (!this.cache.fits(builder.bytes())) {
+              builder = null;
+              shared?.resolve(null);
+            }
+          }
+          yield { rows, offsetAfter: batch.offsetAfter };
+          continue;
+        }
         if (builder) {
           for (const row of batch.rows) builder.add(row.cells, row.extra);
           sinceCheck += batch.rows.length;
@@ -595,7 +630,7 @@ export class TableReader implements RowSource {
    * The table's raw rows from `start`, in batches, read from the object (datasets map raw
    * cells); with `needs`, rows and columns no consumer wants may be left out.
    */
-  async *scan(start: ScanStart, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
+  async *scan(start: ScanStart, needs?: ScanNeeds, fields = false): AsyncGenerator<RowBatch> {
     const schema = await this.schema();
     let index = start.index;
     let offset = start.offset;
@@ -606,7 +641,7 @@ export class TableReader implements RowSource {
       index = sample.rows.length;
       offset = sample.resumeOffset;
     }
-    yield* this.read(schema, index, offset, needs);
+    yield* this.read(schema, index, offset, needs, fields);
   }
 
   /** Options that let a columnar codec read only what `needs` asks for, and start at a row. */
@@ -634,12 +669,21 @@ export class TableReader implements RowSource {
   }
 
   /** Reads from the object: at `offset` when given, else from the top skipping rows before `index`. */
-  private async *read(schema: TableSchema, index: number, offset: number | undefined, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
+  private async *read(
+    schema: TableSchema,
+    index: number,
+    offset: number | undefined,
+    needs?: ScanNeeds,
+    fields = false,
+  ): AsyncGenerator<RowBatch> {
     const resume = offset !== undefined && this.resumable;
     const assembler = new RowAssembler(resume ? index : 0, schema.keys, schema.keys ? null : schema.columns.length);
+    // Field batches are never cut: only for reads whose first row is wanted.
+    const fieldBatches = fields && (resume || index === 0);
     const events = resume
-      ? this.events(offset, { encoding: schema.encoding, delimiter: schema.delimiter })
+      ? this.events(offset, { encoding: schema.encoding, delimiter: schema.delimiter, fieldBatches })
       : this.events(0, {
+          fieldBatches,
           ...(schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {}),
           ...this.seekOptions(schema, index, needs),
         });
@@ -647,6 +691,10 @@ export class TableReader implements RowSource {
     try {
       for await (const event of events) {
         const batch = assembler.accept(event);
+        if (batch?.fields) {
+          yield batch;
+          continue;
+        }
         if (!batch || batch.rows.length === 0) continue;
         const last = (batch.rows[batch.rows.length - 1] as TableRow).index;
         if (last < index) continue;

@@ -2,7 +2,7 @@
 // makes of a codec's raw cells), tables' schemas and rows, the objects behind them,
 // and the consumers that scans feed.
 import type { Readable } from 'node:stream';
-import type { Codec, Compression, Format, RawCell } from '../codecs/types.js';
+import type { Codec, Compression, FieldBatch, Format, RawCell } from '../codecs/types.js';
 import type { ColumnarTable } from './columnar.js';
 import type { StringReading } from './infer.js';
 import type { RangeTest } from './prune.js';
@@ -122,6 +122,11 @@ export interface ScanConsumer {
 
 export interface RowBatch {
   rows: TableRow[];
+  /**
+   * A scan that asked for them: rows as a CSV field batch instead of `rows` (which is
+   * then empty), the batch's row `i` being the table's row `first + i`.
+   */
+  fields?: { batch: FieldBatch; first: number } | undefined;
   /** Where the row after rows[i] starts, for sources that can resume there. */
   offsetAfter?: ((i: number) => number) | undefined;
 }

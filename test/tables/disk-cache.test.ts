@@ -99,6 +99,28 @@ describe('the disk tier of the table cache', { timeout: 120_000 }, () => {
     expect(again.source.opens).toEqual([]);
   });
 
+  it('keeps strings UTF-8 cannot carry (lone surrogates, from JSON) through a restart, or writes no file', async () => {
+    // Past the dictionary's 4,096 words the column is text; a lone surrogate is kept aside by row.
+    const text = Array.from({ length: 5000 }, (_, i) => `{"s": "${i === 10 ? '\\ud800 lone' : `word ${i}`}"}`).join('\n');
+    const ndjson = (source: string, cache: TableCache, etag = 'v1') => tableOf(source, { codec: ndjsonCodec, inferRows: 100, cache, etag });
+    const first = cacheOn();
+    const values = await allValues(ndjson(text, first), 5000);
+    expect(values[10]).toEqual({ s: '\ud800 lone' });
+    await first.disk?.flushed();
+    expect(arrowFiles()).toHaveLength(1);
+    const again = ndjson(text, cacheOn());
+    expect(await allValues(again, 5000)).toEqual(values);
+    expect(again.source.opens).toEqual([]);
+
+    // A dictionary word with one: Arrow's Utf8 cannot hold it, so the table stays in memory only.
+    const words = Array.from({ length: 50 }, (_, i) => `{"s": "${i % 2 === 0 ? '\\udc00' : 'b'}"}`).join('\n');
+    const cache = cacheOn();
+    const kept = await allValues(ndjson(words, cache, 'v2'), 50);
+    await cache.disk?.flushed();
+    expect(kept[0]).toEqual({ s: '\udc00' });
+    expect(arrowFiles()).toHaveLength(1); // the first table's file only
+  });
+
   it('answers a table pushed out of memory from disk', async () => {
     const probe = new TableCache(256 * 1024 * 1024);
     const measured = larger(TEXT, probe);
