@@ -117,6 +117,28 @@ function add(samples: Samples, name: string, value: number): void {
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+const PUT_ROWS = 100_000;
+/** The putObject request of PUT_ROWS row objects (the rows pandas-worker.py's frame() makes), serialised before timing. */
+function putBody(key: string): string {
+  const rows = Array.from({ length: PUT_ROWS }, (_, i) => ({
+    id: i,
+    name: `user_${i}`,
+    city: CITIES[i % CITIES.length],
+    amount: Number(((i * 1.37) % 1000).toFixed(2)),
+    active: i % 3 === 0,
+    created_at: `2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00`,
+  }));
+  const query = 'mutation($k: String!, $c: JSON!) { putObject(bucket: "bench", key: $k, content: $c) { size } }';
+  return JSON.stringify({ query, variables: { k: key, c: rows } });
+}
+
+/** POSTs a prepared GraphQL body; throws on errors. */
+async function postRaw(url: string, body: string): Promise<void> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const result = (await response.json()) as { errors?: unknown };
+  if (result.errors) throw new Error(JSON.stringify(result.errors));
+}
+
 async function main(): Promise<void> {
   buildOnce();
   const dir = mkdtempSync(join(tmpdir(), 'bucketql-bench-engine-'));
@@ -157,6 +179,7 @@ async function main(): Promise<void> {
   const dk: Samples = {};
   const sizes = { big: readFileSync(files.big).length };
   let expected: unknown = null;
+  const putRequest = putBody('put.csv');
   try {
     for (let run = 0; run < PROCESSES; run++) {
       const server = await startServer({}, dataDir);
@@ -189,6 +212,7 @@ async function main(): Promise<void> {
         const beforeContent = server.memory();
         add(bq, 'content 100k', (await timed(() => server.gql(Q.content('mid-content.csv')))).ms);
         add(bq, 'content peak RSS growth MiB', server.memory().peak - beforeContent.rss);
+        add(bq, 'putObject 100k CSV', (await timed(() => postRaw(server.url, putRequest))).ms);
         // SIGHUP drops the table cache (and rebuilds dataset types): memory should return.
         process.kill(server.pid, 'SIGHUP');
         await sleep(2000);
@@ -210,6 +234,8 @@ async function main(): Promise<void> {
           add(pd, 'filter 10k', (await pandas.run({ op: 'count_csv', url: await u('small.csv'), city: '서울', min: 0.5 })).ms);
           add(pd, 'count JSON 100k', (await pandas.run({ op: 'count_json', url: await u('mid.json'), city: '서울', min: 0.5 })).ms);
           add(pd, 'read_excel 100k', (await pandas.run({ op: 'read_excel', url: await u('mid.xlsx') })).ms);
+          const put = await server2.gql('mutation { createUploadUrl(bucket: "bench", key: "pandas-put.csv") { url } }');
+          add(pd, 'to_csv + upload 100k', (await pandas.run({ op: 'put_csv', url: put.createUploadUrl.url, rows: PUT_ROWS })).ms);
         } finally {
           await server2.stop();
         }
@@ -261,6 +287,7 @@ async function main(): Promise<void> {
     ['count JSON 100k / pandas', m(bq, 'count JSON 100k'), m(pd, 'count JSON 100k'), '≤ 1.0'],
     ['first page XLSX 100k / read_excel', m(bq, 'first page XLSX 100k'), m(pd, 'read_excel 100k'), '≤ 0.05'],
     ['content 100k / pandas read_csv', m(bq, 'content 100k'), m(pd, 'read_csv 100k'), '≤ 1.0'],
+    ['putObject 100k CSV / pandas to_csv + upload', m(bq, 'putObject 100k CSV'), m(pd, 'to_csv + upload 100k'), '≤ 1.0'],
   ];
   console.log('\nratios (target):');
   for (const [name, a, b, target] of rows) {

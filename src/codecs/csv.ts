@@ -379,20 +379,40 @@ async function* parseText(
   }
 }
 
-/** Quotes a cell when RFC 4180 requires it (delimiter, quote, line break, or edge spaces). */
-function formatCell(value: unknown, delimiter: string): string {
-  if (value === null || value === undefined) return '';
-  const text =
-    typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
-  if (text.includes(delimiter) || /["\r\n]/.test(text) || /^\s|\s$/.test(text)) return `"${text.replace(/"/g, '""')}"`;
-  return text;
+/**
+ * Quotes a cell when RFC 4180 requires it (delimiter, quote, line break, or edge
+ * spaces): one pattern a delimiter, tested once a string cell; numbers and booleans
+ * are only looked at for the delimiter (they hold no quote, break or space). Three
+ * tests a cell were most of a 100k-row putObject's encoding (measured).
+ */
+function cellFormatter(delimiter: string): (value: unknown) => string {
+  const special = new RegExp(`["\r\n]|^\\s|\\s$|${delimiter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`);
+  const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+  return (value) => {
+    if (value === null || value === undefined) return '';
+    if (typeof value === 'string') return special.test(value) ? quote(value) : value;
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      const text = String(value);
+      return text.includes(delimiter) ? quote(text) : text;
+    }
+    const text = JSON.stringify(value);
+    return special.test(text) ? quote(text) : text;
+  };
 }
 
 export function encodeDelimited(content: unknown, extension: string, delimiter: string): Buffer {
   const { columns, rows } = normaliseRowsInput(content, extension);
+  const formatCell = cellFormatter(delimiter);
   // One empty cell alone would make a blank line, which readers skip: quote it.
-  const line = (cells: unknown[]) =>
-    cells.length === 1 && formatCell(cells[0], delimiter) === '' ? '""' : cells.map((cell) => formatCell(cell, delimiter)).join(delimiter);
+  const line = (cells: unknown[]) => {
+    if (cells.length === 1) {
+      const only = formatCell(cells[0]);
+      return only === '' ? '""' : only;
+    }
+    let text = formatCell(cells[0]);
+    for (let i = 1; i < cells.length; i++) text += delimiter + formatCell(cells[i]);
+    return text;
+  };
   const lines = [line(columns)];
   for (const row of rows) lines.push(line(row));
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');

@@ -140,7 +140,7 @@ export function jsonErrorIndex(text: string): number {
 export const MAX_JSON_DEPTH = 1000;
 
 /** The index where nesting first goes deeper than `max`, or -1 (strings skipped). */
-function tooDeepAt(text: string, max: number): number {
+export function tooDeepAt(text: string, max: number): number {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -15,9 +15,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** An unpaired surrogate: text that UTF-8 cannot hold (it would be written as U+FFFD). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Whether a string has no unpaired surrogate: String.prototype.isWellFormed (native,
+ * Node 20) where there is one; the pattern otherwise. The pattern, with its lookbehind,
+ * tested on every cell was a tenth of a 100k-row putObject (measured).
+ */
+const wellFormed: (s: string) => boolean =
+  typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === 'function'
+    ? (s) => (s as unknown as { isWellFormed(): boolean }).isWellFormed()
+    : (s) => !LONE_SURROGATE.test(s);
+
 /** Refuses names and cells that would not survive being written as UTF-8. */
 function checkText(input: RowsInput, expected: string): RowsInput {
-  const bad = (value: unknown) => typeof value === 'string' && LONE_SURROGATE.test(value);
+  const bad = (value: unknown) => typeof value === 'string' && !wellFormed(value);
   const column = input.columns.findIndex(bad);
   if (column !== -1) throw new BadUserInput(`${expected}; columns[${column}] holds an unpaired surrogate, which UTF-8 cannot encode`);
   input.rows.forEach((row, i) => {

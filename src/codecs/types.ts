@@ -63,6 +63,11 @@ export interface TableReadOptions {
   /** XLSX worksheet name; the first visible worksheet when undefined. */
   sheet?: string | undefined;
   /**
+   * The reader takes every row to the end (a small object read whole in the
+   * background): a codec may then parse the bytes in one piece rather than stream.
+   */
+  readsAll?: boolean | undefined;
+  /**
    * Resume a line-based read at this byte offset, where a data row starts (taken from
    * an earlier read's `offsetAfter`). The read then emits no header event.
    */

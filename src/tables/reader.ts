@@ -385,7 +385,7 @@ export class TableReader implements RowSource {
         rows = [];
         return built;
       };
-      for await (const event of this.events(0)) {
+      for await (const event of this.events(0, { readsAll: true })) {
         const batch = assembler.accept(event);
         if (!batch) continue;
         for (const row of batch.rows) {

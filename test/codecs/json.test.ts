@@ -95,6 +95,51 @@ describe('a top-level array of objects', () => {
   });
 });
 
+describe('read whole when the reader takes every record (readsAll)', () => {
+  const whole = (text: string | Buffer) => readWith(jsonCodec, text, { readsAll: true });
+  const texts = [
+    '[{"id":1,"name":"가"},{"id":2,"name":"나"}]',
+    '[]',
+    '[{"b":1,"a":"x"},{"c":true,"a":"y"},{"d":null}]',
+    '[{"__proto__":{"x":1},"constructor":2,"toString":"s"}]',
+    `[${Array.from({ length: 2500 }, (_, i) => `{"i":${i},"s":"${'😀'.repeat(i % 3)}"}`).join(',')}]`,
+  ];
+
+  it.each(texts.map((t) => [t.slice(0, 40), t]))('gives what the stream gives: %s', async (_what, text) => {
+    const streamed = await read(text);
+    const read_ = await whole(text);
+    expect(read_.rows).toEqual(streamed.rows);
+    expect(read_.rows.map((r) => Object.keys(r as object))).toEqual(streamed.rows.map((r) => Object.keys(r as object)));
+  });
+
+  it('reads a BOM and UTF-16 as the stream does', async () => {
+    const text = '[{"a":"가"}]';
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf-16le')]);
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]);
+    for (const bytes of [utf16, bom]) expect((await whole(bytes)).rows).toEqual([{ a: '가' }]);
+  });
+
+  it.each([
+    ['[{"a":1}, 5]', 'BAD_USER_INPUT'],
+    ['{"a":1}', 'BAD_USER_INPUT'],
+    ['[\n  {"a": 1},\n  {"a": }\n]', 'DECODE_FAILED'],
+    ['[{"a":1},\n {"b":2}', 'DECODE_FAILED'],
+    ['', 'DECODE_FAILED'],
+    [`[{"a":${'['.repeat(1000)}${']'.repeat(1000)}}]`, 'DECODE_FAILED'],
+  ])('fails as the stream does: %s', async (text, code) => {
+    const streamed = await failure(read(text));
+    const read_ = await failure(whole(text));
+    expect(read_.extensions.code).toBe(code);
+    expect(read_.message).toBe(streamed.message);
+    expect(read_.extensions).toEqual(streamed.extensions);
+  });
+
+  it('keeps records nesting exactly to the limit', async () => {
+    const text = `[{"a":${'['.repeat(998)}${']'.repeat(998)}}]`;
+    expect((await whole(text)).rows).toEqual((await read(text)).rows);
+  });
+});
+
 describe('other JSON is not a table (BAD_USER_INPUT)', () => {
   it.each(['{"a":1}', '5', '"text"', 'null', 'true'])('%s', async (text) => {
     const error = await failure(read(text));
