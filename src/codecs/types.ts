@@ -90,6 +90,11 @@ export interface TableReadOptions {
   allMatch?: ((rangeOf: (column: number) => ValueRange | null) => boolean) | undefined;
   /** Columns (by position) read only to test the filter: not needed in spans `allMatch` proves. */
   filterColumns?: readonly number[] | undefined;
+  /**
+   * Columnar formats may emit their rows as 'columns' events (a column's cells in one
+   * array) rather than row arrays: the reader only counts them.
+   */
+  columnBlocks?: boolean | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -120,6 +125,11 @@ export type TableEvent =
       /** Every row passes the reader's filter (`allMatch` proved it); their filter columns may be null. */
       matched?: boolean;
     }
+  /**
+   * Data rows column by column (only when `columnBlocks` asked for them): `columns[i]`
+   * holds column i's cells of the `rows` rows, undefined for columns not read.
+   */
+  | { type: 'columns'; rows: number; columns: (ArrayLike<RawCell> | undefined)[]; matched?: boolean }
   /** Data rows as objects (JSON, NDJSON): columns are the union of their keys. */
   | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number }
   /** Rows that were not read (before `startRow`, or in spans `mayMatch` ruled out): they keep their places. */

@@ -126,6 +126,11 @@ class RowAssembler {
         if (event.matched) for (const row of rows) row.matched = true;
         return { rows, offsetAfter: event.offsetAfter };
       }
+      case 'columns': {
+        const block = { index: this.nextIndex, length: event.rows, cells: event.columns, matched: event.matched === true };
+        this.nextIndex += event.rows;
+        return { rows: [], block };
+      }
       case 'records': {
         this.keyIndex ??= new Map();
         const rows = event.records.map((record) => this.recordRow(record));
@@ -573,7 +578,7 @@ export class TableReader implements RowSource {
     if (shared) this.cache.startBuild(this.id, { kind: 'scan', schema: Promise.resolve(schema), done: shared.promise });
     let sinceCheck = 0;
     try {
-      for await (const batch of this.scan(start, needs)) {
+      for await (const batch of this.scan(start, needs, needs?.blocks === true)) {
         if (builder) {
           for (const row of batch.rows) builder.add(row.cells, row.extra);
           sinceCheck += batch.rows.length;
@@ -602,9 +607,10 @@ export class TableReader implements RowSource {
 
   /**
    * The table's raw rows from `start`, in batches, read from the object (datasets map raw
-   * cells); with `needs`, rows and columns no consumer wants may be left out.
+   * cells); with `needs`, rows and columns no consumer wants may be left out. With
+   * `blocks`, a columnar codec may hand rows over as blocks (this reader's own counts).
    */
-  async *scan(start: ScanStart, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
+  async *scan(start: ScanStart, needs?: ScanNeeds, blocks = false): AsyncGenerator<RowBatch> {
     const schema = await this.schema();
     let index = start.index;
     let offset = start.offset;
@@ -615,7 +621,7 @@ export class TableReader implements RowSource {
       index = sample.rows.length;
       offset = sample.resumeOffset;
     }
-    yield* this.read(schema, index, offset, needs);
+    yield* this.read(schema, index, offset, needs, blocks);
   }
 
   /** Options that let a columnar codec read only what `needs` asks for, and start at a row. */
@@ -643,7 +649,13 @@ export class TableReader implements RowSource {
   }
 
   /** Reads from the object: at `offset` when given, else from the top skipping rows before `index`. */
-  private async *read(schema: TableSchema, index: number, offset: number | undefined, needs?: ScanNeeds): AsyncGenerator<RowBatch> {
+  private async *read(
+    schema: TableSchema,
+    index: number,
+    offset: number | undefined,
+    needs?: ScanNeeds,
+    blocks = false,
+  ): AsyncGenerator<RowBatch> {
     const resume = offset !== undefined && this.resumable;
     const assembler = new RowAssembler(resume ? index : 0, schema.keys, schema.keys ? null : schema.columns.length);
     const events = resume
@@ -651,11 +663,16 @@ export class TableReader implements RowSource {
       : this.events(0, {
           ...(schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {}),
           ...this.seekOptions(schema, index, needs),
+          ...(blocks && index === 0 ? { columnBlocks: true } : {}),
         });
     metrics.scansInFlight.inc();
     try {
       for await (const event of events) {
         const batch = assembler.accept(event);
+        if (batch?.block) {
+          yield batch;
+          continue;
+        }
         if (!batch || batch.rows.length === 0) continue;
         const last = (batch.rows[batch.rows.length - 1] as TableRow).index;
         if (last < index) continue;

@@ -258,7 +258,9 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     steps.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched) });
   }
   const reads = steps.flatMap((step) => ('read' in step ? [step.read] : []));
-  let first = true;
+  const blocks = options.columnBlocks === true;
+  // A first page starts with the heads of the first row group's chunks; a read that counts reads them whole.
+  let first = !blocks;
   for (const step of steps) {
     options.signal?.throwIfAborted();
     if ('skip' in step) {
@@ -266,6 +268,10 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       continue;
     }
     if ('matchedRows' in step) {
+      if (blocks) {
+        yield { type: 'columns', rows: step.matchedRows, columns: [], matched: true };
+        continue;
+      }
       for (let at = 0; at < step.matchedRows; at += BATCH_ROWS) {
         const count = Math.min(BATCH_ROWS, step.matchedRows - at);
         yield { type: 'rows', rows: Array.from({ length: count }, () => new Array<RawCell>(width).fill(null)), matched: true };
@@ -295,6 +301,11 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     );
     // Once half this group's rows are taken the reader goes on: the next group's chunks are read meanwhile.
     const next = reads[reads.indexOf(read) + 1];
+    if (blocks) {
+      if (next) for (const chunk of next.chunks.values()) chunk.prefetch();
+      yield { type: 'columns', rows: read.end - from, columns: cellColumns(parquet, read.wanted, values), ...flags };
+      continue;
+    }
     const half = (read.start + read.end) / 2;
     let at = from;
     for (const rows of cellBatches(parquet, read.wanted, values, 0, read.end - from)) {
@@ -303,6 +314,24 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       yield { type: 'rows', rows, ...flags };
     }
   }
+}
+
+/** The wanted columns' values as columns of cells, by column position. */
+function cellColumns(parquet: ParquetFile, wanted: number[], values: ArrayLike<unknown>[]): (RawCell[] | undefined)[] {
+  const out: (RawCell[] | undefined)[] = new Array(parquet.columns.length);
+  try {
+    for (let c = 0; c < wanted.length; c++) {
+      const index = wanted[c] as number;
+      const cell = (parquet.columns[index] as ParquetColumn).cell;
+      const source = values[c] as ArrayLike<unknown>;
+      const cells = new Array<RawCell>(source.length);
+      for (let r = 0; r < source.length; r++) cells[r] = cell(source[r]);
+      out[index] = cells;
+    }
+  } catch (error) {
+    throw decodeFailure(error);
+  }
+  return out;
 }
 
 function failed(error: unknown): never {
