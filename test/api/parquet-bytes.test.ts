@@ -61,7 +61,7 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     const duck = await db.connect();
     await duck.run(
       `COPY (SELECT i AS id, 'user_' || i AS name, hash(i) % 100000 AS amount, TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND AS at,
-        md5(i::VARCHAR) AS note FROM range(${ROWS}) t(i)) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE ${GROUP_ROWS}, COMPRESSION snappy)`,
+        md5(i::VARCHAR) AS note, (i / 100)::DECIMAL(12, 2) AS price FROM range(${ROWS}) t(i)) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE ${GROUP_ROWS}, COMPRESSION snappy)`,
     );
     duck.closeSync();
     const bytes = readFileSync(file);
@@ -122,7 +122,14 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     );
     expect(result.errors).toBeUndefined();
     expect(result.data?.object.table.rowCount).toBe(ROWS);
-    expect(result.data?.object.table.columns.map((c: { type: string }) => c.type)).toEqual(['INT', 'STRING', 'INT', 'DATETIME', 'STRING']);
+    expect(result.data?.object.table.columns.map((c: { type: string }) => c.type)).toEqual([
+      'INT',
+      'STRING',
+      'INT',
+      'DATETIME',
+      'STRING',
+      'FLOAT',
+    ]);
     expect(footer).toBeLessThan(PARQUET_FOOTER_GUESS_BYTES);
     expect(bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES + OVERHEAD);
     expect(gets.length).toBeGreaterThan(0);
@@ -136,7 +143,7 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
         `query($b: String!, $c: [String!], $n: Int!) { object(bucket: $b, key: "big.parquet") { table { rows(first: $n, columns: $c) { edges { node { index values } } } } } }`,
         { b: bucket, c: columns, n: first },
       );
-    const all = ['id', 'name', 'amount', 'at', 'note'];
+    const all = ['id', 'name', 'amount', 'at', 'note', 'price'];
     const whole = await bytesFor(
       () => page(null),
       (b) => b <= sum(0, all) / 4,
@@ -203,6 +210,21 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     );
     expect(none.result.data?.object.table.count).toBe(0);
     expect(none.bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES);
+  });
+
+  it('prunes with DECIMAL statistics', async () => {
+    // price is id / 100 as DECIMAL(12, 2): price >= 2900.5 is in the last row group only.
+    const count = (i: number) =>
+      app.gql(
+        `query($b: String!, $v: JSON!) { object(bucket: $b, key: "big.parquet") { table { count(where: { column: "price", op: GTE, value: $v }) } } }`,
+        { b: bucket, v: `${2900.5 + i / 100}` },
+      );
+    const { bytes, result } = await bytesFor(count, (b) => b <= PARQUET_FOOTER_GUESS_BYTES + sum(9, ['price']));
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.object.table.count).toBeGreaterThan(9_940);
+    expect(result.data?.object.table.count).toBeLessThanOrEqual(ROWS - 290_050);
+    expect(bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES + sum(9, ['price']));
+    expect(bytes).toBeGreaterThanOrEqual(sum(9, ['price']));
   });
 
   it('counts row groups whose statistics prove every row matches without reading them', async () => {
