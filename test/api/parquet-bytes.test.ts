@@ -212,6 +212,34 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     expect(none.bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES);
   });
 
+  it('counts the same when a count shares its pass with a page (rows, not column blocks)', async () => {
+    const where = {
+      and: [
+        { column: 'amount', op: 'GTE', value: 50_000 },
+        { column: 'note', op: 'STARTS_WITH', value: 'a' },
+      ],
+    };
+    const alone = await app.gql(
+      `query($b: String!, $w: RowFilter) { object(bucket: $b, key: "copy-0.parquet") { table { count(where: $w) } } }`,
+      { b: bucket, w: where },
+    );
+    const shared = await app.gql(
+      `query($b: String!, $w: RowFilter) { object(bucket: $b, key: "copy-1.parquet") { table {
+        count(where: $w) rows(first: 3, where: $w, orderBy: [{ column: "id", direction: DESC }]) { totalCount edges { node { values } } } } } }`,
+      { b: bucket, w: where },
+    );
+    expect(alone.errors).toBeUndefined();
+    expect(shared.errors).toBeUndefined();
+    const count = alone.data?.object.table.count;
+    expect(count).toBeGreaterThan(1000);
+    expect(shared.data?.object.table.count).toBe(count);
+    expect(shared.data?.object.table.rows.totalCount).toBe(count);
+    for (const edge of shared.data?.object.table.rows.edges ?? []) {
+      expect(edge.node.values.amount).toBeGreaterThanOrEqual(50_000);
+      expect(edge.node.values.note.startsWith('a')).toBe(true);
+    }
+  });
+
   it('prunes with DECIMAL statistics', async () => {
     // price is id / 100 as DECIMAL(12, 2): price >= 2900.5 is in the last row group only.
     const count = (i: number) =>
