@@ -101,6 +101,11 @@ export interface TableReadOptions {
    * cells straight from the bytes. A codec may mix both kinds of event in one read.
    */
   fieldBatches?: boolean | undefined;
+  /**
+   * Columnar formats may emit their rows as 'columns' events (a column's cells in one
+   * array) rather than row arrays: the reader only counts them.
+   */
+  columnBlocks?: boolean | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -149,6 +154,11 @@ export type TableEvent =
     }
   /** Data rows as field positions in bytes (asked for with `fieldBatches`); `offsetAfter` as for 'rows'. */
   | { type: 'fields'; batch: FieldBatch; offsetAfter?: (i: number) => number }
+  /**
+   * Data rows column by column (only when `columnBlocks` asked for them): `columns[i]`
+   * holds column i's cells of the `rows` rows, undefined for columns not read.
+   */
+  | { type: 'columns'; rows: number; columns: (ArrayLike<RawCell> | undefined)[]; matched?: boolean }
   /** Data rows as objects (JSON, NDJSON): columns are the union of their keys. */
   | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number }
   /** Rows that were not read (before `startRow`, or in spans `mayMatch` ruled out): they keep their places. */

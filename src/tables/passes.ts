@@ -59,7 +59,12 @@ export class SharedPasses {
     let active = jobs.map((job) => job.consumer);
     const whole = active.every((consumer) => consumer.whole === true);
     for await (const batch of this.scan(start, whole, mergeNeeds(active))) {
-      const { rows, offsetAfter } = batch;
+      const { rows, offsetAfter, block } = batch;
+      if (block) {
+        active = active.filter((consumer) => consumer.takeBlock?.(block) === true);
+        if (active.length === 0) return;
+        continue;
+      }
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as TableRow;
         let finished: ScanConsumer[] | null = null;
@@ -96,5 +101,6 @@ export function mergeNeeds(consumers: readonly ScanConsumer[]): ScanNeeds | unde
   const proofs = needs.map((n) => n.allMatch);
   const allMatch: RangeTest | null = proofs.some((p) => !p) ? null : (rangeOf) => proofs.every((p) => (p as RangeTest)(rangeOf));
   const filterColumns = new Set(needs.flatMap((n) => [...(n.filterColumns ?? [])]));
-  return { columns, mayMatch, indexes: needs.some((n) => n.indexes !== false), allMatch, filterColumns };
+  const blocks = needs.every((n) => n.blocks === true) && consumers.every((consumer) => consumer.takeBlock);
+  return { columns, mayMatch, indexes: needs.some((n) => n.indexes !== false), allMatch, filterColumns, blocks };
 }

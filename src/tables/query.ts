@@ -5,10 +5,10 @@ import { BadUserInput } from '../errors.js';
 import { compareValues, stringForm } from './compare.js';
 import { decodeCursor, digest, encodeCursor, type RowCursor } from './cursor.js';
 import { compileFilter, findColumn, type RowFilter } from './filter.js';
-import { fitsType } from './infer.js';
+import { convert, fitsType } from './infer.js';
 import { compileRangeProof, compileRangeTest, filterColumns } from './prune.js';
 import type { RowSource } from './source.js';
-import type { Column, ScanNeeds, ScanStart, TableRow, TableSchema, TypedValue } from './types.js';
+import type { Column, RowBlock, ScanNeeds, ScanStart, TableRow, TableSchema, TypedValue } from './types.js';
 
 export const MAX_PAGE = 10_000;
 
@@ -79,6 +79,24 @@ function makePredicate(reader: RowSource, schema: TableSchema, where: RowFilter 
   };
 }
 
+/**
+ * Counts the rows of a block (raw cells column by column) that pass the filter: the
+ * row predicate, reading each cell from its column's array, no row made.
+ */
+function blockCounter(schema: TableSchema, where: RowFilter | null | undefined) {
+  const predicate = compileFilter(where, schema.columns);
+  if (!predicate) return null;
+  let cells: RowBlock['cells'] = [];
+  let at = 0;
+  const cell = (column: Column) => convert(cells[column.index]?.[at] ?? null, column.type, schema.reading);
+  return (block: RowBlock) => {
+    cells = block.cells;
+    let count = 0;
+    for (at = 0; at < block.length; at++) if (predicate(cell)) count++;
+    return count;
+  };
+}
+
 export function validateFirst(first: number, max: number, what: string): void {
   if (!Number.isInteger(first) || first < 1 || first > max) throw new BadUserInput(`${what} must be between 1 and ${max} (got ${first})`);
 }
@@ -121,6 +139,7 @@ function shapeRow(reader: RowSource, schema: TableSchema, columns: Column[], row
 export async function countRows(reader: RowSource, where: RowFilter | null | undefined): Promise<number> {
   const schema = await reader.schema();
   const test = makePredicate(reader, schema, where);
+  const testBlock = blockCounter(schema, where);
   const key = where ? digest(where) : 'all';
   const cached = reader.cachedCount(key);
   if (cached !== undefined) return cached;
@@ -135,9 +154,14 @@ export async function countRows(reader: RowSource, where: RowFilter | null | und
       mayMatch: compileRangeTest(where, schema.columns),
       allMatch: compileRangeProof(where, schema.columns),
       indexes: false,
+      blocks: true,
     },
     take: (row) => {
       if (row.matched || !test || test(row)) count++;
+      return true;
+    },
+    takeBlock: (block) => {
+      count += block.matched || !testBlock ? block.length : testBlock(block);
       return true;
     },
   });

@@ -133,6 +133,11 @@ class RowAssembler {
         this.nextIndex += event.batch.rows;
         return { rows: [], fields: { batch: event.batch, first }, offsetAfter: event.offsetAfter };
       }
+      case 'columns': {
+        const block = { index: this.nextIndex, length: event.rows, cells: event.columns, matched: event.matched === true };
+        this.nextIndex += event.rows;
+        return { rows: [], block };
+      }
       case 'records': {
         this.keyIndex ??= new Map();
         const rows = event.records.map((record) => this.recordRow(record));
@@ -576,7 +581,7 @@ export class TableReader implements RowSource {
     const none: RawCell[] = [];
     try {
       // From the top, a CSV in UTF-8 comes as field batches: typed into columns from its bytes.
-      for await (const batch of this.scan(start, needs, fromTop)) {
+      for await (const batch of this.scan(start, needs, { fields: fromTop, blocks: needs?.blocks === true })) {
         if (batch.fields) {
           const { batch: fields, first } = batch.fields;
           if (builder && builder.first + builder.rowCount !== first) {
@@ -598,6 +603,13 @@ export class TableReader implements RowSource {
             }
           }
           yield { rows, offsetAfter: batch.offsetAfter };
+          continue;
+        }
+        if (batch.block) {
+          // Counted column by column (a columnar codec): not rows a table is built from.
+          builder = null;
+          shared?.resolve(null);
+          yield batch;
           continue;
         }
         if (builder) {
@@ -628,9 +640,10 @@ export class TableReader implements RowSource {
 
   /**
    * The table's raw rows from `start`, in batches, read from the object (datasets map raw
-   * cells); with `needs`, rows and columns no consumer wants may be left out.
+   * cells); with `needs`, rows and columns no consumer wants may be left out. With
+   * `blocks`, a columnar codec may hand rows over as blocks (this reader's own counts).
    */
-  async *scan(start: ScanStart, needs?: ScanNeeds, fields = false): AsyncGenerator<RowBatch> {
+  async *scan(start: ScanStart, needs?: ScanNeeds, kinds: { fields?: boolean; blocks?: boolean } = {}): AsyncGenerator<RowBatch> {
     const schema = await this.schema();
     let index = start.index;
     let offset = start.offset;
@@ -641,7 +654,7 @@ export class TableReader implements RowSource {
       index = sample.rows.length;
       offset = sample.resumeOffset;
     }
-    yield* this.read(schema, index, offset, needs, fields);
+    yield* this.read(schema, index, offset, needs, kinds);
   }
 
   /** Options that let a columnar codec read only what `needs` asks for, and start at a row. */
@@ -674,24 +687,25 @@ export class TableReader implements RowSource {
     index: number,
     offset: number | undefined,
     needs?: ScanNeeds,
-    fields = false,
+    kinds: { fields?: boolean; blocks?: boolean } = {},
   ): AsyncGenerator<RowBatch> {
     const resume = offset !== undefined && this.resumable;
     const assembler = new RowAssembler(resume ? index : 0, schema.keys, schema.keys ? null : schema.columns.length);
     // Field batches are never cut: only for reads whose first row is wanted.
-    const fieldBatches = fields && (resume || index === 0);
+    const fieldBatches = kinds.fields === true && (resume || index === 0);
     const events = resume
       ? this.events(offset, { encoding: schema.encoding, delimiter: schema.delimiter, fieldBatches })
       : this.events(0, {
           fieldBatches,
           ...(schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {}),
           ...this.seekOptions(schema, index, needs),
+          ...(kinds.blocks && index === 0 ? { columnBlocks: true } : {}),
         });
     metrics.scansInFlight.inc();
     try {
       for await (const event of events) {
         const batch = assembler.accept(event);
-        if (batch?.fields) {
+        if (batch?.fields || batch?.block) {
           yield batch;
           continue;
         }

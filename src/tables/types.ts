@@ -103,6 +103,18 @@ export interface ScanNeeds {
    */
   allMatch?: RangeTest | null | undefined;
   filterColumns?: ReadonlySet<string> | undefined;
+  /** Every consumer takes blocks (`takeBlock`): a columnar source may hand rows over column by column. */
+  blocks?: boolean | undefined;
+}
+
+/** Rows handed over column by column: `cells[c]` holds column c's raw cells (undefined: not read). */
+export interface RowBlock {
+  /** Index of the block's first row. */
+  index: number;
+  length: number;
+  cells: (ArrayLike<RawCell> | undefined)[];
+  /** Every row passes the scan's filter (as TableRow.matched). */
+  matched: boolean;
 }
 
 /** One consumer of a scan: takes rows until it returns false. */
@@ -118,6 +130,8 @@ export interface ScanConsumer {
    * closure a row: scans call take() a million times.)
    */
   take(row: TableRow, offsetAfter: ((i: number) => number) | undefined, i: number): boolean;
+  /** Takes a block of rows at once (consumers whose needs say `blocks`); false when it wants no more. */
+  takeBlock?(block: RowBlock): boolean;
 }
 
 export interface RowBatch {
@@ -127,6 +141,8 @@ export interface RowBatch {
    * then empty), the batch's row `i` being the table's row `first + i`.
    */
   fields?: { batch: FieldBatch; first: number } | undefined;
+  /** Rows as a block instead (`rows` then empty), for passes whose consumers all take blocks. */
+  block?: RowBlock | undefined;
   /** Where the row after rows[i] starts, for sources that can resume there. */
   offsetAfter?: ((i: number) => number) | undefined;
 }

@@ -213,8 +213,14 @@ export function parquetColumns(metadata: FileMetaData, tree: SchemaTree): { colu
       const scale = element.scale ?? (logical?.type === 'DECIMAL' ? logical.scale : 0) ?? 0;
       strip();
       const unscaled = (v: unknown) => (v instanceof Uint8Array ? signedBigEndian(v) : BigInt(v as number | bigint));
-      if (scale === 0) return column('INT', (v) => integer(unscaled(v)));
-      return column('FLOAT', (v) => decimalCell(decimalText(unscaled(v), scale)));
+      // Statistics prune when every value of the column is a number (at most 15 digits): hyparquet's bounds
+      // (unscaled / 10^scale, correctly rounded) are then the very numbers the cells hold. Legacy bounds
+      // are signed only for INT32/INT64.
+      const precision = element.precision ?? (logical?.type === 'DECIMAL' ? logical.precision : undefined) ?? Infinity;
+      const legacy = element.type === 'INT32' || element.type === 'INT64';
+      const range: ParquetColumn['range'] = (stats, rows) => (precision <= 15 ? statsRange(stats, rows, safeBound, legacy) : null);
+      if (scale === 0) return column('INT', (v) => integer(unscaled(v)), range);
+      return column('FLOAT', (v) => decimalCell(decimalText(unscaled(v), scale)), range);
     }
     if (converted === 'INTERVAL' || logical?.type === 'INTERVAL') {
       strip();

@@ -2,15 +2,14 @@
 // each row group only the column chunks a question needs, skipping the row groups
 // before `startRow` and those whose statistics rule out every row (`mayMatch`).
 
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { decompress as decompressZstd } from 'fzstd';
-import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead, parquetSchema, snappyUncompress } from 'hyparquet';
-import { compressors as bundledCompressors } from 'hyparquet-compressors';
+import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead, parquetSchema, type SchemaTree } from 'hyparquet';
 import { LRUCache } from 'lru-cache';
 import { DecodeFailed, isBucketqlError, PayloadTooLarge } from '../../errors.js';
 import type { ByteSource, ColumnTypeName, RawCell, TableDescription, TableEvent, TableReadOptions, ValueRange } from '../types.js';
+import { ChunkReader, columnDecoder, isFlatChunk } from './chunks.js';
 import { PARSERS, type ParquetColumn, parquetColumns } from './columns.js';
-import { PARQUET_FOOTER_GUESS_BYTES, PARQUET_MAX_FOOTER_BYTES, PARQUET_MAX_PAGE_BYTES, PARQUET_MAX_ROW_GROUP_BYTES } from './limits.js';
+import { COMPRESSORS } from './compressors.js';
+import { PARQUET_FOOTER_GUESS_BYTES, PARQUET_MAX_FOOTER_BYTES, PARQUET_MAX_ROW_GROUP_BYTES } from './limits.js';
 import { asyncBufferOf, type RangeReader, rangeReaderOf } from './source.js';
 
 /** Rows per 'rows' event. */
@@ -19,57 +18,12 @@ const BATCH_ROWS = 1000;
 /** A file opened for reading: its footer, columns, and the buffer its chunks are read through. */
 export interface ParquetFile {
   metadata: FileMetaData;
+  /** The schema of `metadata` (after the rewrite of parquetColumns) as a tree. */
+  tree: SchemaTree;
   columns: ParquetColumn[];
   file: AsyncBuffer;
+  read: RangeReader;
 }
-
-type Decompressor = (input: Uint8Array, outputLength: number) => Uint8Array;
-
-/** Every codec hyparquet-compressors knows, each refusing a page that declares more than the limit. */
-function guarded(decompress: Decompressor): Decompressor {
-  return (input, outputLength) => {
-    if (outputLength > PARQUET_MAX_PAGE_BYTES) {
-      throw new PayloadTooLarge(
-        `Parquet: a page declares ${outputLength} bytes once decompressed; pages of at most ${PARQUET_MAX_PAGE_BYTES} bytes are read`,
-        { limit: PARQUET_MAX_PAGE_BYTES },
-      );
-    }
-    const output = decompress(input, outputLength);
-    if (output.length !== outputLength)
-      throw new DecodeFailed(`Parquet: a page decompressed to ${output.length} bytes, not the ${outputLength} it declares`);
-    return output;
-  };
-}
-
-/** Runs a zlib decompression capped at the page's declared size. */
-function bounded(decompress: () => Buffer, length: number): Uint8Array {
-  try {
-    return decompress();
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new DecodeFailed(`Parquet: a page decompresses to more than the ${length} bytes it declares`);
-    }
-    throw new DecodeFailed(`Parquet: a compressed page is corrupt (${(error as Error).message})`);
-  }
-}
-
-const COMPRESSORS = {
-  SNAPPY: guarded((input, length) => {
-    const output = new Uint8Array(length);
-    snappyUncompress(input, output);
-    return output;
-  }),
-  // Node's zlib (native, fast), stopping at the declared size: a bomb that understates its page fails there.
-  GZIP: guarded((input, length) => bounded(() => gunzipSync(input, { maxOutputLength: Math.max(1, length) }), length)),
-  BROTLI: guarded((input, length) => bounded(() => brotliDecompressSync(input, { maxOutputLength: Math.max(1, length) }), length)),
-  // Into a buffer of the declared size: a frame that says it holds more fails rather than allocates.
-  ZSTD: guarded((input, length) => decompressZstd(input, new Uint8Array(length))),
-  LZ4: guarded(bundledCompressors.LZ4 as Decompressor),
-  LZ4_RAW: guarded(bundledCompressors.LZ4_RAW as Decompressor),
-  LZO: () => {
-    throw new DecodeFailed('Parquet: LZO-compressed pages are not supported (snappy, gzip, zstd, brotli and LZ4 are)');
-  },
-};
 
 /** Errors of hyparquet (malformed data) become DECODE_FAILED; those of the reads behind it pass. */
 export function decodeFailure(error: unknown): unknown {
@@ -163,7 +117,13 @@ export async function openParquet(source: ByteSource): Promise<ParquetFile> {
     throw decodeFailure(error);
   }
   const prepared = parquetColumns(metadata, tree);
-  return { metadata: prepared.metadata, columns: prepared.columns, file: asyncBufferOf(size, read) };
+  return {
+    metadata: prepared.metadata,
+    tree: prepared.metadata === metadata ? tree : parquetSchema(prepared.metadata),
+    columns: prepared.columns,
+    file: asyncBufferOf(size, read),
+    read,
+  };
 }
 
 export async function describeParquet(source: ByteSource): Promise<TableDescription> {
@@ -214,6 +174,43 @@ function rangeOf(parquet: ParquetFile, group: number, index: number): ValueRange
   return chunk ? column.range(chunk.meta_data?.statistics, Number(rowGroup.num_rows)) : null;
 }
 
+/** Rows a first page reads from the heads of the chunks of the first row group it reads. */
+export const PARQUET_LEAD_ROWS = 1000;
+
+/** A row group to read: its place, the rows wanted of it and the columns they need. */
+interface GroupRead {
+  group: number;
+  start: number;
+  from: number;
+  end: number;
+  wanted: number[];
+  matched: boolean;
+  /** Flat columns' chunks by column position; nested columns are read through hyparquet's row reader. */
+  chunks: Map<number, ChunkReader>;
+}
+
+function groupRead(
+  parquet: ParquetFile,
+  read: GroupRead['group'],
+  start: number,
+  from: number,
+  end: number,
+  wanted: number[],
+  matched: boolean,
+): GroupRead {
+  const chunks = new Map<number, ChunkReader>();
+  const group = parquet.metadata.row_groups[read] as FileMetaData['row_groups'][number];
+  for (const index of wanted) {
+    const column = parquet.columns[index] as ParquetColumn;
+    const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
+    const meta = chunk?.meta_data;
+    if (!meta) continue;
+    const decoder = columnDecoder(parquet.tree, meta, { parsers: PARSERS, compressors: COMPRESSORS, utf8: false });
+    if (isFlatChunk(decoder)) chunks.set(index, new ChunkReader(parquet.read, meta, decoder, end - start));
+  }
+  return { group: read, start, from, end, wanted, matched, chunks };
+}
+
 export async function* readParquetTable(source: ByteSource, options: TableReadOptions): AsyncGenerator<TableEvent> {
   const parquet = await openParquet(source);
   const { columns, metadata } = parquet;
@@ -224,9 +221,10 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
   // Columns read only to test the filter: skipped in row groups whose statistics prove every row passes.
   const withFilter = options.allMatch && options.filterColumns ? valid([...always, ...options.filterColumns]) : always;
   const startRow = options.startRow ?? 0;
+  // What each row group contributes, decided from the footer alone: skipped rows, rows known to match, or rows to read.
+  const steps: ({ skip: number } | { matchedRows: number } | { read: GroupRead })[] = [];
   let groupStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
-    options.signal?.throwIfAborted();
     const groupRows = Number((metadata.row_groups[g] as FileMetaData['row_groups'][number]).num_rows);
     const groupEnd = groupStart + groupRows;
     const from = Math.max(startRow, groupStart);
@@ -234,61 +232,136 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     groupStart = groupEnd;
     if (groupRows === 0) continue;
     if (from >= groupEnd) {
-      yield { type: 'skip', rows: groupRows };
+      steps.push({ skip: groupRows });
       continue;
     }
-    if (from > start) yield { type: 'skip', rows: from - start };
+    if (from > start) steps.push({ skip: from - start });
     const rangeOfGroup = (index: number) => rangeOf(parquet, g, index);
     if (options.mayMatch && !options.mayMatch(rangeOfGroup)) {
-      yield { type: 'skip', rows: groupEnd - from };
+      steps.push({ skip: groupEnd - from });
       continue;
     }
     const matched = withFilter !== always && options.allMatch?.(rangeOfGroup) === true;
     const wanted = matched ? always : withFilter;
     if (wanted.length === 0) {
-      for (let at = from; at < groupEnd; at += BATCH_ROWS) {
-        const count = Math.min(BATCH_ROWS, groupEnd - at);
-        yield {
-          type: 'rows',
-          rows: Array.from({ length: count }, () => new Array<RawCell>(width).fill(null)),
-          ...(matched ? { matched } : {}),
-        };
-      }
+      steps.push({ matchedRows: groupEnd - from });
       continue;
     }
-    const names = wanted.map((i) => (columns[i] as ParquetColumn).name);
-    const bytes = groupBytes(parquet, g, new Set(names));
+    const names = new Set(wanted.map((i) => (columns[i] as ParquetColumn).name));
+    const bytes = groupBytes(parquet, g, names);
     if (bytes > PARQUET_MAX_ROW_GROUP_BYTES) {
       throw new PayloadTooLarge(
         `Parquet: row group ${g} holds ${bytes} bytes of the columns asked for; at most ${PARQUET_MAX_ROW_GROUP_BYTES} bytes are read at once (ask for fewer columns)`,
         { limit: PARQUET_MAX_ROW_GROUP_BYTES },
       );
     }
-    const read = await readRows(parquet, names, from, groupEnd);
-    for (let at = 0; at < read.length; at += BATCH_ROWS) {
-      const rows = toCells(parquet, wanted, read, at, Math.min(at + BATCH_ROWS, read.length));
-      yield { type: 'rows', rows, ...(matched ? { matched } : {}) };
+    steps.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched) });
+  }
+  const reads = steps.flatMap((step) => ('read' in step ? [step.read] : []));
+  const blocks = options.columnBlocks === true;
+  // A first page starts with the heads of the first row group's chunks; a read that counts reads them whole.
+  let first = !blocks;
+  for (const step of steps) {
+    options.signal?.throwIfAborted();
+    if ('skip' in step) {
+      yield { type: 'skip', rows: step.skip };
+      continue;
+    }
+    if ('matchedRows' in step) {
+      if (blocks) {
+        yield { type: 'columns', rows: step.matchedRows, columns: [], matched: true };
+        continue;
+      }
+      for (let at = 0; at < step.matchedRows; at += BATCH_ROWS) {
+        const count = Math.min(BATCH_ROWS, step.matchedRows - at);
+        yield { type: 'rows', rows: Array.from({ length: count }, () => new Array<RawCell>(width).fill(null)), matched: true };
+      }
+      continue;
+    }
+    const read = step.read;
+    const flags = read.matched ? { matched: true } : {};
+    let from = read.from;
+    // The first row group read starts with the heads of its chunks: a first page needs no more.
+    const lead = from - read.start + PARQUET_LEAD_ROWS;
+    if (first && lead < read.end - read.start && read.chunks.size === read.wanted.length) {
+      const heads = await Promise.all(read.wanted.map((index) => (read.chunks.get(index) as ChunkReader).head(lead).catch(failed)));
+      const to = read.start + Math.min(...heads.map((values) => values.length));
+      for (const rows of cellBatches(parquet, read.wanted, heads, from - read.start, to - read.start))
+        yield { type: 'rows', rows, ...flags };
+      from = to;
+    }
+    first = false;
+    const values = await Promise.all(
+      read.wanted.map(async (index) => {
+        const chunk = read.chunks.get(index);
+        if (chunk) return chunk.rest(from - read.start).catch(failed);
+        const rows = await readRows(parquet, [(columns[index] as ParquetColumn).name], from, read.end);
+        return rows.map((row) => row[0]);
+      }),
+    );
+    // Once half this group's rows are taken the reader goes on: the next group's chunks are read meanwhile.
+    const next = reads[reads.indexOf(read) + 1];
+    if (blocks) {
+      if (next) for (const chunk of next.chunks.values()) chunk.prefetch();
+      yield { type: 'columns', rows: read.end - from, columns: cellColumns(parquet, read.wanted, values), ...flags };
+      continue;
+    }
+    const half = (read.start + read.end) / 2;
+    let at = from;
+    for (const rows of cellBatches(parquet, read.wanted, values, 0, read.end - from)) {
+      if (next && at <= half && at + rows.length > half) for (const chunk of next.chunks.values()) chunk.prefetch();
+      at += rows.length;
+      yield { type: 'rows', rows, ...flags };
     }
   }
 }
 
-/** Rows `from` to `to` of hyparquet's arrays (the wanted columns) as full-width rows of cells. */
-function toCells(parquet: ParquetFile, wanted: number[], read: unknown[][], from: number, to: number): RawCell[][] {
-  const { columns } = parquet;
-  const width = columns.length;
-  const batch: RawCell[][] = [];
+/** The wanted columns' values as columns of cells, by column position. */
+function cellColumns(parquet: ParquetFile, wanted: number[], values: ArrayLike<unknown>[]): (RawCell[] | undefined)[] {
+  const out: (RawCell[] | undefined)[] = new Array(parquet.columns.length);
   try {
-    for (let r = from; r < to; r++) {
-      const values = read[r] as unknown[];
-      const cells = new Array<RawCell>(width).fill(null);
-      for (let c = 0; c < wanted.length; c++) {
-        const index = wanted[c] as number;
-        cells[index] = (columns[index] as ParquetColumn).cell(values[c]);
-      }
-      batch.push(cells);
+    for (let c = 0; c < wanted.length; c++) {
+      const index = wanted[c] as number;
+      const cell = (parquet.columns[index] as ParquetColumn).cell;
+      const source = values[c] as ArrayLike<unknown>;
+      const cells = new Array<RawCell>(source.length);
+      for (let r = 0; r < source.length; r++) cells[r] = cell(source[r]);
+      out[index] = cells;
     }
   } catch (error) {
     throw decodeFailure(error);
   }
-  return batch;
+  return out;
+}
+
+function failed(error: unknown): never {
+  throw decodeFailure(error);
+}
+
+/** Rows `from` to `to` of the wanted columns' values, as full-width rows of cells in batches. */
+function* cellBatches(
+  parquet: ParquetFile,
+  wanted: number[],
+  values: ArrayLike<unknown>[],
+  from: number,
+  to: number,
+): Generator<RawCell[][]> {
+  const { columns } = parquet;
+  const width = columns.length;
+  const converters = wanted.map((index) => (columns[index] as ParquetColumn).cell);
+  for (let at = from; at < to; at += BATCH_ROWS) {
+    const end = Math.min(to, at + BATCH_ROWS);
+    const batch: RawCell[][] = new Array(end - at);
+    try {
+      for (let r = at; r < end; r++) {
+        const cells = new Array<RawCell>(width).fill(null);
+        for (let c = 0; c < wanted.length; c++)
+          cells[wanted[c] as number] = (converters[c] as ParquetColumn['cell'])((values[c] as ArrayLike<unknown>)[r]);
+        batch[r - at] = cells;
+      }
+    } catch (error) {
+      throw decodeFailure(error);
+    }
+    yield batch;
+  }
 }
