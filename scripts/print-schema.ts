@@ -2,15 +2,15 @@
 // Code Generator, examples/, the explorer) are generated from.
 //
 // - Without a config: the demo datasets (examples/bucketql.demo.json) resolved
-//   against the demo data in a throwaway embedded store; `--check` exits 1 when
+//   against the demo data held in memory (src/storage/memory.ts: no store is
+//   started); `--check` exits 1 when
 //   schema/schema.graphql is stale.
 // - With a config (BUCKETQL_CONFIG, --config, or a bucketql.config.json/.yaml/.yml in
 //   the working folder, as `npm start` finds it): its datasets resolved against the
 //   store `npm start` would use (S3 as configured, or the embedded store's data
 //   folder), printed to stdout or to `--out <file>`. Dataset types come from the data,
 //   so the store must answer; no bucketql server needs to run.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printSchema } from 'graphql';
@@ -21,10 +21,12 @@ import { resolveDatasets } from '../src/datasets/schema-holder.js';
 import { findConfigFile } from '../src/main.js';
 import { buildSchema } from '../src/schema/index.js';
 import { createLogger } from '../src/server/log.js';
-import { describeEmbedded, describeS3 } from '../src/storage/check.js';
+import { describeS3 } from '../src/storage/check.js';
 import { type EmbeddedStore, startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { DEMO_CONFIG, seedDemo } from '../src/storage/embedded/seed.js';
+import { MemoryStorage } from '../src/storage/memory.js';
 import { S3Storage } from '../src/storage/s3.js';
+import type { Storage } from '../src/storage/types.js';
 
 // bucketql pins SDK versions that support Node 20 (see cli.ts).
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -35,7 +37,7 @@ export { DEMO_CONFIG };
 /** The schema for `config`'s datasets resolved against `storage`; throws naming every dataset that cannot be read. */
 async function schemaFor(
   settings: Settings,
-  storage: S3Storage,
+  storage: Storage,
   config: ConfigFile,
   store = describeS3('schema:print', process.env),
 ): Promise<string> {
@@ -44,30 +46,14 @@ async function schemaFor(
   return `${printSchema(buildSchema(datasets))}\n`;
 }
 
-/** The schema with the demo datasets, resolved against the demo data in a throwaway embedded store. */
+/** The schema with the demo datasets, resolved against the demo data held in memory (no store started). */
 export async function printedSchema(): Promise<string> {
-  const directory = mkdtempSync(join(tmpdir(), 'bucketql-schema-'));
-  const store = await startEmbeddedStore({ directory });
-  const storage = new S3Storage({
-    endpoint: store.endpoint,
-    credentials: store.credentials,
-    copySourceKeepsPlus: true,
-    timeoutMs: 10_000,
-    maxAttempts: 2,
+  const storage = new MemoryStorage();
+  await seedDemo(storage, createLogger('silent'));
+  return schemaFor(parseSettings([], {}), storage, loadConfig(DEMO_CONFIG), {
+    ...describeS3('schema:print', {}),
+    reason: 'the demo data, held in memory',
   });
-  try {
-    await seedDemo(storage, createLogger('silent'));
-    return await schemaFor(
-      parseSettings([], {}),
-      storage,
-      loadConfig(DEMO_CONFIG),
-      describeEmbedded('schema:print', store.endpoint, directory),
-    );
-  } finally {
-    storage.destroy();
-    await store.stop();
-    rmSync(directory, { recursive: true, force: true });
-  }
 }
 
 /** The schema for a config file, against the store `npm start` would use with these settings. */
