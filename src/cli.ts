@@ -3,6 +3,7 @@
 // until SIGINT/SIGTERM, then drain (readiness 503) and finish the requests in flight.
 import { helpText, parseSettings, SettingsError } from './config/settings.js';
 import { startBucketql } from './main.js';
+import { releaseMemory } from './release-memory.js';
 import { createLogger } from './server/log.js';
 import { storeSummary } from './storage/check.js';
 
@@ -64,9 +65,11 @@ async function main(): Promise<void> {
     await running.close();
     process.exit(0);
   };
-  // SIGHUP rebuilds the dataset types from the data, and empties the table cache, without a restart.
+  // SIGHUP rebuilds the dataset types from the data, and empties the table cache (and
+  // returns its memory to the system), without a restart.
   process.on('SIGHUP', () => {
     running.tableCache.clear();
+    releaseMemory();
     void running.schema.refresh();
   });
   process.on('SIGINT', () => void stop('SIGINT'));
