@@ -1,6 +1,7 @@
 // What every resolver gets, and the one place it is built: the services (settings,
 // the S3 layer, the shared table cache, the access policy, the scan slots) once per
 // server, and per request its own loaders, abort signal and scan budget.
+import { setMaxListeners } from 'node:events';
 import type { Settings } from './config/settings.js';
 import { createLoaders, type Loaders } from './loaders/index.js';
 import { AccessPolicy } from './server/access.js';
@@ -9,6 +10,9 @@ import { ScanBudget, ScanSlots } from './server/scan-budget.js';
 import { describeS3, type StoreInfo } from './storage/check.js';
 import type { Storage } from './storage/types.js';
 import { type TableCache, tableCacheFor } from './tables/cache.js';
+
+/** Abort listeners a request's signal may have at once (its concurrent S3 reads) before Node warns. */
+const REQUEST_SIGNAL_LISTENERS = 1024;
 
 /** Lives as long as the server: shared by every request. */
 export interface AppServices {
@@ -51,6 +55,10 @@ export function createServices(settings: Settings, storage: Storage, store?: Sto
  * (BUCKETQL_MAX_SCANS_PER_REQUEST unless `maxScans` says otherwise).
  */
 export function requestContext(services: AppServices, signal: AbortSignal, maxScans = services.settings.maxScansPerRequest): Context {
+  // Every S3 read of the request listens to its signal, and one request may have many
+  // in flight (a Parquet page reads a chunk head per column at once): past Node's
+  // default of 10 listeners it warned of a leak that a request-scoped signal cannot have.
+  setMaxListeners(REQUEST_SIGNAL_LISTENERS, signal);
   return {
     ...services,
     loaders: createLoaders(services.storage, services.settings),
