@@ -7,48 +7,19 @@
 // noise of a shared machine falls on all three alike. Prints medians and ratios.
 //   npx tsx bench/engine.ts          (BENCH_QUICK=1: 3 processes instead of 10)
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { benchDataDir, buildOnce, median, startServer, timed, uploadFile } from './support.js';
+import { benchDataDir, benchRow, buildOnce, median, startServer, timed, uploadFile, writeBenchCsv } from './support.js';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const PROCESSES = QUICK ? 3 : 10;
 /** pandas and DuckDB repetitions (interleaved with the first bucketql processes). */
 const REFERENCE_RUNS = QUICK ? 1 : 3;
-const CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon', 'Gwangju', 'Ulsan', '"Quoted, city"'];
-
-function csvLine(i: number): string {
-  return `${i},user_${i},${CITIES[i % CITIES.length]},${((i * 1.37) % 1000).toFixed(2)},${i % 3 === 0 ? 'true' : 'false'},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00,${String(i % 100000).padStart(5, '0')}\n`;
-}
-
-async function writeCsv(path: string, rows: number): Promise<void> {
-  const out = createWriteStream(path);
-  out.write('id,name,city,amount,active,created_at,code\n');
-  let buffer = '';
-  for (let i = 0; i < rows; i++) {
-    buffer += csvLine(i);
-    if (buffer.length > 1 << 16) {
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
-    }
-  }
-  out.end(buffer);
-  await once(out, 'finish');
-}
-
 function writeJson(path: string, rows: number): void {
-  const records = Array.from({ length: rows }, (_, i) => ({
-    id: i,
-    name: `user_${i}`,
-    city: CITIES[i % CITIES.length],
-    amount: Number(((i * 1.37) % 1000).toFixed(2)),
-    active: i % 3 === 0,
-    created_at: `2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00`,
-  }));
+  const records = Array.from({ length: rows }, (_, i) => benchRow(i));
   writeFileSync(path, JSON.stringify(records));
 }
 
@@ -120,14 +91,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const PUT_ROWS = 100_000;
 /** The putObject request of PUT_ROWS row objects (the rows pandas-worker.py's frame() makes), serialised before timing. */
 function putBody(key: string): string {
-  const rows = Array.from({ length: PUT_ROWS }, (_, i) => ({
-    id: i,
-    name: `user_${i}`,
-    city: CITIES[i % CITIES.length],
-    amount: Number(((i * 1.37) % 1000).toFixed(2)),
-    active: i % 3 === 0,
-    created_at: `2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00`,
-  }));
+  const rows = Array.from({ length: PUT_ROWS }, (_, i) => benchRow(i));
   const query = 'mutation($k: String!, $c: JSON!) { putObject(bucket: "bench", key: $k, content: $c) { size } }';
   return JSON.stringify({ query, variables: { k: key, c: rows } });
 }
@@ -149,9 +113,9 @@ async function main(): Promise<void> {
     json: join(dir, 'mid.json'),
     xlsx: join(dir, 'mid.xlsx'),
   };
-  await writeCsv(files.big, 1_000_000);
-  await writeCsv(files.mid, 100_000);
-  await writeCsv(files.small, 10_000);
+  await writeBenchCsv(files.big, 1_000_000);
+  await writeBenchCsv(files.mid, 100_000);
+  await writeBenchCsv(files.small, 10_000);
   writeJson(files.json, 100_000);
   writeXlsx(files.mid, files.xlsx);
   const dataDir = benchDataDir();

@@ -12,8 +12,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { S3Storage } from '../src/storage/s3.js';
-import { benchDataDir, buildOnce, median, startServer, timed } from './support.js';
-import { writeCsv } from './tables.js';
+import { benchDataDir, buildOnce, median, startServer, timed, writeBenchCsv } from './support.js';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const COLD_RUNS = QUICK ? 1 : 5;
@@ -30,7 +29,7 @@ async function main() {
   const dir = mkdtempSync(join(benchDataDir(), 'parquet-'));
   const csv = join(dir, 'big.csv');
   const parquet = join(dir, KEY);
-  await writeCsv(csv, 1_000_000);
+  await writeBenchCsv(csv, 1_000_000);
   const db = await DuckDBInstance.create(':memory:');
   const duck = await db.connect();
   await duck.run(`COPY (SELECT * FROM read_csv('${csv}', types = {'code': 'VARCHAR'})) TO '${parquet}' (FORMAT parquet)`);

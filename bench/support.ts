@@ -83,13 +83,26 @@ export function median(values: number[]): number {
 
 const BENCH_CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon', 'Gwangju', 'Ulsan', '"Quoted, city"'];
 
-/** bench/engine.ts' CSV (id, name, city, amount, active, created_at, code), `rows` rows, written to `path`. */
+/** Row `i` of the benchmarks' table (without `code`, which only the CSV has), as JSON and putObject send it. */
+export function benchRow(i: number) {
+  return {
+    id: i,
+    name: `user_${i}`,
+    city: BENCH_CITIES[i % BENCH_CITIES.length] as string,
+    amount: Number(((i * 1.37) % 1000).toFixed(2)),
+    active: i % 3 === 0,
+    created_at: `2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00`,
+  };
+}
+
+/** The benchmarks' CSV (id, name, city, amount, active, created_at, code), `rows` rows, written to `path`. */
 export async function writeBenchCsv(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
   out.write('id,name,city,amount,active,created_at,code\n');
   let buffer = '';
   for (let i = 0; i < rows; i++) {
-    buffer += `${i},user_${i},${BENCH_CITIES[i % BENCH_CITIES.length]},${((i * 1.37) % 1000).toFixed(2)},${i % 3 === 0 ? 'true' : 'false'},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00,${String(i % 100000).padStart(5, '0')}\n`;
+    const row = benchRow(i);
+    buffer += `${i},${row.name},${row.city},${((i * 1.37) % 1000).toFixed(2)},${row.active},${row.created_at},${String(i % 100000).padStart(5, '0')}\n`;
     if (buffer.length > 1 << 16) {
       if (!out.write(buffer)) await once(out, 'drain');
       buffer = '';

@@ -3,30 +3,11 @@
 // peak RSS of the bucketql process), and pandas' read_csv of the same file.
 //   npx tsx bench/tables.ts            (npm run bench runs it too)
 import { execFileSync } from 'node:child_process';
-import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchDataDir, buildOnce, median, startServer, timed, uploadFile } from './support.js';
-
-const CITIES = ['서울', 'Busan', 'Incheon', '대구', 'Daejeon', 'Gwangju', 'Ulsan', '"Quoted, city"'];
-
-/** Writes the benchmark's CSV (also the source of bench/parquet.ts's Parquet file). */
-export async function writeCsv(path: string, rows: number): Promise<void> {
-  const out = createWriteStream(path);
-  out.write('id,name,city,amount,active,created_at,code\n');
-  let buffer = '';
-  for (let i = 0; i < rows; i++) {
-    buffer += `${i},user_${i},${CITIES[i % CITIES.length]},${((i * 1.37) % 1000).toFixed(2)},${i % 3 === 0 ? 'true' : 'false'},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00,${String(i % 100000).padStart(5, '0')}\n`;
-    if (buffer.length > 1 << 16) {
-      if (!out.write(buffer)) await once(out, 'drain');
-      buffer = '';
-    }
-  }
-  out.end(buffer);
-  await once(out, 'finish');
-}
+import { benchDataDir, buildOnce, median, startServer, timed, uploadFile, writeBenchCsv } from './support.js';
 
 const FIRST_PAGE = `query($k: String!) { object(bucket: "bench", key: $k) { table { rows(first: 100) { edges { node { index } } pageInfo { endCursor } } } } }`;
 const AFTER = `query($k: String!, $after: String) { object(bucket: "bench", key: $k) { table { rows(first: 100, after: $after) { edges { node { index } } } } } }`;
@@ -38,8 +19,8 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'bucketql-bench-csv-'));
   const big = join(dir, 'big.csv');
   const small = join(dir, 'small.csv');
-  await writeCsv(big, 1_000_000);
-  await writeCsv(small, 10_000);
+  await writeBenchCsv(big, 1_000_000);
+  await writeBenchCsv(small, 10_000);
   const dataDir = benchDataDir();
   const loader = await startServer({}, dataDir);
   try {
