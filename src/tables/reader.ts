@@ -578,50 +578,43 @@ export class TableReader implements RowSource {
     const shared = builder && whole && !this.cache.inFlight(this.id) ? settle<ColumnarTable | null>() : null;
     if (shared) this.cache.startBuild(this.id, { kind: 'scan', schema: Promise.resolve(schema), done: shared.promise });
     let sinceCheck = 0;
+    // The table will not be whole (or would not fit): stop building it, and let waiters read for themselves.
+    const abandon = () => {
+      builder = null;
+      shared?.resolve(null);
+    };
+    const checkBudget = (rows: number) => {
+      sinceCheck += rows;
+      if (!builder || sinceCheck < BUDGET_CHECK_ROWS) return;
+      sinceCheck = 0;
+      if (!this.cache.fits(builder.bytes())) abandon();
+    };
     const none: RawCell[] = [];
     try {
       // From the top, a CSV in UTF-8 comes as field batches: typed into columns from its bytes.
       for await (const batch of this.scan(start, needs, { fields: fromTop, blocks: needs?.blocks === true })) {
         if (batch.fields) {
           const { batch: fields, first } = batch.fields;
-          if (builder && builder.first + builder.rowCount !== first) {
-            builder = null;
-            shared?.resolve(null);
-          }
+          if (builder && builder.first + builder.rowCount !== first) abandon();
           // Past the cache's budget, each batch is typed into a part of its own, dropped after it.
           const part = builder ?? new ColumnarBuilder(schema.columns, schema.reading, first);
           part.addFields(fields);
           const table = part.view();
           const rows: TableRow[] = new Array(fields.rows);
           for (let i = 0; i < fields.rows; i++) rows[i] = { index: first + i, cells: none, columns: table, extra: table.extra(first + i) };
-          sinceCheck += fields.rows;
-          if (builder && sinceCheck >= BUDGET_CHECK_ROWS) {
-            sinceCheck = 0;
-            if (!this.cache.fits(builder.bytes())) {
-              builder = null;
-              shared?.resolve(null);
-            }
-          }
+          checkBudget(fields.rows);
           yield { rows, offsetAfter: batch.offsetAfter };
           continue;
         }
         if (batch.block) {
           // Counted column by column (a columnar codec): not rows a table is built from.
-          builder = null;
-          shared?.resolve(null);
+          abandon();
           yield batch;
           continue;
         }
         if (builder) {
           for (const row of batch.rows) builder.add(row.cells, row.extra);
-          sinceCheck += batch.rows.length;
-          if (sinceCheck >= BUDGET_CHECK_ROWS) {
-            sinceCheck = 0;
-            if (!this.cache.fits(builder.bytes())) {
-              builder = null;
-              shared?.resolve(null);
-            }
-          }
+          checkBudget(batch.rows.length);
         }
         yield batch;
       }
