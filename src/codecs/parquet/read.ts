@@ -5,6 +5,7 @@
 import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead, parquetSchema, type SchemaTree } from 'hyparquet';
 import { LRUCache } from 'lru-cache';
 import { DecodeFailed, isBucketqlError, PayloadTooLarge } from '../../errors.js';
+import { isNetworkErrorCode } from '../../storage/errors.js';
 import type { ByteSource, ColumnTypeName, RawCell, TableDescription, TableEvent, TableReadOptions, ValueRange } from '../types.js';
 import { ChunkReader, columnDecoder, isFlatChunk } from './chunks.js';
 import { PARSERS, type ParquetColumn, parquetColumns } from './columns.js';
@@ -25,11 +26,15 @@ export interface ParquetFile {
   read: RangeReader;
 }
 
-/** Errors of hyparquet (malformed data) become DECODE_FAILED; those of the reads behind it pass. */
+/**
+ * Errors of hyparquet (malformed data) become DECODE_FAILED; those of the reads behind it
+ * (network failures, aborts) pass. Node's own coded errors from decoding damaged bytes
+ * (ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE, ...) are malformed data too.
+ */
 export function decodeFailure(error: unknown): unknown {
   if (isBucketqlError(error)) return error;
   const e = error as { code?: unknown; name?: string; message?: string };
-  if (typeof e?.code === 'string' || e?.name === 'AbortError' || e?.name === 'TimeoutError') return error;
+  if (isNetworkErrorCode(e?.code) || e?.name === 'AbortError' || e?.name === 'TimeoutError') return error;
   const message = (e?.message ?? String(error)).replace(/^parquet /, '');
   return new DecodeFailed(`Parquet: cannot decode the file (${message})`);
 }
