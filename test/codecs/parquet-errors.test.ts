@@ -4,9 +4,14 @@ import { decodeFailure } from '../../src/codecs/parquet/read.js';
 
 describe('Parquet decoding errors', () => {
   it("turns Node's own coded errors from damaged bytes into DECODE_FAILED (a fuzzed footer gave ERR_INVALID_ARG_TYPE)", () => {
-    const damaged = Object.assign(new TypeError('The "list" argument must be an instance of ArrayBuffer'), { code: 'ERR_INVALID_ARG_TYPE' });
+    const damaged = Object.assign(new TypeError('The "list" argument must be an instance of ArrayBuffer'), {
+      code: 'ERR_INVALID_ARG_TYPE',
+    });
     expect(decodeFailure(damaged)).toMatchObject({ code: 'DECODE_FAILED' });
-    expect(decodeFailure(new Error('parquet invalid page'))).toMatchObject({ code: 'DECODE_FAILED', message: expect.stringContaining('invalid page') });
+    expect(decodeFailure(new Error('parquet invalid page'))).toMatchObject({
+      code: 'DECODE_FAILED',
+      message: expect.stringContaining('invalid page'),
+    });
   });
 
   it('lets failures of the reads behind it pass as they are', () => {
