@@ -6,9 +6,10 @@
 // A column's value for a row is exactly what `convert` gives for its raw cell.
 import { fieldText } from '../codecs/csv-fields.js';
 import type { FieldBatch } from '../codecs/types.js';
+import type { Condition } from './filter.js';
 import { convert, isoDateTimeMs, type StringReading } from './infer.js';
 import { dateBytesMs, floatBytes, intBytes } from './infer-bytes.js';
-import type { Column, ColumnType, TypedValue } from './types.js';
+import type { Column, ColumnType, TableRow, TypedValue } from './types.js';
 
 /** Values a row of a column can be in, beside holding a value of the column's type. */
 const VALUE = 0;
@@ -80,6 +81,30 @@ interface ColumnData {
   bytes(): number;
   /** The sealed column in the neutral form the disk tier writes (see ColumnPart). */
   part(): ColumnPart;
+  /**
+   * Whether row `i` passes a filter condition, read from the column's arrays as they
+   * are now (made again for each span: a build replaces them as it grows). Exactly
+   * `condition.matches(get(i))`, without making the value where it can.
+   */
+  matcher(condition: Condition, memo: ConditionMemo): (i: number) => boolean;
+}
+
+/**
+ * What a condition remembers of a column across spans: its answer for each dictionary
+ * word (-1 not asked yet), for the words array it was asked of.
+ */
+export interface ConditionMemo {
+  words: readonly string[] | null;
+  answers: Int8Array;
+}
+
+export function conditionMemo(): ConditionMemo {
+  return { words: null, answers: new Int8Array(0) };
+}
+
+/** Any column: the condition on each row's typed value. */
+function valueMatcher(column: ColumnData, condition: Condition): (i: number) => boolean {
+  return (i) => condition.matches(column.get(i));
 }
 
 /**
@@ -240,6 +265,21 @@ class NumberColumn implements ColumnData {
 
   part(): ColumnPart {
     return { kind: this.kind, values: this.values, state: this.state, misfits: this.misfits };
+  }
+
+  matcher(condition: Condition): (i: number) => boolean {
+    const { values, state } = this;
+    const onNull = condition.matches(null);
+    const other = (i: number) => (state[i] === NULL ? onNull : condition.matches(this.get(i)));
+    if (this.kind === 'number') return (i) => (state[i] === VALUE ? condition.matches(values[i] as number) : other(i));
+    if (this.kind === 'boolean') return (i) => (state[i] === VALUE ? condition.matches(values[i] === 1) : other(i));
+    // Conditions compare a date and keep nothing: one Date serves every row.
+    const date = new Date(0);
+    return (i) => {
+      if (state[i] !== VALUE) return other(i);
+      date.setTime(values[i] as number);
+      return condition.matches(date);
+    };
   }
 
   static fromPart(part: Extract<ColumnPart, { kind: 'number' | 'date' | 'boolean' }>, type: ColumnType): NumberColumn {
@@ -464,6 +504,33 @@ class StringColumn implements ColumnData {
     return { kind: 'text', chunks: this.segments, nulls: this.nulls, odd: this.odd ?? new Map() };
   }
 
+  matcher(condition: Condition, memo: ConditionMemo): (i: number) => boolean {
+    if (!this.dictionary) return valueMatcher(this, condition);
+    // A dictionary: each word is asked once, however many rows hold it.
+    const { words, codes, nulls } = this;
+    if (memo.words !== words) {
+      memo.words = words;
+      memo.answers = new Int8Array(0);
+    }
+    if (memo.answers.length < words.length) {
+      const answers = new Int8Array(words.length + 64).fill(-1);
+      answers.set(memo.answers);
+      memo.answers = answers;
+    }
+    const answers = memo.answers;
+    const onNull = condition.matches(null);
+    return (i) => {
+      if (nulls[i] === 1) return onNull;
+      const code = codes[i] as number;
+      let answer = answers[code] as number;
+      if (answer === -1) {
+        answer = condition.matches(words[code] as string) ? 1 : 0;
+        answers[code] = answer;
+      }
+      return answer === 1;
+    };
+  }
+
   static fromPart(part: Extract<ColumnPart, { kind: 'dictionary' | 'text' }>): StringColumn {
     const column = new StringColumn();
     column.nulls = part.nulls;
@@ -526,6 +593,9 @@ class ValueColumn implements ColumnData {
   part(): ColumnPart {
     return { kind: 'values', values: this.values };
   }
+  matcher(condition: Condition): (i: number) => boolean {
+    return valueMatcher(this, condition);
+  }
   static fromPart(part: Extract<ColumnPart, { kind: 'values' }>, type: ColumnType): ValueColumn {
     const column = new ValueColumn(type);
     for (const value of part.values) column.push(value);
@@ -566,6 +636,22 @@ function columnFor(column: Column): ColumnData {
 /** Rows a columnar scan hands out at once. */
 export const COLUMNAR_BATCH = 4096;
 
+/** Rows `from` to `to` (exclusive) of a columnar table: a scan hands them over together. */
+export interface ColumnSpan {
+  table: ColumnarTable;
+  from: number;
+  to: number;
+}
+
+const NO_CELLS: never[] = [];
+
+/** A span's rows one by one, for consumers that take rows: each reads its values from the table. */
+export function spanRows({ table, from, to }: ColumnSpan): TableRow[] {
+  const rows: TableRow[] = new Array(to - from);
+  for (let i = from; i < to; i++) rows[i - from] = { index: i, cells: NO_CELLS, columns: table, extra: table.extra(i) };
+  return rows;
+}
+
 export class ColumnarTable {
   constructor(
     readonly rowCount: number,
@@ -583,6 +669,18 @@ export class ColumnarTable {
 
   extra(row: number): Record<string, unknown> | undefined {
     return this.extras.get(row - this.first);
+  }
+
+  /** Whether the table's row `row` passes a condition on column `column` (see ColumnData.matcher). */
+  matcher(column: number, condition: Condition, memo: ConditionMemo): (row: number) => boolean {
+    const data = this.columns[column];
+    const first = this.first;
+    if (!data) {
+      const onNull = condition.matches(null);
+      return () => onNull;
+    }
+    const local = data.matcher(condition, memo);
+    return first === 0 ? local : (row) => local(row - first);
   }
 
   /** The table in neutral form, for the disk tier; the arrays are the table's own (do not change them). */

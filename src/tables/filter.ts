@@ -98,40 +98,64 @@ function equalValues(a: TypedValue, b: TypedValue): boolean {
  * any row is read.
  */
 export function compileFilter(filter: RowFilter | null | undefined, columns: readonly Column[]): RowPredicate | null {
+  return compileFilterWith<CellReader>(filter, columns, (condition) => (cell) => condition.matches(cell(condition.column)));
+}
+
+/**
+ * One condition of a filter, compiled: the column it reads and whether a typed value of
+ * that column (null included) passes it. Every form of a filter (rows, column spans)
+ * asks this, so they cannot disagree.
+ */
+export interface Condition {
+  column: Column;
+  matches(value: TypedValue): boolean;
+}
+
+/**
+ * Compiles a filter's tree over any kind of row handle (a cell reader, a row number of
+ * a columnar table): `leaf` turns each condition into a test of a handle; and, or and
+ * not combine them as compileFilter does. Raises compileFilter's errors.
+ */
+export function compileFilterWith<H>(
+  filter: RowFilter | null | undefined,
+  columns: readonly Column[],
+  leaf: (condition: Condition) => (handle: H) => boolean,
+): ((handle: H) => boolean) | null {
   if (!filter) return null;
+  type Test = (handle: H) => boolean;
   let nodes = 0;
-  const compile = (node: RowFilter, depth: number): RowPredicate => {
+  const compile = (node: RowFilter, depth: number): Test => {
     if (++nodes > MAX_FILTER_NODES || depth > 50)
       throw new BadUserInput(`The filter is too large (at most ${MAX_FILTER_NODES} conditions, 50 levels deep)`);
-    const parts: RowPredicate[] = [];
-    if (node.column != null || node.op != null) parts.push(compileCondition(node, columns));
+    const parts: Test[] = [];
+    if (node.column != null || node.op != null) parts.push(leaf(compileCondition(node, columns)));
     if (node.and) {
       const all = node.and.map((child) => compile(child, depth + 1));
-      parts.push((cell) => all.every((p) => p(cell)));
+      parts.push((handle) => all.every((p) => p(handle)));
     }
     if (node.or) {
       const any = node.or.map((child) => compile(child, depth + 1));
-      parts.push((cell) => any.some((p) => p(cell)));
+      parts.push((handle) => any.some((p) => p(handle)));
     }
     if (node.not) {
       const inner = compile(node.not, depth + 1);
-      parts.push((cell) => !inner(cell));
+      parts.push((handle) => !inner(handle));
     }
     if (parts.length === 0) return () => true;
-    if (parts.length === 1) return parts[0] as RowPredicate;
-    return (cell) => parts.every((p) => p(cell));
+    if (parts.length === 1) return parts[0] as Test;
+    return (handle) => parts.every((p) => p(handle));
   };
   return compile(filter, 0);
 }
 
-function compileCondition(node: RowFilter, columns: readonly Column[]): RowPredicate {
+function compileCondition(node: RowFilter, columns: readonly Column[]): Condition {
   if (node.column == null) throw new BadUserInput('A filter with `op` needs `column`');
   if (node.op == null) throw new BadUserInput(`The filter on column ${JSON.stringify(node.column)} needs \`op\``);
   const column = findColumn(columns, node.column, 'where');
   const op = node.op;
   const type = column.type;
-  if (op === 'IS_NULL') return (cell) => cell(column) === null;
-  if (op === 'IS_NOT_NULL') return (cell) => cell(column) !== null;
+  if (op === 'IS_NULL') return { column, matches: (value) => value === null };
+  if (op === 'IS_NOT_NULL') return { column, matches: (value) => value !== null };
   if (node.value === undefined || (node.value === null && op !== 'EQ' && op !== 'NE')) {
     throw new BadUserInput(`The ${op} filter on column ${JSON.stringify(column.name)} needs a value`);
   }
@@ -205,8 +229,5 @@ function compileCondition(node: RowFilter, columns: readonly Column[]): RowPredi
         return false;
     }
   };
-  return (cell) => {
-    const value = cell(column);
-    return value !== null && test(value);
-  };
+  return { column, matches: (value) => value !== null && test(value) };
 }

@@ -589,7 +589,6 @@ export class TableReader implements RowSource {
       sinceCheck = 0;
       if (!this.cache.fits(builder.bytes())) abandon();
     };
-    const none: RawCell[] = [];
     try {
       // From the top, a CSV in UTF-8 comes as field batches: typed into columns from its bytes.
       for await (const batch of this.scan(start, needs, { fields: fromTop, blocks: needs?.blocks === true })) {
@@ -599,11 +598,8 @@ export class TableReader implements RowSource {
           // Past the cache's budget, each batch is typed into a part of its own, dropped after it.
           const part = builder ?? new ColumnarBuilder(schema.columns, schema.reading, first);
           part.addFields(fields);
-          const table = part.view();
-          const rows: TableRow[] = new Array(fields.rows);
-          for (let i = 0; i < fields.rows; i++) rows[i] = { index: first + i, cells: none, columns: table, extra: table.extra(first + i) };
           checkBudget(fields.rows);
-          yield { rows, offsetAfter: batch.offsetAfter };
+          yield { rows: [], span: { table: part.view(), from: first, to: first + fields.rows }, offsetAfter: batch.offsetAfter };
           continue;
         }
         if (batch.block) {
@@ -722,13 +718,9 @@ export class TableReader implements RowSource {
   }
 }
 
-/** A columnar table's rows from `from`, as batches of rows that read their values from it. */
+/** A columnar table's rows from `from`, as spans of it. */
 function* columnarBatches(table: ColumnarTable, from: number): Generator<RowBatch> {
-  const none: RawCell[] = [];
   for (let at = from; at < table.rowCount; at += COLUMNAR_BATCH) {
-    const end = Math.min(table.rowCount, at + COLUMNAR_BATCH);
-    const rows: TableRow[] = new Array(end - at);
-    for (let i = at; i < end; i++) rows[i - at] = { index: i, cells: none, columns: table, extra: table.extra(i) };
-    yield { rows };
+    yield { rows: [], span: { table, from: at, to: Math.min(table.rowCount, at + COLUMNAR_BATCH) } };
   }
 }
