@@ -271,7 +271,10 @@ class NumberColumn implements ColumnData {
     const { values, state } = this;
     const onNull = condition.matches(null);
     const other = (i: number) => (state[i] === NULL ? onNull : condition.matches(this.get(i)));
-    if (this.kind === 'number') return (i) => (state[i] === VALUE ? condition.matches(values[i] as number) : other(i));
+    if (this.kind === 'number') {
+      const test = condition.matchesNumber ?? ((value: number) => condition.matches(value));
+      return (i) => (state[i] === VALUE ? test(values[i] as number) : other(i));
+    }
     if (this.kind === 'boolean') return (i) => (state[i] === VALUE ? condition.matches(values[i] === 1) : other(i));
     // Conditions compare a date and keep nothing: one Date serves every row.
     const date = new Date(0);

@@ -115,6 +115,28 @@ async function build(columns: readonly Column[], body: string[][], each?: (view:
   return builder.finish();
 }
 
+const LITERALS: unknown[] = [
+  Number.NaN,
+  -0,
+  0,
+  12,
+  -3.25,
+  Number.POSITIVE_INFINITY,
+  true,
+  false,
+  null,
+  'abc',
+  '12',
+  new Date(Date.UTC(2024, 0, 15)),
+  [1, 2],
+];
+
+function literalTable(columns: readonly Column[]): ColumnarTable {
+  const builder = new ColumnarBuilder(columns, 'literal');
+  for (const value of [...LITERALS, ...LITERALS]) builder.add([value as never], undefined);
+  return builder.finish();
+}
+
 describe('compileSpanFilter', () => {
   it('passes a row exactly when the row predicate does, while the table builds and after (property)', async () => {
     await fc.assert(
@@ -163,7 +185,7 @@ describe('compileSpanFilter', () => {
         [...CELLS, ...CELLS].map((cell) => [cell]),
       );
       for (const op of FILTER_OPS) {
-        for (const value of [...VALUES, ...CELLS, [...CELLS.slice(0, 12)], ['abc', '서울', true]]) {
+        for (const value of [...VALUES, ...CELLS, [...CELLS.slice(0, 12)], ['abc', '서울', true], [Number.NaN, 12], [-0, 'abc']]) {
           for (const ignoreCase of [false, true]) {
             const where: RowFilter = { column: 'c', op, value, ignoreCase };
             let expected: boolean[];
