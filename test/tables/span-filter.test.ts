@@ -177,13 +177,12 @@ describe('compileSpanFilter', () => {
   });
 
   it('answers every operator and value on every cell of every column type as the row predicate does', async () => {
-    for (const type of COLUMN_TYPES) {
+    for (const [type, literal] of COLUMN_TYPES.flatMap((t) => [[t, false] as const, [t, true] as const])) {
       const columns: Column[] = [{ name: 'c', index: 0, type, nullable: true }];
-      // Every cell, and every cell again (rows that reuse a dictionary answer).
-      const table = await build(
-        columns,
-        [...CELLS, ...CELLS].map((cell) => [cell]),
-      );
+      // Every cell, and every cell again (rows that reuse a dictionary answer); or values as
+      // other formats give them (-0, Infinity, dates, booleans, nulls).
+      const cells = [...CELLS, ...CELLS].map((cell) => [cell]);
+      const table = literal ? literalTable(columns) : await build(columns, cells);
       for (const op of FILTER_OPS) {
         for (const value of [...VALUES, ...CELLS, [...CELLS.slice(0, 12)], ['abc', '서울', true], [Number.NaN, 12], [-0, 'abc']]) {
           for (const ignoreCase of [false, true]) {
