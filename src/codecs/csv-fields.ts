@@ -110,16 +110,21 @@ export class FieldScanner {
           unusual = true;
           break outer;
         }
+        // Unquoted: to the next delimiter or line break, one comparison chain a byte.
         let j = i;
+        let b = -1;
         while (j < length) {
-          const b = bytes[j];
+          b = bytes[j] as number;
           if (b === delimiter || b === LF) break;
           j++;
         }
-        if (j === length && !end) break outer;
+        if (j === length) {
+          if (!end) break outer;
+          b = -1;
+        }
         starts[f] = i;
         quoted[f] = 0;
-        if (j < length && bytes[j] === delimiter) {
+        if (b === delimiter) {
           ends[f++] = j;
           i = j + 1;
           continue;

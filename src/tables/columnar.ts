@@ -6,17 +6,23 @@
 // A column's value for a row is exactly what `convert` gives for its raw cell.
 import { fieldText } from '../codecs/csv-fields.js';
 import type { FieldBatch } from '../codecs/types.js';
+import type { Condition } from './filter.js';
 import { convert, isoDateTimeMs, type StringReading } from './infer.js';
 import { dateBytesMs, floatBytes, intBytes } from './infer-bytes.js';
-import type { Column, ColumnType, TypedValue } from './types.js';
+import type { Column, ColumnType, TableRow, TypedValue } from './types.js';
 
 /** Values a row of a column can be in, beside holding a value of the column's type. */
 const VALUE = 0;
 const NULL = 1;
 const MISFIT = 2;
 
-/** Rows a text segment holds: one joined string and its end offsets. */
-const SEGMENT_SHIFT = 12;
+/**
+ * Rows a text segment holds: one joined string and its end offsets. Large enough that a
+ * segment's string (a 1M-row table's 10-character names: 330 KB) is born in V8's
+ * large-object space, which scavenges never copy: at 4,096 rows every segment was
+ * copied out of the young generation, the larger part of a cold scan's GC time.
+ */
+const SEGMENT_SHIFT = 15;
 const SEGMENT_ROWS = 1 << SEGMENT_SHIFT;
 /** Cells up to this many bytes are copied by a loop rather than Buffer#copy. */
 const SHORT_COPY = 64;
@@ -47,7 +53,7 @@ function trimmed<T extends Float64Array | Uint8Array | Int32Array>(array: T, row
   return array.length - rows <= array.length >> 3 ? (array.subarray(0, rows) as T) : (array.slice(0, rows) as T);
 }
 
-function grow<T extends Float64Array | Uint8Array | Int32Array>(array: T, length: number): T {
+function grow<T extends Float64Array | Uint8Array | Int32Array | Uint32Array>(array: T, length: number): T {
   if (length <= array.length) return array;
   const next = new (array.constructor as new (n: number) => T)(Math.max(length, array.length * 2, 1024));
   next.set(array);
@@ -80,6 +86,30 @@ interface ColumnData {
   bytes(): number;
   /** The sealed column in the neutral form the disk tier writes (see ColumnPart). */
   part(): ColumnPart;
+  /**
+   * Whether row `i` passes a filter condition, read from the column's arrays as they
+   * are now (made again for each span: a build replaces them as it grows). Exactly
+   * `condition.matches(get(i))`, without making the value where it can.
+   */
+  matcher(condition: Condition, memo: ConditionMemo): (i: number) => boolean;
+}
+
+/**
+ * What a condition remembers of a column across spans: its answer for each dictionary
+ * word (-1 not asked yet), for the words array it was asked of.
+ */
+export interface ConditionMemo {
+  words: readonly string[] | null;
+  answers: Int8Array;
+}
+
+export function conditionMemo(): ConditionMemo {
+  return { words: null, answers: new Int8Array(0) };
+}
+
+/** Any column: the condition on each row's typed value. */
+function valueMatcher(column: ColumnData, condition: Condition): (i: number) => boolean {
+  return (i) => condition.matches(column.get(i));
 }
 
 /**
@@ -242,6 +272,24 @@ class NumberColumn implements ColumnData {
     return { kind: this.kind, values: this.values, state: this.state, misfits: this.misfits };
   }
 
+  matcher(condition: Condition): (i: number) => boolean {
+    const { values, state } = this;
+    const onNull = condition.matches(null);
+    const other = (i: number) => (state[i] === NULL ? onNull : condition.matches(this.get(i)));
+    if (this.kind === 'number') {
+      const test = condition.matchesNumber ?? ((value: number) => condition.matches(value));
+      return (i) => (state[i] === VALUE ? test(values[i] as number) : other(i));
+    }
+    if (this.kind === 'boolean') return (i) => (state[i] === VALUE ? condition.matches(values[i] === 1) : other(i));
+    // Conditions compare a date and keep nothing: one Date serves every row.
+    const date = new Date(0);
+    return (i) => {
+      if (state[i] !== VALUE) return other(i);
+      date.setTime(values[i] as number);
+      return condition.matches(date);
+    };
+  }
+
   static fromPart(part: Extract<ColumnPart, { kind: 'number' | 'date' | 'boolean' }>, type: ColumnType): NumberColumn {
     const column = new NumberColumn(part.kind, type);
     column.values = part.values;
@@ -304,7 +352,8 @@ class StringColumn implements ColumnData {
   private pending = Buffer.allocUnsafe(0);
   private pendingBytes = 0;
   private count = 0;
-  private ends = new Uint32Array(SEGMENT_ROWS);
+  /** End offsets of the segment being filled (grown up to SEGMENT_ROWS: a table's part may hold few rows). */
+  private ends = new Uint32Array(1024);
   /** Strings UTF-8 cannot carry (lone surrogates, from JSON): kept aside by row. */
   private odd: Map<number, string> | null = null;
   private nulls = new Uint8Array(1024);
@@ -412,6 +461,7 @@ class StringColumn implements ColumnData {
   }
 
   private ended(): void {
+    if (this.count === this.ends.length) this.ends = grow(this.ends, this.count + 1);
     this.ends[this.count++] = this.pendingBytes;
     if (this.count === SEGMENT_ROWS) this.flush();
   }
@@ -464,6 +514,33 @@ class StringColumn implements ColumnData {
     return { kind: 'text', chunks: this.segments, nulls: this.nulls, odd: this.odd ?? new Map() };
   }
 
+  matcher(condition: Condition, memo: ConditionMemo): (i: number) => boolean {
+    if (!this.dictionary) return valueMatcher(this, condition);
+    // A dictionary: each word is asked once, however many rows hold it.
+    const { words, codes, nulls } = this;
+    if (memo.words !== words) {
+      memo.words = words;
+      memo.answers = new Int8Array(0);
+    }
+    if (memo.answers.length < words.length) {
+      const answers = new Int8Array(words.length + 64).fill(-1);
+      answers.set(memo.answers);
+      memo.answers = answers;
+    }
+    const answers = memo.answers;
+    const onNull = condition.matches(null);
+    return (i) => {
+      if (nulls[i] === 1) return onNull;
+      const code = codes[i] as number;
+      let answer = answers[code] as number;
+      if (answer === -1) {
+        answer = condition.matches(words[code] as string) ? 1 : 0;
+        answers[code] = answer;
+      }
+      return answer === 1;
+    };
+  }
+
   static fromPart(part: Extract<ColumnPart, { kind: 'dictionary' | 'text' }>): StringColumn {
     const column = new StringColumn();
     column.nulls = part.nulls;
@@ -485,7 +562,7 @@ class StringColumn implements ColumnData {
       return column;
     }
     // Chunks of another size: cut again into segments.
-    column.ends = new Uint32Array(SEGMENT_ROWS);
+    column.ends = new Uint32Array(1024);
     let row = 0;
     for (const chunk of part.chunks) {
       let from = 0;
@@ -525,6 +602,9 @@ class ValueColumn implements ColumnData {
   }
   part(): ColumnPart {
     return { kind: 'values', values: this.values };
+  }
+  matcher(condition: Condition): (i: number) => boolean {
+    return valueMatcher(this, condition);
   }
   static fromPart(part: Extract<ColumnPart, { kind: 'values' }>, type: ColumnType): ValueColumn {
     const column = new ValueColumn(type);
@@ -566,6 +646,22 @@ function columnFor(column: Column): ColumnData {
 /** Rows a columnar scan hands out at once. */
 export const COLUMNAR_BATCH = 4096;
 
+/** Rows `from` to `to` (exclusive) of a columnar table: a scan hands them over together. */
+export interface ColumnSpan {
+  table: ColumnarTable;
+  from: number;
+  to: number;
+}
+
+const NO_CELLS: never[] = [];
+
+/** A span's rows one by one, for consumers that take rows: each reads its values from the table. */
+export function spanRows({ table, from, to }: ColumnSpan): TableRow[] {
+  const rows: TableRow[] = new Array(to - from);
+  for (let i = from; i < to; i++) rows[i - from] = { index: i, cells: NO_CELLS, columns: table, extra: table.extra(i) };
+  return rows;
+}
+
 export class ColumnarTable {
   constructor(
     readonly rowCount: number,
@@ -583,6 +679,18 @@ export class ColumnarTable {
 
   extra(row: number): Record<string, unknown> | undefined {
     return this.extras.get(row - this.first);
+  }
+
+  /** Whether the table's row `row` passes a condition on column `column` (see ColumnData.matcher). */
+  matcher(column: number, condition: Condition, memo: ConditionMemo): (row: number) => boolean {
+    const data = this.columns[column];
+    const first = this.first;
+    if (!data) {
+      const onNull = condition.matches(null);
+      return () => onNull;
+    }
+    const local = data.matcher(condition, memo);
+    return first === 0 ? local : (row) => local(row - first);
   }
 
   /** The table in neutral form, for the disk tier; the arrays are the table's own (do not change them). */

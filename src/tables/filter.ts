@@ -98,40 +98,111 @@ function equalValues(a: TypedValue, b: TypedValue): boolean {
  * any row is read.
  */
 export function compileFilter(filter: RowFilter | null | undefined, columns: readonly Column[]): RowPredicate | null {
+  return compileFilterWith<CellReader>(filter, columns, (condition) => (cell) => condition.matches(cell(condition.column)));
+}
+
+/**
+ * One condition of a filter, compiled: the column it reads and whether a typed value of
+ * that column (null included) passes it. Every form of a filter (rows, column spans)
+ * asks this, so they cannot disagree.
+ */
+export interface Condition {
+  column: Column;
+  matches(value: TypedValue): boolean;
+  /** INT and FLOAT columns: `matches` of a number, without its checks of type (column spans test a million). */
+  matchesNumber?: ((value: number) => boolean) | undefined;
+}
+
+/**
+ * Compiles a filter's tree over any kind of row handle (a cell reader, a row number of
+ * a columnar table): `leaf` turns each condition into a test of a handle; and, or and
+ * not combine them as compileFilter does. Raises compileFilter's errors.
+ */
+export function compileFilterWith<H>(
+  filter: RowFilter | null | undefined,
+  columns: readonly Column[],
+  leaf: (condition: Condition) => (handle: H) => boolean,
+): ((handle: H) => boolean) | null {
   if (!filter) return null;
+  type Test = (handle: H) => boolean;
   let nodes = 0;
-  const compile = (node: RowFilter, depth: number): RowPredicate => {
+  const compile = (node: RowFilter, depth: number): Test => {
     if (++nodes > MAX_FILTER_NODES || depth > 50)
       throw new BadUserInput(`The filter is too large (at most ${MAX_FILTER_NODES} conditions, 50 levels deep)`);
-    const parts: RowPredicate[] = [];
-    if (node.column != null || node.op != null) parts.push(compileCondition(node, columns));
-    if (node.and) {
-      const all = node.and.map((child) => compile(child, depth + 1));
-      parts.push((cell) => all.every((p) => p(cell)));
-    }
-    if (node.or) {
-      const any = node.or.map((child) => compile(child, depth + 1));
-      parts.push((cell) => any.some((p) => p(cell)));
-    }
+    const parts: Test[] = [];
+    if (node.column != null || node.op != null) parts.push(leaf(compileCondition(node, columns)));
+    if (node.and) parts.push(allOf(node.and.map((child) => compile(child, depth + 1))));
+    if (node.or) parts.push(anyOf(node.or.map((child) => compile(child, depth + 1))));
     if (node.not) {
       const inner = compile(node.not, depth + 1);
-      parts.push((cell) => !inner(cell));
+      parts.push((handle) => !inner(handle));
     }
-    if (parts.length === 0) return () => true;
-    if (parts.length === 1) return parts[0] as RowPredicate;
-    return (cell) => parts.every((p) => p(cell));
+    return allOf(parts);
   };
   return compile(filter, 0);
 }
 
-function compileCondition(node: RowFilter, columns: readonly Column[]): RowPredicate {
+/** Every test passes (loops rather than Array#every: a scan asks a million times). */
+function allOf<H>(tests: ((handle: H) => boolean)[]): (handle: H) => boolean {
+  if (tests.length === 0) return () => true;
+  if (tests.length === 1) return tests[0] as (handle: H) => boolean;
+  if (tests.length === 2) {
+    const [a, b] = tests as [(handle: H) => boolean, (handle: H) => boolean];
+    return (handle) => a(handle) && b(handle);
+  }
+  return (handle) => {
+    for (let i = 0; i < tests.length; i++) if (!(tests[i] as (handle: H) => boolean)(handle)) return false;
+    return true;
+  };
+}
+
+function anyOf<H>(tests: ((handle: H) => boolean)[]): (handle: H) => boolean {
+  if (tests.length === 1) return tests[0] as (handle: H) => boolean;
+  return (handle) => {
+    for (let i = 0; i < tests.length; i++) if ((tests[i] as (handle: H) => boolean)(handle)) return true;
+    return false;
+  };
+}
+
+/**
+ * A number's test under an operator on an INT or FLOAT column, as `test` below answers it
+ * for a number (equalValues is ===, compareValues is a - b); undefined for other operators.
+ */
+function numberTest(op: FilterOp, targets: readonly TypedValue[]): ((value: number) => boolean) | undefined {
+  if (!targets.every((t) => typeof t === 'number')) return undefined;
+  const t = targets[0] as number;
+  const all = targets as readonly number[];
+  switch (op) {
+    case 'EQ':
+      return (v) => v === t;
+    case 'NE':
+      return (v) => v !== t;
+    case 'GT':
+      return (v) => v - t > 0;
+    case 'GTE':
+      return (v) => v - t >= 0;
+    case 'LT':
+      return (v) => v - t < 0;
+    case 'LTE':
+      return (v) => v - t <= 0;
+    // === as equalValues (includes would find NaN).
+    case 'IN':
+      return (v) => all.some((x) => x === v);
+    case 'NOT_IN':
+      return (v) => !all.some((x) => x === v);
+    default:
+      return undefined;
+  }
+}
+
+function compileCondition(node: RowFilter, columns: readonly Column[]): Condition {
   if (node.column == null) throw new BadUserInput('A filter with `op` needs `column`');
   if (node.op == null) throw new BadUserInput(`The filter on column ${JSON.stringify(node.column)} needs \`op\``);
   const column = findColumn(columns, node.column, 'where');
   const op = node.op;
   const type = column.type;
-  if (op === 'IS_NULL') return (cell) => cell(column) === null;
-  if (op === 'IS_NOT_NULL') return (cell) => cell(column) !== null;
+  if (op === 'IS_NULL') return { column, matches: (value) => value === null, matchesNumber: () => false };
+  if (op === 'IS_NOT_NULL') return { column, matches: (value) => value !== null, matchesNumber: () => true };
   if (node.value === undefined || (node.value === null && op !== 'EQ' && op !== 'NE')) {
     throw new BadUserInput(`The ${op} filter on column ${JSON.stringify(column.name)} needs a value`);
   }
@@ -205,8 +276,6 @@ function compileCondition(node: RowFilter, columns: readonly Column[]): RowPredi
         return false;
     }
   };
-  return (cell) => {
-    const value = cell(column);
-    return value !== null && test(value);
-  };
+  const numeric = type === 'INT' || type === 'FLOAT';
+  return { column, matches: (value) => value !== null && test(value), matchesNumber: numeric ? numberTest(op, foldedTargets) : undefined };
 }

@@ -3,7 +3,9 @@
 // consumer wants more. Consumers with different starts get a pass each. A pass
 // knows whether all its consumers read every row (`whole`): such a pass may wait for
 // a table being built elsewhere rather than read the object itself. It also knows what
-// its consumers read (`needs`), so that columnar sources read no more.
+// its consumers read (`needs`), so that columnar sources read no more. Rows of a
+// columnar table come as spans, handed over whole when every consumer takes them.
+import { spanRows } from './columnar.js';
 import type { RangeTest } from './prune.js';
 import type { RowBatch, ScanConsumer, ScanNeeds, ScanStart, TableRow } from './types.js';
 
@@ -59,12 +61,18 @@ export class SharedPasses {
     let active = jobs.map((job) => job.consumer);
     const whole = active.every((consumer) => consumer.whole === true);
     for await (const batch of this.scan(start, whole, mergeNeeds(active))) {
-      const { rows, offsetAfter, block } = batch;
+      const { offsetAfter, block, span } = batch;
       if (block) {
         active = active.filter((consumer) => consumer.takeBlock?.(block) === true);
         if (active.length === 0) return;
         continue;
       }
+      if (span && active.every((consumer) => consumer.takeColumns)) {
+        active = active.filter((consumer) => consumer.takeColumns?.(span.table, span.from, span.to) === true);
+        if (active.length === 0) return;
+        continue;
+      }
+      const rows = span ? spanRows(span) : batch.rows;
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i] as TableRow;
         let finished: ScanConsumer[] | null = null;

@@ -8,6 +8,7 @@ import { compileFilter, findColumn, type RowFilter } from './filter.js';
 import { convert, fitsType } from './infer.js';
 import { compileRangeProof, compileRangeTest, filterColumns } from './prune.js';
 import type { RowSource } from './source.js';
+import { compileSpanFilter } from './span-filter.js';
 import type { Column, RowBlock, ScanNeeds, ScanStart, TableRow, TableSchema, TypedValue } from './types.js';
 
 export const MAX_PAGE = 10_000;
@@ -140,6 +141,7 @@ export async function countRows(reader: RowSource, where: RowFilter | null | und
   const schema = await reader.schema();
   const test = makePredicate(reader, schema, where);
   const testBlock = blockCounter(schema, where);
+  const countSpan = compileSpanFilter(where, schema.columns);
   const key = where ? digest(where) : 'all';
   const cached = reader.cachedCount(key);
   if (cached !== undefined) return cached;
@@ -162,6 +164,10 @@ export async function countRows(reader: RowSource, where: RowFilter | null | und
     },
     takeBlock: (block) => {
       count += block.matched || !testBlock ? block.length : testBlock(block);
+      return true;
+    },
+    takeColumns: (table, from, to) => {
+      count += countSpan ? countSpan(table, from, to) : to - from;
       return true;
     },
   });

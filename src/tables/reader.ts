@@ -571,8 +571,10 @@ export class TableReader implements RowSource {
     let builder = fromTop ? new ColumnarBuilder(schema.columns, schema.reading) : null;
     // Rows expected from the bytes a sampled row takes: the columns are then allocated once.
     const sample = this.sample;
+    let reserved = false;
     if (builder && sample?.resumeOffset && sample.rows.length > 0 && this.object.compression === 'NONE') {
       builder.reserve(Math.ceil((this.object.size / sample.resumeOffset) * sample.rows.length * 1.02));
+      reserved = true;
     }
     // A pass that reads everything tells other requests they may wait for its table.
     const shared = builder && whole && !this.cache.inFlight(this.id) ? settle<ColumnarTable | null>() : null;
@@ -589,21 +591,25 @@ export class TableReader implements RowSource {
       sinceCheck = 0;
       if (!this.cache.fits(builder.bytes())) abandon();
     };
-    const none: RawCell[] = [];
     try {
       // From the top, a CSV in UTF-8 comes as field batches: typed into columns from its bytes.
       for await (const batch of this.scan(start, needs, { fields: fromTop, blocks: needs?.blocks === true })) {
         if (batch.fields) {
           const { batch: fields, first } = batch.fields;
           if (builder && builder.first + builder.rowCount !== first) abandon();
+          // No sample here (the schema came from the cache, as for a count after a first page):
+          // the first batch tells the bytes a row takes. Columns grown by doubling instead cost
+          // a server's cold count 0.35 s in copies and the GC their garbage (a profile, load 9).
+          if (builder && !reserved && fields.rows > 0 && batch.offsetAfter && this.object.compression === 'NONE') {
+            reserved = true;
+            const bytes = batch.offsetAfter(fields.rows - 1);
+            if (bytes > 0) builder.reserve(Math.ceil((this.object.size / bytes) * (first + fields.rows) * 1.02));
+          }
           // Past the cache's budget, each batch is typed into a part of its own, dropped after it.
           const part = builder ?? new ColumnarBuilder(schema.columns, schema.reading, first);
           part.addFields(fields);
-          const table = part.view();
-          const rows: TableRow[] = new Array(fields.rows);
-          for (let i = 0; i < fields.rows; i++) rows[i] = { index: first + i, cells: none, columns: table, extra: table.extra(first + i) };
           checkBudget(fields.rows);
-          yield { rows, offsetAfter: batch.offsetAfter };
+          yield { rows: [], span: { table: part.view(), from: first, to: first + fields.rows }, offsetAfter: batch.offsetAfter };
           continue;
         }
         if (batch.block) {
@@ -722,13 +728,9 @@ export class TableReader implements RowSource {
   }
 }
 
-/** A columnar table's rows from `from`, as batches of rows that read their values from it. */
+/** A columnar table's rows from `from`, as spans of it. */
 function* columnarBatches(table: ColumnarTable, from: number): Generator<RowBatch> {
-  const none: RawCell[] = [];
   for (let at = from; at < table.rowCount; at += COLUMNAR_BATCH) {
-    const end = Math.min(table.rowCount, at + COLUMNAR_BATCH);
-    const rows: TableRow[] = new Array(end - at);
-    for (let i = at; i < end; i++) rows[i - at] = { index: i, cells: none, columns: table, extra: table.extra(i) };
-    yield { rows };
+    yield { rows: [], span: { table, from: at, to: Math.min(table.rowCount, at + COLUMNAR_BATCH) } };
   }
 }

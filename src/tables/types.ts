@@ -3,7 +3,7 @@
 // and the consumers that scans feed.
 import type { Readable } from 'node:stream';
 import type { Codec, Compression, FieldBatch, Format, RawCell } from '../codecs/types.js';
-import type { ColumnarTable } from './columnar.js';
+import type { ColumnarTable, ColumnSpan } from './columnar.js';
 import type { StringReading } from './infer.js';
 import type { RangeTest } from './prune.js';
 
@@ -132,6 +132,12 @@ export interface ScanConsumer {
   take(row: TableRow, offsetAfter: ((i: number) => number) | undefined, i: number): boolean;
   /** Takes a block of rows at once (consumers whose needs say `blocks`); false when it wants no more. */
   takeBlock?(block: RowBlock): boolean;
+  /**
+   * Takes rows `from` to `to` (exclusive) of a columnar table at once, reading their
+   * columns (no row objects); false when it wants no more. A pass hands spans over when
+   * every consumer of it takes them, rows otherwise.
+   */
+  takeColumns?(table: ColumnarTable, from: number, to: number): boolean;
 }
 
 export interface RowBatch {
@@ -143,6 +149,11 @@ export interface RowBatch {
   fields?: { batch: FieldBatch; first: number } | undefined;
   /** Rows as a block instead (`rows` then empty), for passes whose consumers all take blocks. */
   block?: RowBlock | undefined;
+  /**
+   * Rows of a columnar table instead (`rows` then empty): the pass hands the span to
+   * consumers that take spans, or makes its rows; `offsetAfter(i)` counts from `from`.
+   */
+  span?: ColumnSpan | undefined;
   /** Where the row after rows[i] starts, for sources that can resume there. */
   offsetAfter?: ((i: number) => number) | undefined;
 }

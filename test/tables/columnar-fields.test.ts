@@ -123,7 +123,8 @@ describe('typing from bytes', () => {
 
   it('a STRING column past its dictionary keeps every cell, multibyte and quoted ones too, read while it builds and after', async () => {
     const column: Column = { name: 's', index: 0, type: 'STRING', nullable: true };
-    const cells = Array.from({ length: 10_000 }, (_, i) => (i % 11 === 0 ? '' : i % 5 === 0 ? `한글 "${i}" 😀` : `cell ${i}`));
+    // More rows than a text segment holds (32,768), so that rows are read across segments.
+    const cells = Array.from({ length: 70_000 }, (_, i) => (i % 11 === 0 ? '' : i % 5 === 0 ? `한글 "${i}" 😀` : `cell ${i}`));
     const bytes = Buffer.from(`s\n${cells.map((c) => (c === '' ? '' : quote(c))).join('\n')}\n`);
     // Blank lines (the empty cells of a one-column file) are no rows.
     const kept = cells.filter((c) => c !== '');

@@ -2,11 +2,12 @@
 // fit come back as written, columns beyond it ride along in `values`), small tables
 // kept whole in the shared cache, larger ones streamed and resumed where the sample
 // ended, and codec-declared column types respected.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { csvCodec } from '../../src/codecs/csv.js';
 import { ndjsonCodec } from '../../src/codecs/ndjson.js';
 import type { Codec, TableEvent } from '../../src/codecs/types.js';
 import { TableCache } from '../../src/tables/cache.js';
+import { ColumnarBuilder } from '../../src/tables/columnar.js';
 import { countRows, readPage } from '../../src/tables/query.js';
 import { allValues, tableOf } from '../support/tables.js';
 
@@ -79,6 +80,23 @@ describe('reading', () => {
     ]);
     expect([count, filtered, page.rows.length]).toEqual([5000, 10, 5]);
     expect(reader.source.opens.length - opensBefore).toBe(1);
+  });
+
+  it('a full scan by a reader whose schema came from the cache allocates its columns once, for the rows its first batch foretells', async () => {
+    const cache = new TableCache(64 * 1024 * 1024);
+    // A first page through one reader leaves the schema in the cache; a count through another (the next request) has no sample.
+    await readPage(tableOf(big, { codec: csvCodec, inferRows: 100, cacheTableBytes: 0, cache }), { first: 5 });
+    const reader = tableOf(big, { codec: csvCodec, inferRows: 100, cacheTableBytes: 0, cache });
+    const reserve = vi.spyOn(ColumnarBuilder.prototype, 'reserve');
+    try {
+      expect(await countRows(reader, { column: 'id', op: 'GTE', value: 4990 })).toBe(10);
+      expect(reserve).toHaveBeenCalledTimes(1);
+      const rows = reserve.mock.calls[0]?.[0] as number;
+      expect(rows).toBeGreaterThanOrEqual(5000);
+      expect(rows).toBeLessThan(5000 * 1.1);
+    } finally {
+      reserve.mockRestore();
+    }
   });
 
   it('stops reading when no question wants more rows', async () => {
