@@ -6,7 +6,16 @@ import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead, parq
 import { LRUCache } from 'lru-cache';
 import { DecodeFailed, isBucketqlError, PayloadTooLarge } from '../../errors.js';
 import { isNetworkErrorCode } from '../../storage/errors.js';
-import type { ByteSource, ColumnTypeName, RawCell, TableDescription, TableEvent, TableReadOptions, ValueRange } from '../types.js';
+import type {
+  BlockCells,
+  ByteSource,
+  ColumnTypeName,
+  RawCell,
+  TableDescription,
+  TableEvent,
+  TableReadOptions,
+  ValueRange,
+} from '../types.js';
 import { ChunkReader, columnDecoder, isFlatChunk } from './chunks.js';
 import { PARSERS, type ParquetColumn, parquetColumns } from './columns.js';
 import { COMPRESSORS } from './compressors.js';
@@ -296,6 +305,14 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       from = to;
     }
     first = false;
+    // Once half this group's rows are taken the reader goes on: the next group's chunks are read meanwhile.
+    const next = reads[reads.indexOf(read) + 1];
+    if (blocks && from === read.start) {
+      if (next) for (const chunk of next.chunks.values()) chunk.prefetch();
+      const columns = await blockColumns(parquet, read);
+      yield { type: 'columns', rows: read.end - from, columns, ...flags };
+      continue;
+    }
     const values = await Promise.all(
       read.wanted.map(async (index) => {
         const chunk = read.chunks.get(index);
@@ -304,8 +321,6 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
         return rows.map((row) => row[0]);
       }),
     );
-    // Once half this group's rows are taken the reader goes on: the next group's chunks are read meanwhile.
-    const next = reads[reads.indexOf(read) + 1];
     if (blocks) {
       if (next) for (const chunk of next.chunks.values()) chunk.prefetch();
       yield { type: 'columns', rows: read.end - from, columns: cellColumns(parquet, read.wanted, values), ...flags };
@@ -319,6 +334,24 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       yield { type: 'rows', rows, ...flags };
     }
   }
+}
+
+/** A whole row group's wanted columns for a count, compactly where their chunks allow (./blocks.ts). */
+async function blockColumns(parquet: ParquetFile, read: GroupRead): Promise<(BlockCells | undefined)[]> {
+  const out: (BlockCells | undefined)[] = new Array(parquet.columns.length);
+  await Promise.all(
+    read.wanted.map(async (index) => {
+      const column = parquet.columns[index] as ParquetColumn;
+      const chunk = read.chunks.get(index);
+      if (chunk) {
+        out[index] = await chunk.block(column).catch(failed);
+        return;
+      }
+      const rows = await readRows(parquet, [column.name], read.start, read.end);
+      out[index] = cellColumns(parquet, [index], [rows.map((row) => row[0])])[index];
+    }),
+  );
+  return out;
 }
 
 /** The wanted columns' values as columns of cells, by column position. */
