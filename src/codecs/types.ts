@@ -55,6 +55,8 @@ export interface ValueRange {
   min?: string | number | boolean | Date | undefined;
   max?: string | number | boolean | Date | undefined;
   nulls?: number | undefined;
+  /** False when no cell of the span equals the value (a Parquet chunk's Bloom filter says so); absent when unknown. */
+  contains?: ((value: string | number | boolean | Date) => boolean) | undefined;
 }
 
 /** What a codec's table read can tell of the table without reading its rows (columnar formats). */

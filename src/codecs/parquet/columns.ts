@@ -24,6 +24,8 @@ export interface ParquetColumn {
   range(stats: Statistics | undefined, rows: number): ValueRange | null;
   /** The cells are the physical INT32, INT64 (when safe) or DOUBLE values themselves: a count may take them as a Float64Array. */
   numbers?: boolean;
+  /** The cells are the stored values (text, signed integers): a chunk's Bloom filter tells whether one is present. */
+  bloom?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -272,7 +274,11 @@ export function parquetColumns(metadata: FileMetaData, tree: SchemaTree): { colu
         );
       case 'INT32':
       case 'INT64':
-        return { ...column('INT', integer, (stats, rows) => statsRange(stats, rows, safeBound, !unsigned)), numbers: !unsigned };
+        return {
+          ...column('INT', integer, (stats, rows) => statsRange(stats, rows, safeBound, !unsigned)),
+          numbers: !unsigned,
+          bloom: !unsigned,
+        };
       case 'FLOAT':
         return column(
           'FLOAT',
@@ -293,11 +299,14 @@ export function parquetColumns(metadata: FileMetaData, tree: SchemaTree): { colu
         if (logical?.type === 'FLOAT16') return column('FLOAT', (v) => v as number);
         const text = converted === 'UTF8' || converted === 'ENUM' || logical?.type === 'STRING' || logical?.type === 'ENUM';
         if (text)
-          return column(
-            'STRING',
-            (v) => v as string,
-            (stats, rows) => statsRange(stats, rows, stringBound, false),
-          );
+          return {
+            ...column(
+              'STRING',
+              (v) => v as string,
+              (stats, rows) => statsRange(stats, rows, stringBound, false),
+            ),
+            bloom: element.type === 'BYTE_ARRAY',
+          };
         if (logical?.type === 'UUID') return column('STRING', (v) => v as string);
         return column(
           'STRING',

@@ -16,6 +16,7 @@ import type {
   TableReadOptions,
   ValueRange,
 } from '../types.js';
+import { type Contains, readBloom } from './bloom.js';
 import { ChunkReader, columnDecoder, isFlatChunk } from './chunks.js';
 import { PARSERS, type ParquetColumn, parquetColumns } from './columns.js';
 import { COMPRESSORS } from './compressors.js';
@@ -33,6 +34,9 @@ export interface ParquetFile {
   columns: ParquetColumn[];
   file: AsyncBuffer;
   read: RangeReader;
+  size: number;
+  /** Bloom filters read of this object version, by row group and column. */
+  blooms: Map<string, Promise<Contains | null>>;
 }
 
 /**
@@ -51,7 +55,18 @@ export function decodeFailure(error: unknown): unknown {
 const MAGIC = 0x31524150; // "PAR1"
 const ENCRYPTED_MAGIC = 0x45524150; // "PARE"
 
-async function readFooter(size: number, read: RangeReader): Promise<FileMetaData> {
+/** A file's footer as parsed, the end of the file it came in (Bloom filters often lie there), and the Bloom filters read. */
+interface Footer {
+  metadata: FileMetaData;
+  size: number;
+  tail: Buffer;
+  blooms: Map<string, Promise<Contains | null>>;
+}
+
+/** The tail kept with a footer: at most this many bytes. */
+const MAX_TAIL_BYTES = 2 * PARQUET_FOOTER_GUESS_BYTES;
+
+async function readFooter(size: number, read: RangeReader): Promise<{ metadata: FileMetaData; tail: Buffer }> {
   if (size < 12) throw new DecodeFailed(`not a Parquet file: ${size} bytes, fewer than the 12 of the smallest Parquet file`);
   const guess = Math.min(size, PARQUET_FOOTER_GUESS_BYTES);
   let tail = await read(size - guess, size);
@@ -69,14 +84,22 @@ async function readFooter(size: number, read: RangeReader): Promise<FileMetaData
   }
   if (length + 8 > tail.length) tail = Buffer.concat([await read(size - length - 8, size - guess), tail]);
   try {
-    return parquetMetadata(tail.subarray(tail.length - length - 8), { parsers: PARSERS, geoparquet: false });
+    const metadata = parquetMetadata(tail.subarray(tail.length - length - 8), { parsers: PARSERS, geoparquet: false });
+    return { metadata, tail: tail.length > MAX_TAIL_BYTES ? tail.subarray(tail.length - MAX_TAIL_BYTES) : tail };
   } catch (error) {
     throw decodeFailure(error);
   }
 }
 
 /** Footers parsed lately, by object version: a question's several reads parse one once. */
-const footers = new LRUCache<string, Promise<{ metadata: FileMetaData; size: number }>>({ max: 64 });
+const footers = new LRUCache<string, Promise<Footer>>({ max: 64 });
+
+/** Reads the end of the file from the tail read with the footer, the rest through `read`. */
+function withTail(read: RangeReader, size: number, tail: Buffer): RangeReader {
+  const tailStart = size - tail.length;
+  return (start, end) =>
+    start >= tailStart && end <= size ? Promise.resolve(tail.subarray(start - tailStart, end - tailStart)) : read(start, end);
+}
 
 function checkChunks(metadata: FileMetaData, size: number): void {
   for (const [g, group] of metadata.row_groups.entries()) {
@@ -108,13 +131,13 @@ function checkChunks(metadata: FileMetaData, size: number): void {
 
 export async function openParquet(source: ByteSource): Promise<ParquetFile> {
   const { size: sizeOf, read } = rangeReaderOf(source);
-  const load = async () => {
+  const load = async (): Promise<Footer> => {
     const size = await sizeOf();
-    const metadata = await readFooter(size, read);
+    const { metadata, tail } = await readFooter(size, read);
     checkChunks(metadata, size);
-    return { metadata, size };
+    return { metadata, size, tail, blooms: new Map() };
   };
-  let footer: Promise<{ metadata: FileMetaData; size: number }>;
+  let footer: Promise<Footer>;
   if (source.id && source.read) {
     const cached = footers.get(source.id);
     footer = cached ?? load();
@@ -123,7 +146,8 @@ export async function openParquet(source: ByteSource): Promise<ParquetFile> {
       footer.catch(() => footers.delete(source.id as string));
     }
   } else footer = load();
-  const { metadata, size } = await footer;
+  const { metadata, size, tail, blooms } = await footer;
+  const reader = withTail(read, size, tail);
   let tree: ReturnType<typeof parquetSchema>;
   try {
     tree = parquetSchema(metadata);
@@ -135,8 +159,10 @@ export async function openParquet(source: ByteSource): Promise<ParquetFile> {
     metadata: prepared.metadata,
     tree: prepared.metadata === metadata ? tree : parquetSchema(prepared.metadata),
     columns: prepared.columns,
-    file: asyncBufferOf(size, read),
-    read,
+    file: asyncBufferOf(size, reader),
+    read: reader,
+    size,
+    blooms,
   };
 }
 
@@ -179,13 +205,66 @@ function groupBytes(parquet: ParquetFile, group: number, names: ReadonlySet<stri
   return bytes;
 }
 
-/** The range of column `index` in row group `group`, from its statistics (flat columns only). */
-function rangeOf(parquet: ParquetFile, group: number, index: number): ValueRange | null {
+/** A flat column's chunk in a row group. */
+function flatChunk(parquet: ParquetFile, group: number, index: number) {
   const column = parquet.columns[index];
   const rowGroup = parquet.metadata.row_groups[group];
-  if (!column || !rowGroup) return null;
-  const chunk = rowGroup.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
-  return chunk ? column.range(chunk.meta_data?.statistics, Number(rowGroup.num_rows)) : null;
+  if (!column || !rowGroup) return undefined;
+  return rowGroup.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
+}
+
+/** The range of column `index` in row group `group`, from its statistics (flat columns only). */
+function rangeOf(parquet: ParquetFile, group: number, index: number): ValueRange | null {
+  const chunk = flatChunk(parquet, group, index);
+  const rows = Number(parquet.metadata.row_groups[group]?.num_rows);
+  return chunk ? (parquet.columns[index] as ParquetColumn).range(chunk.meta_data?.statistics, rows) : null;
+}
+
+/**
+ * Whether a row group may hold rows `mayMatch` wants, from its statistics and then, where
+ * they cannot tell and the test asks whether a value is present (EQ, IN), from the Bloom
+ * filters of the chunks it asks about, read only then.
+ */
+async function groupMayMatch(parquet: ParquetFile, group: number, mayMatch: NonNullable<TableReadOptions['mayMatch']>): Promise<boolean> {
+  const asked = new Set<number>();
+  const probed = (index: number): ValueRange | null => {
+    const range = rangeOf(parquet, group, index);
+    if (!parquet.columns[index]?.bloom || flatChunk(parquet, group, index)?.meta_data?.bloom_filter_offset === undefined) return range;
+    // Asked about: its filter is read only if the statistics leave the answer open.
+    const contains = () => {
+      asked.add(index);
+      return true;
+    };
+    return { ...(range ?? { rows: Number(parquet.metadata.row_groups[group]?.num_rows) }), contains };
+  };
+  if (!mayMatch(probed)) return false;
+  if (asked.size === 0) return true;
+  const filters = new Map<number, Contains>();
+  await Promise.all(
+    [...asked].map(async (index) => {
+      const contains = await bloomOf(parquet, group, index);
+      if (contains) filters.set(index, contains);
+    }),
+  );
+  if (filters.size === 0) return true;
+  return mayMatch((index) => {
+    const range = rangeOf(parquet, group, index);
+    const contains = filters.get(index);
+    return contains ? { ...(range ?? { rows: Number(parquet.metadata.row_groups[group]?.num_rows) }), contains } : range;
+  });
+}
+
+/** The Bloom filter of a row group's chunk of a column, read once an object version. */
+function bloomOf(parquet: ParquetFile, group: number, index: number): Promise<Contains | null> {
+  const key = `${group}:${index}`;
+  let filter = parquet.blooms.get(key);
+  if (!filter) {
+    const meta = flatChunk(parquet, group, index)?.meta_data;
+    const element = parquet.tree.children[index]?.element;
+    filter = meta && element ? readBloom(parquet.read, meta, element, parquet.size) : Promise.resolve(null);
+    parquet.blooms.set(key, filter);
+  }
+  return filter;
 }
 
 /** Rows a first page reads from the heads of the chunks of the first row group it reads. */
@@ -251,7 +330,7 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     }
     if (from > start) steps.push({ skip: from - start });
     const rangeOfGroup = (index: number) => rangeOf(parquet, g, index);
-    if (options.mayMatch && !options.mayMatch(rangeOfGroup)) {
+    if (options.mayMatch && !(await groupMayMatch(parquet, g, options.mayMatch))) {
       steps.push({ skip: groupEnd - from });
       continue;
     }

@@ -1,0 +1,53 @@
+// Bloom filters of column chunks (split block Bloom filters, as parquet-mr, Arrow and
+// DuckDB write them): a chunk whose filter lacks every value an EQ or IN asks for
+// holds none of them, so its row group is skipped. Read with hyparquet's parser and
+// hash; only for columns whose cells are their stored values (text, signed integers),
+// where a cell equal to the value asked for is the same bytes the writer hashed.
+import type { ColumnMetaData, SchemaElement } from 'hyparquet';
+import { hashParquetValue, readBloomFilter, sbbfContains } from 'hyparquet/src/bloom.js';
+import type { RangeReader } from './source.js';
+
+/** A chunk's filter as a membership test: false when no cell of the chunk equals the value. */
+export type Contains = (value: unknown) => boolean;
+
+/** Bytes read for a filter whose length the footer does not give: its header and, most times, the filter. */
+const GUESS_BYTES = 8192;
+/** Larger filters are not read (writers make them of at most 1 MiB by default). */
+const MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The chunk's Bloom filter as a membership test; null when it has none, it cannot be
+ * read or is of a kind not known (the row group is then read, as without one).
+ */
+export async function readBloom(read: RangeReader, meta: ColumnMetaData, element: SchemaElement, size: number): Promise<Contains | null> {
+  const offset = meta.bloom_filter_offset === undefined ? -1 : Number(meta.bloom_filter_offset);
+  if (!(offset >= 0 && offset < size)) return null;
+  const declared = meta.bloom_filter_length === undefined ? 0 : Number(meta.bloom_filter_length);
+  if (declared > MAX_BYTES) return null;
+  try {
+    let bytes = await read(offset, Math.min(size, offset + (declared > 0 ? declared : GUESS_BYTES)));
+    let filter = parse(bytes);
+    if (filter === 'short' && declared === 0) {
+      bytes = await read(offset, Math.min(size, offset + MAX_BYTES + 64));
+      filter = parse(bytes);
+    }
+    if (!filter || filter === 'short') return null;
+    const blocks = filter.blocks;
+    return (value) => {
+      const hash = hashParquetValue(value, element);
+      return hash === undefined || sbbfContains(blocks, hash);
+    };
+  } catch {
+    return null; // a filter that cannot be read helps nothing; the chunk itself is read
+  }
+}
+
+function parse(bytes: Buffer): { blocks: Uint32Array } | undefined | 'short' {
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+  try {
+    return readBloomFilter(reader);
+  } catch (error) {
+    if (/truncated|out of range|outside the bounds/i.test(String((error as Error).message))) return 'short';
+    throw error;
+  }
+}
