@@ -249,6 +249,28 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     }
   });
 
+  it("reads a row group's adjacent chunks in one GET when it counts", async () => {
+    gets.length = 0;
+    const body = await app.gql(
+      `query($b: String!, $w: RowFilter) { object(bucket: $b, key: "copy-2.parquet") { table { count(where: $w) } } }`,
+      {
+        b: bucket,
+        w: {
+          and: [
+            { column: 'amount', op: 'GTE', value: 50_000 },
+            { column: 'at', op: 'GTE', value: '2024-01-01' },
+          ],
+        },
+      },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.object.table.count).toBeGreaterThan(100_000);
+    const chunkGets = gets.filter((g) => !g.range?.startsWith(`bytes=${size - PARQUET_FOOTER_GUESS_BYTES}-`)).map((g) => g.range);
+    // amount and at lie next to each other in each of the ten row groups: one GET a group, from the start of one to the end of the other.
+    const expected = chunkStart.map((group, g) => `bytes=${group.amount}-${(group.at as number) + (chunkBytes[g]?.at as number) - 1}`);
+    expect(chunkGets).toEqual(expected);
+  });
+
   it('prunes with DECIMAL statistics', async () => {
     // price is id / 100 as DECIMAL(12, 2): price >= 2900.5 is in the last row group only.
     const count = (i: number) =>

@@ -2,7 +2,15 @@
 // each row group only the column chunks a question needs, skipping the row groups
 // before `startRow` and those whose statistics rule out every row (`mayMatch`).
 
-import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead, parquetSchema, type SchemaTree } from 'hyparquet';
+import {
+  type AsyncBuffer,
+  type ColumnMetaData,
+  type FileMetaData,
+  parquetMetadata,
+  parquetRead,
+  parquetSchema,
+  type SchemaTree,
+} from 'hyparquet';
 import { LRUCache } from 'lru-cache';
 import { DecodeFailed, isBucketqlError, PayloadTooLarge } from '../../errors.js';
 import { isNetworkErrorCode } from '../../storage/errors.js';
@@ -267,6 +275,10 @@ function bloomOf(parquet: ParquetFile, group: number, index: number): Promise<Co
   return filter;
 }
 
+/** Row groups a count reads ahead of the one it decodes, while they take at most COUNT_READ_AHEAD_BYTES. */
+const COUNT_READ_AHEAD = 3;
+const COUNT_READ_AHEAD_BYTES = 64 * 1024 * 1024;
+
 /** Rows a first page reads from the heads of the chunks of the first row group it reads. */
 export const PARQUET_LEAD_ROWS = 1000;
 
@@ -280,6 +292,8 @@ interface GroupRead {
   matched: boolean;
   /** Flat columns' chunks by column position; nested columns are read through hyparquet's row reader. */
   chunks: Map<number, ChunkReader>;
+  /** What the wanted columns' chunks take in the file. */
+  bytes: number;
 }
 
 function groupRead(
@@ -293,15 +307,49 @@ function groupRead(
 ): GroupRead {
   const chunks = new Map<number, ChunkReader>();
   const group = parquet.metadata.row_groups[read] as FileMetaData['row_groups'][number];
+  const metas = new Map<number, FileMetaData['row_groups'][number]['columns'][number]['meta_data']>();
   for (const index of wanted) {
     const column = parquet.columns[index] as ParquetColumn;
     const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
-    const meta = chunk?.meta_data;
+    if (chunk?.meta_data) metas.set(index, chunk.meta_data);
+  }
+  const whole = adjacentChunks(
+    parquet.read,
+    [...metas.values()].map((meta) => chunkSpan(meta as NonNullable<typeof meta>)),
+  );
+  for (const [index, meta] of metas) {
     if (!meta) continue;
     const decoder = columnDecoder(parquet.tree, meta, { parsers: PARSERS, compressors: COMPRESSORS, utf8: false });
-    if (isFlatChunk(decoder)) chunks.set(index, new ChunkReader(parquet.read, meta, decoder, end - start));
+    if (isFlatChunk(decoder)) chunks.set(index, new ChunkReader(whole, meta, decoder, end - start));
   }
-  return { group: read, start, from, end, wanted, matched, chunks };
+  const bytes = [...metas.values()].reduce((sum, meta) => sum + Number(meta?.total_compressed_size ?? 0), 0);
+  return { group: read, start, from, end, wanted, matched, chunks, bytes };
+}
+
+const chunkSpan = (meta: ColumnMetaData): [number, number] => {
+  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+  return [start, start + Number(meta.total_compressed_size)];
+};
+
+/**
+ * A reader that reads whole chunks lying next to each other in the file (writers put a
+ * row group's columns one after another) in one ranged read, when the first of them is
+ * read whole; other reads (the heads of chunks, for a first page) go through as asked.
+ */
+function adjacentChunks(read: RangeReader, spans: [number, number][]): RangeReader {
+  const runs: { start: number; end: number; bytes?: Promise<Buffer> }[] = [];
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    const last = runs[runs.length - 1];
+    if (last && last.end === start) last.end = end;
+    else runs.push({ start, end });
+  }
+  const isChunk = new Set(spans.map(([start, end]) => `${start}:${end}`));
+  return (start, end) => {
+    const run = isChunk.has(`${start}:${end}`) ? runs.find((r) => r.start <= start && end <= r.end) : undefined;
+    if (!run || run.end - run.start === end - start) return read(start, end);
+    run.bytes ??= read(run.start, run.end);
+    return run.bytes.then((bytes) => bytes.subarray(start - run.start, end - run.start));
+  };
 }
 
 export async function* readParquetTable(source: ByteSource, options: TableReadOptions): AsyncGenerator<TableEvent> {
@@ -387,7 +435,14 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     // Once half this group's rows are taken the reader goes on: the next group's chunks are read meanwhile.
     const next = reads[reads.indexOf(read) + 1];
     if (blocks && from === read.start) {
-      if (next) for (const chunk of next.chunks.values()) chunk.prefetch();
+      // A count reads the next group's chunks while it decodes this one's, and more groups ahead while they are small.
+      for (const chunk of read.chunks.values()) chunk.prefetch();
+      let budget = COUNT_READ_AHEAD_BYTES;
+      for (const ahead of reads.slice(reads.indexOf(read) + 1, reads.indexOf(read) + 1 + COUNT_READ_AHEAD)) {
+        for (const chunk of ahead.chunks.values()) chunk.prefetch();
+        budget -= ahead.bytes;
+        if (budget <= 0) break;
+      }
       const columns = await blockColumns(parquet, read);
       yield { type: 'columns', rows: read.end - from, columns, ...flags };
       continue;
