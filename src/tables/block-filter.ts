@@ -60,9 +60,8 @@ function compileCondition(node: RowFilter, schema: TableSchema): Step {
         }
         if (verdict) out[kept++] = row;
       }
-    } else if (numeric && cells instanceof Float64Array) {
-      // A number that is not finite is null (as convert makes it).
-      kept = compareNumbers(cells, rows, length, node.op as string, target, nullPasses, out);
+    } else if (numeric && !nullPasses && cells instanceof Float64Array) {
+      kept = compareNumbers(cells, rows, length, node.op as string, target, out);
     } else {
       for (let i = 0; i < length; i++) {
         const row = rows[i] as number;
@@ -73,30 +72,56 @@ function compileCondition(node: RowFilter, schema: TableSchema): Step {
   };
 }
 
-function compareNumbers(
-  cells: Float64Array,
-  rows: Int32Array,
-  length: number,
-  op: string,
-  target: number,
-  nullPasses: boolean,
-  out: Int32Array,
-): number {
+/**
+ * The rows of the selection whose number passes a comparison; a number that is not
+ * finite is null (as convert makes it), which no comparison passes. One loop an
+ * operator: a cold process runs them before they are compiled, so each does little.
+ */
+function compareNumbers(cells: Float64Array, rows: Int32Array, length: number, op: string, target: number, out: Int32Array): number {
   let kept = 0;
-  for (let i = 0; i < length; i++) {
-    const row = rows[i] as number;
-    const x = cells[row] as number;
-    let pass: boolean;
-    if (x - x !== 0) pass = nullPasses;
-    else if (op === 'GTE') pass = x >= target;
-    else if (op === 'GT') pass = x > target;
-    else if (op === 'LTE') pass = x <= target;
-    else if (op === 'LT') pass = x < target;
-    else if (op === 'EQ') pass = x === target;
-    else pass = x !== target;
-    if (pass) out[kept++] = row;
+  switch (op) {
+    case 'GTE':
+      for (let i = 0; i < length; i++) {
+        const row = rows[i] as number;
+        const x = cells[row] as number;
+        if (x >= target && x !== Number.POSITIVE_INFINITY) out[kept++] = row;
+      }
+      return kept;
+    case 'GT':
+      for (let i = 0; i < length; i++) {
+        const row = rows[i] as number;
+        const x = cells[row] as number;
+        if (x > target && x !== Number.POSITIVE_INFINITY) out[kept++] = row;
+      }
+      return kept;
+    case 'LTE':
+      for (let i = 0; i < length; i++) {
+        const row = rows[i] as number;
+        const x = cells[row] as number;
+        if (x <= target && x !== Number.NEGATIVE_INFINITY) out[kept++] = row;
+      }
+      return kept;
+    case 'LT':
+      for (let i = 0; i < length; i++) {
+        const row = rows[i] as number;
+        const x = cells[row] as number;
+        if (x < target && x !== Number.NEGATIVE_INFINITY) out[kept++] = row;
+      }
+      return kept;
+    case 'EQ':
+      for (let i = 0; i < length; i++) {
+        const row = rows[i] as number;
+        if (cells[row] === target) out[kept++] = row;
+      }
+      return kept;
+    default:
+      for (let i = 0; i < length; i++) {
+        const row = rows[i] as number;
+        const x = cells[row] as number;
+        if (x !== target && x - x === 0) out[kept++] = row;
+      }
+      return kept;
   }
-  return kept;
 }
 
 /** The rows of `selection` marked (`marked`: true) or not in `mask`. */

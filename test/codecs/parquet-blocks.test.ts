@@ -4,8 +4,10 @@
 // set that reads, every codec bucketql's fixtures hold, and DuckDB files with nulls,
 // dictionaries and several row groups. Dictionary-encoded and number columns come
 // compactly.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { readParquetTable } from '../../src/codecs/parquet/read.js';
 import type { BlockCells, ByteSource, RawCell, TableEvent } from '../../src/codecs/types.js';
@@ -93,6 +95,34 @@ describe('Parquet column blocks for counts', () => {
   it('hold the same cells as rows in files of every codec, with nulls and dictionaries', async () => {
     for (const name of readdirSync(FIXTURES).filter((n) => n.endsWith('.parquet'))) {
       await compare(readFileSync(join(FIXTURES, name)), name);
+    }
+  });
+
+  it('hold 64-bit integers at the edges of the safe range exactly, and those beyond it as rows do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bucketql-blocks-'));
+    try {
+      const edges = [
+        '-9007199254740991',
+        '9007199254740991',
+        '-4294967296',
+        '-4294967295',
+        '-1',
+        '0',
+        '4294967295',
+        '4294967296',
+        '-2147483648',
+      ];
+      const file = join(dir, 'edges.parquet');
+      const db = await DuckDBInstance.create(':memory:');
+      const duck = await db.connect();
+      const values = (list: string[]) => list.map((v) => `(${v}::BIGINT)`).join(', ');
+      await duck.run(`COPY (SELECT * FROM (VALUES ${values(edges)}) t(v)) TO '${file}' (FORMAT parquet, DICTIONARY_SIZE_LIMIT 1)`);
+      await duck.run(`COPY (SELECT * FROM (VALUES ${values([...edges, '-9007199254740992'])}) t(v)) TO '${file}.beyond' (FORMAT parquet)`);
+      duck.closeSync();
+      expect(await compare(readFileSync(file), 'edges')).toEqual(new Set(['numbers']));
+      expect(await compare(readFileSync(`${file}.beyond`), 'beyond')).not.toContain('numbers');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -229,10 +229,13 @@ function numberColumn(pages: PageValues[], dictionary: DecodedArray | undefined,
       continue;
     }
     if (!page.defined && values instanceof BigInt64Array) {
-      for (let r = at, k = 0; r < end; r++, k++) {
-        const v = values[k] as bigint;
-        if (v > SAFE || v < -SAFE) return null;
-        out[r] = Number(v);
+      // As two 32-bit halves (no bigint a value): safe while the high half is within ±2^21.
+      const halves = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+      for (let r = at, k = 0; r < end; r++, k += 2) {
+        const high = halves[k + 1] as number;
+        const low = halves[k] as number;
+        if (high >= 0x200000 || high < -0x200000 || (high === -0x200000 && low === 0)) return null;
+        out[r] = high * 4294967296 + (low >>> 0);
       }
       at = end;
       continue;
