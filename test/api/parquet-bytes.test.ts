@@ -361,6 +361,25 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     expect(read([1, 3])).toBeLessThan(read([0, 1, 2, 3]) * 0.6);
   });
 
+  it('reads a first page from the heads of its chunks also when one is small enough to read whole', async () => {
+    // bloom.parquet's team chunks (dictionary-encoded) are small: a first page reads all of one, and only the heads of id and note beside it.
+    const metadata = parquetMetadata(new Uint8Array(bloomFile).buffer);
+    const chunk = (group: number, column: string) =>
+      Number(metadata.row_groups[group]?.columns.find((c) => c.meta_data?.path_in_schema[0] === column)?.meta_data?.total_compressed_size);
+    const page = await bytesFor(
+      () =>
+        app.gql(
+          `query($b: String!) { object(bucket: $b, key: "bloom.parquet") { table { rows(first: 10) { edges { node { values } } } } } }`,
+          {
+            b: bucket,
+          },
+        ),
+      (b) => b <= chunk(0, 'note') / 4,
+    );
+    expect(page.result.data?.object.table.rows.edges[2].node.values).toEqual({ id: 2, team: 'team_0', note: expect.any(String) });
+    expect(page.bytes).toBeLessThan(chunk(0, 'note') / 4);
+  });
+
   it('resumes a cursor at its row group', async () => {
     const query = `query($b: String!, $after: String, $where: RowFilter) { object(bucket: $b, key: "big.parquet") { table {
       rows(first: 2, after: $after, where: $where, columns: ["id"]) { pageInfo { endCursor } edges { node { index values } } } } } }`;

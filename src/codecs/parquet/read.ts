@@ -304,6 +304,7 @@ function groupRead(
   end: number,
   wanted: number[],
   matched: boolean,
+  counting: boolean,
 ): GroupRead {
   const chunks = new Map<number, ChunkReader>();
   const group = parquet.metadata.row_groups[read] as FileMetaData['row_groups'][number];
@@ -313,10 +314,13 @@ function groupRead(
     const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
     if (chunk?.meta_data) metas.set(index, chunk.meta_data);
   }
-  const whole = adjacentChunks(
-    parquet.read,
-    [...metas.values()].map((meta) => chunkSpan(meta as NonNullable<typeof meta>)),
-  );
+  // A count reads chunks whole: those lying next to each other in one GET. A page may read only their heads.
+  const whole = counting
+    ? adjacentChunks(
+        parquet.read,
+        [...metas.values()].map((meta) => chunkSpan(meta as NonNullable<typeof meta>)),
+      )
+    : parquet.read;
   for (const [index, meta] of metas) {
     if (!meta) continue;
     const decoder = columnDecoder(parquet.tree, meta, { parsers: PARSERS, compressors: COMPRESSORS, utf8: false });
@@ -396,7 +400,7 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
         { limit: PARQUET_MAX_ROW_GROUP_BYTES },
       );
     }
-    steps.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched) });
+    steps.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched, options.columnBlocks === true) });
   }
   const reads = steps.flatMap((step) => ('read' in step ? [step.read] : []));
   const blocks = options.columnBlocks === true;
