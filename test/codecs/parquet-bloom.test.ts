@@ -34,7 +34,11 @@ async function filters(bytes: Buffer, index: number) {
   const metadata = parquetMetadata(new Uint8Array(bytes).buffer);
   const element = parquetSchema(metadata).children[index]?.element;
   const read = async (start: number, end: number) => Buffer.from(bytes.subarray(start, end));
-  return Promise.all(metadata.row_groups.map((g) => readBloom(read, g.columns[index]?.meta_data as never, element as never, bytes.length)));
+  return Promise.all(
+    metadata.row_groups.map(
+      async (g) => (await readBloom(read, g.columns[index]?.meta_data as never, element as never, bytes.length))?.contains,
+    ),
+  );
 }
 
 describe('Parquet Bloom filters', () => {
@@ -73,6 +77,15 @@ describe('Parquet Bloom filters', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('fails with the read that fails (a network error or an abort is not "no filter")', async () => {
+    const bytes = readFileSync(join(TESTING, 'data_index_bloom_encoding_stats.parquet'));
+    const metadata = parquetMetadata(new Uint8Array(bytes).buffer);
+    const meta = metadata.row_groups[0]?.columns[0]?.meta_data;
+    const element = parquetSchema(metadata).children[0]?.element;
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    await expect(readBloom(() => Promise.reject(reset), meta as never, element as never, bytes.length)).rejects.toBe(reset);
   });
 
   it('is null for a chunk without a filter, or with its offset outside the file', async () => {

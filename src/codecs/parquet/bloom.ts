@@ -10,44 +10,51 @@ import type { RangeReader } from './source.js';
 /** A chunk's filter as a membership test: false when no cell of the chunk equals the value. */
 export type Contains = (value: unknown) => boolean;
 
+/** A filter read: its test and its size in bytes. */
+export interface Bloom {
+  contains: Contains;
+  bytes: number;
+}
+
 /** Bytes read for a filter whose length the footer does not give: its header and, most times, the filter. */
 const GUESS_BYTES = 8192;
 /** Larger filters are not read (writers make them of at most 1 MiB by default). */
 const MAX_BYTES = 16 * 1024 * 1024;
 
 /**
- * The chunk's Bloom filter as a membership test; null when it has none, it cannot be
- * read or is of a kind not known (the row group is then read, as without one).
+ * The chunk's Bloom filter as a membership test; null when it has none, or one that is
+ * malformed or of a kind not known (the row group is then read, as without one).
+ * Failed reads (network, abort) fail the question, as any other read.
  */
-export async function readBloom(read: RangeReader, meta: ColumnMetaData, element: SchemaElement, size: number): Promise<Contains | null> {
+export async function readBloom(read: RangeReader, meta: ColumnMetaData, element: SchemaElement, size: number): Promise<Bloom | null> {
   const offset = meta.bloom_filter_offset === undefined ? -1 : Number(meta.bloom_filter_offset);
   if (!(offset >= 0 && offset < size)) return null;
   const declared = meta.bloom_filter_length === undefined ? 0 : Number(meta.bloom_filter_length);
   if (declared > MAX_BYTES) return null;
-  try {
-    let bytes = await read(offset, Math.min(size, offset + (declared > 0 ? declared : GUESS_BYTES)));
-    let filter = parse(bytes);
-    if (filter === 'short' && declared === 0) {
-      bytes = await read(offset, Math.min(size, offset + MAX_BYTES + 64));
-      filter = parse(bytes);
-    }
-    if (!filter || filter === 'short') return null;
-    const blocks = filter.blocks;
-    return (value) => {
+  let bytes = await read(offset, Math.min(size, offset + (declared > 0 ? declared : GUESS_BYTES)));
+  let filter = parse(bytes);
+  if (filter === 'short' && declared === 0) {
+    bytes = await read(offset, Math.min(size, offset + MAX_BYTES + 64));
+    filter = parse(bytes);
+  }
+  if (!filter || filter === 'short') return null;
+  const blocks = filter.blocks;
+  return {
+    bytes: blocks.byteLength,
+    contains: (value) => {
       const hash = hashParquetValue(value, element);
       return hash === undefined || sbbfContains(blocks, hash);
-    };
-  } catch {
-    return null; // a filter that cannot be read helps nothing; the chunk itself is read
-  }
+    },
+  };
 }
 
+/** The filter in `bytes`; 'short' when it runs past them; undefined when malformed or of an unknown kind. */
 function parse(bytes: Buffer): { blocks: Uint32Array } | undefined | 'short' {
   const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   try {
     return readBloomFilter(reader);
   } catch (error) {
     if (/truncated|out of range|outside the bounds/i.test(String((error as Error).message))) return 'short';
-    throw error;
+    return undefined; // malformed: it helps nothing, the chunk itself is read
   }
 }

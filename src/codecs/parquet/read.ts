@@ -1,6 +1,7 @@
 // Reading a Parquet table through ranged reads: the footer with one or two, then for
 // each row group only the column chunks a question needs, skipping the row groups
-// before `startRow` and those whose statistics rule out every row (`mayMatch`).
+// before `startRow` and those whose statistics or Bloom filters rule out every row
+// (`mayMatch`). Counts take whole row groups column by column ('columns' events).
 
 import {
   type AsyncBuffer,
@@ -43,8 +44,13 @@ export interface ParquetFile {
   file: AsyncBuffer;
   read: RangeReader;
   size: number;
-  /** Bloom filters read of this object version, by row group and column. */
-  blooms: Map<string, Promise<Contains | null>>;
+  /** Bloom filters read of this object version (by row group and column), kept with its footer. */
+  blooms: KeptBlooms;
+}
+
+interface KeptBlooms {
+  filters: Map<string, Contains | null>;
+  bytes: number;
 }
 
 /**
@@ -68,7 +74,7 @@ interface Footer {
   metadata: FileMetaData;
   size: number;
   tail: Buffer;
-  blooms: Map<string, Promise<Contains | null>>;
+  blooms: KeptBlooms;
 }
 
 /** The tail kept with a footer: at most this many bytes. */
@@ -143,7 +149,7 @@ export async function openParquet(source: ByteSource): Promise<ParquetFile> {
     const size = await sizeOf();
     const { metadata, tail } = await readFooter(size, read);
     checkChunks(metadata, size);
-    return { metadata, size, tail, blooms: new Map() };
+    return { metadata, size, tail, blooms: { filters: new Map(), bytes: 0 } };
   };
   let footer: Promise<Footer>;
   if (source.id && source.read) {
@@ -262,17 +268,24 @@ async function groupMayMatch(parquet: ParquetFile, group: number, mayMatch: NonN
   });
 }
 
-/** The Bloom filter of a row group's chunk of a column, read once an object version. */
-function bloomOf(parquet: ParquetFile, group: number, index: number): Promise<Contains | null> {
+/** Bloom filters kept with a footer: each of at most BLOOM_KEPT_BYTES, together at most BLOOM_KEPT_TOTAL_BYTES. */
+const BLOOM_KEPT_BYTES = 64 * 1024;
+const BLOOM_KEPT_TOTAL_BYTES = 4 * 1024 * 1024;
+
+/** The Bloom filter of a row group's chunk of a column; small ones are kept with the footer for later questions. */
+async function bloomOf(parquet: ParquetFile, group: number, index: number): Promise<Contains | null> {
   const key = `${group}:${index}`;
-  let filter = parquet.blooms.get(key);
-  if (!filter) {
-    const meta = flatChunk(parquet, group, index)?.meta_data;
-    const element = parquet.tree.children[index]?.element;
-    filter = meta && element ? readBloom(parquet.read, meta, element, parquet.size) : Promise.resolve(null);
-    parquet.blooms.set(key, filter);
+  const kept = parquet.blooms.filters.get(key);
+  if (kept !== undefined) return kept;
+  const meta = flatChunk(parquet, group, index)?.meta_data;
+  const element = parquet.tree.children[index]?.element;
+  const bloom = meta && element ? await readBloom(parquet.read, meta, element, parquet.size) : null;
+  const bytes = bloom?.bytes ?? 0;
+  if (bytes <= BLOOM_KEPT_BYTES && parquet.blooms.bytes + bytes <= BLOOM_KEPT_TOTAL_BYTES) {
+    parquet.blooms.filters.set(key, bloom?.contains ?? null);
+    parquet.blooms.bytes += bytes;
   }
-  return filter;
+  return bloom?.contains ?? null;
 }
 
 /** Row groups a count reads ahead of the one it decodes, while they take at most COUNT_READ_AHEAD_BYTES. */
