@@ -18,6 +18,18 @@ export type ColumnTypeName = 'STRING' | 'INT' | 'FLOAT' | 'BOOLEAN' | 'DATETIME'
  */
 export type RawCell = string | number | boolean | Date | bigint | null | readonly unknown[] | { readonly [key: string]: unknown };
 
+/**
+ * A column's cells in a 'columns' event: an array of cells (a Float64Array holds numbers,
+ * NaN for null), or a dictionary and one code a row (-1 for null), which a count tests
+ * once an entry rather than once a row.
+ */
+export type BlockCells = ArrayLike<RawCell> | CodedCells;
+
+export interface CodedCells {
+  readonly dictionary: readonly RawCell[];
+  readonly codes: Int32Array;
+}
+
 /** The stored bytes of an object, opened as often as needed. */
 export interface ByteSource {
   /** Stored size in bytes. */
@@ -43,6 +55,8 @@ export interface ValueRange {
   min?: string | number | boolean | Date | undefined;
   max?: string | number | boolean | Date | undefined;
   nulls?: number | undefined;
+  /** False when no cell of the span equals the value (a Parquet chunk's Bloom filter says so); absent when unknown. */
+  contains?: ((value: string | number | boolean | Date) => boolean) | undefined;
 }
 
 /** What a codec's table read can tell of the table without reading its rows (columnar formats). */
@@ -158,7 +172,7 @@ export type TableEvent =
    * Data rows column by column (only when `columnBlocks` asked for them): `columns[i]`
    * holds column i's cells of the `rows` rows, undefined for columns not read.
    */
-  | { type: 'columns'; rows: number; columns: (ArrayLike<RawCell> | undefined)[]; matched?: boolean }
+  | { type: 'columns'; rows: number; columns: (BlockCells | undefined)[]; matched?: boolean }
   /** Data rows as objects (JSON, NDJSON): columns are the union of their keys. */
   | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number }
   /** Rows that were not read (before `startRow`, or in spans `mayMatch` ruled out): they keep their places. */

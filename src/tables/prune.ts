@@ -22,6 +22,10 @@ const comparable = (bound: TypedValue | undefined, value: TypedValue): boolean =
   bound !== null &&
   ((typeof bound === typeof value && typeof bound !== 'object') || (bound instanceof Date && value instanceof Date));
 
+/** False only when the span's membership test (a Bloom filter) says no cell equals the value. */
+const present = (range: ValueRange, value: TypedValue): boolean =>
+  !range.contains || value === null || typeof value === 'object' ? true : range.contains(value);
+
 /**
  * Compiles `filter` against the columns into a range test, or null when there is no
  * filter. Unknown columns and values are left to the row filter to report.
@@ -104,10 +108,17 @@ function compileCondition(node: RowFilter, columns: readonly Column[]): { may: R
     const hasMax = comparable(max, target);
     switch (op) {
       case 'EQ':
-        return !(hasMin && compare(target, min as TypedValue) < 0) && !(hasMax && compare(target, max as TypedValue) > 0);
+        return (
+          !(hasMin && compare(target, min as TypedValue) < 0) &&
+          !(hasMax && compare(target, max as TypedValue) > 0) &&
+          present(range, target)
+        );
       case 'IN':
         return targets.some(
-          (t) => !(comparable(min, t) && compare(t, min as TypedValue) < 0) && !(comparable(max, t) && compare(t, max as TypedValue) > 0),
+          (t) =>
+            !(comparable(min, t) && compare(t, min as TypedValue) < 0) &&
+            !(comparable(max, t) && compare(t, max as TypedValue) > 0) &&
+            present(range, t),
         );
       case 'GT':
         return !(hasMax && compare(max as TypedValue, target) <= 0);

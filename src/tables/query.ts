@@ -2,14 +2,15 @@
 // and counts. Each is a scan consumer, so the questions of one request share passes.
 // Ordered pages keep a bounded top-K heap: memory grows with `first`, not the table.
 import { BadUserInput } from '../errors.js';
+import { blockCounter } from './block-filter.js';
 import { compareValues, stringForm } from './compare.js';
 import { decodeCursor, digest, encodeCursor, type RowCursor } from './cursor.js';
 import { compileFilter, findColumn, type RowFilter } from './filter.js';
-import { convert, fitsType } from './infer.js';
+import { fitsType } from './infer.js';
 import { compileRangeProof, compileRangeTest, filterColumns } from './prune.js';
 import type { RowSource } from './source.js';
 import { compileSpanFilter } from './span-filter.js';
-import type { Column, RowBlock, ScanNeeds, ScanStart, TableRow, TableSchema, TypedValue } from './types.js';
+import type { Column, ScanNeeds, ScanStart, TableRow, TableSchema, TypedValue } from './types.js';
 
 export const MAX_PAGE = 10_000;
 
@@ -77,24 +78,6 @@ function makePredicate(reader: RowSource, schema: TableSchema, where: RowFilter 
   return (row: TableRow) => {
     current = row;
     return predicate(cell);
-  };
-}
-
-/**
- * Counts the rows of a block (raw cells column by column) that pass the filter: the
- * row predicate, reading each cell from its column's array, no row made.
- */
-function blockCounter(schema: TableSchema, where: RowFilter | null | undefined) {
-  const predicate = compileFilter(where, schema.columns);
-  if (!predicate) return null;
-  let cells: RowBlock['cells'] = [];
-  let at = 0;
-  const cell = (column: Column) => convert(cells[column.index]?.[at] ?? null, column.type, schema.reading);
-  return (block: RowBlock) => {
-    cells = block.cells;
-    let count = 0;
-    for (at = 0; at < block.length; at++) if (predicate(cell)) count++;
-    return count;
   };
 }
 

@@ -2,7 +2,7 @@
 // makes of a codec's raw cells), tables' schemas and rows, the objects behind them,
 // and the consumers that scans feed.
 import type { Readable } from 'node:stream';
-import type { Codec, Compression, FieldBatch, Format, RawCell } from '../codecs/types.js';
+import type { BlockCells, Codec, Compression, FieldBatch, Format, RawCell } from '../codecs/types.js';
 import type { ColumnarTable, ColumnSpan } from './columnar.js';
 import type { StringReading } from './infer.js';
 import type { RangeTest } from './prune.js';
@@ -107,12 +107,12 @@ export interface ScanNeeds {
   blocks?: boolean | undefined;
 }
 
-/** Rows handed over column by column: `cells[c]` holds column c's raw cells (undefined: not read). */
+/** Rows handed over column by column: `cells[c]` holds column c's raw cells, maybe dictionary-coded (undefined: not read). */
 export interface RowBlock {
   /** Index of the block's first row. */
   index: number;
   length: number;
-  cells: (ArrayLike<RawCell> | undefined)[];
+  cells: (BlockCells | undefined)[];
   /** Every row passes the scan's filter (as TableRow.matched). */
   matched: boolean;
 }

@@ -16,6 +16,8 @@ import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 
 const ROWS = 300_000;
 const GROUP_ROWS = 30_720; // ten row groups
+const BLOOM_GROUP_ROWS = 10_240;
+let bloomFile: Buffer;
 /** What the server's counter adds to the bodies of a few responses (headers). */
 const OVERHEAD = 4096;
 
@@ -63,8 +65,14 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
       `COPY (SELECT i AS id, 'user_' || i AS name, hash(i) % 100000 AS amount, TIMESTAMP '2024-01-01' + INTERVAL (i) SECOND AS at,
         md5(i::VARCHAR) AS note, (i / 100)::DECIMAL(12, 2) AS price FROM range(${ROWS}) t(i)) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE ${GROUP_ROWS}, COMPRESSION snappy)`,
     );
+    // Each row group's team holds 'aaa', 'zzz' and a value of its own: statistics cannot tell the groups apart, Bloom filters can.
+    await duck.run(
+      `COPY (SELECT i AS id, ['aaa', 'zzz', 'team_' || (i // ${BLOOM_GROUP_ROWS})][1 + i % 3] AS team, md5(i::VARCHAR) AS note
+        FROM range(${4 * BLOOM_GROUP_ROWS}) t(i)) TO '${file}.bloom' (FORMAT parquet, ROW_GROUP_SIZE ${BLOOM_GROUP_ROWS}, COMPRESSION snappy)`,
+    );
     duck.closeSync();
     const bytes = readFileSync(file);
+    bloomFile = readFileSync(`${file}.bloom`);
     rmSync(dir, { recursive: true });
     size = bytes.length;
     footer = bytes.readUInt32LE(size - 8) + 8;
@@ -94,6 +102,7 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     await app.storage.createBucket(bucket);
     await app.storage.putObject({ bucket, key: 'big.parquet' }, bytes);
     for (let i = 0; i < 3; i++) await app.storage.putObject({ bucket, key: `copy-${i}.parquet` }, bytes);
+    await app.storage.putObject({ bucket, key: 'bloom.parquet' }, bloomFile);
     app.storage.client.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'GetObjectCommand') gets.push({ range: (args.input as { Range?: string }).Range });
@@ -240,6 +249,28 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     }
   });
 
+  it("reads a row group's adjacent chunks in one GET when it counts", async () => {
+    gets.length = 0;
+    const body = await app.gql(
+      `query($b: String!, $w: RowFilter) { object(bucket: $b, key: "copy-2.parquet") { table { count(where: $w) } } }`,
+      {
+        b: bucket,
+        w: {
+          and: [
+            { column: 'amount', op: 'GTE', value: 50_000 },
+            { column: 'at', op: 'GTE', value: '2024-01-01' },
+          ],
+        },
+      },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.object.table.count).toBeGreaterThan(100_000);
+    const chunkGets = gets.filter((g) => !g.range?.startsWith(`bytes=${size - PARQUET_FOOTER_GUESS_BYTES}-`)).map((g) => g.range);
+    // amount and at lie next to each other in each of the ten row groups: one GET a group, from the start of one to the end of the other.
+    const expected = chunkStart.map((group, g) => `bytes=${group.amount}-${(group.at as number) + (chunkBytes[g]?.at as number) - 1}`);
+    expect(chunkGets).toEqual(expected);
+  });
+
   it('prunes with DECIMAL statistics', async () => {
     // price is id / 100 as DECIMAL(12, 2): price >= 2900.5 is in the last row group only.
     const count = (i: number) =>
@@ -266,6 +297,87 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
     expect(result.errors).toBeUndefined();
     expect(result.data?.object.table.count).toBeGreaterThanOrEqual(ROWS - 245_760);
     expect(bytes).toBeLessThan(sum(9, ['id']) / 2);
+  });
+
+  it('skips the row groups whose Bloom filters lack every value an EQ or IN asks for, where statistics cannot tell', async () => {
+    const metadata = parquetMetadata(new Uint8Array(bloomFile).buffer);
+    const teams = metadata.row_groups.map((g) => g.columns.find((c) => c.meta_data?.path_in_schema[0] === 'team')?.meta_data);
+    expect(teams).toHaveLength(4);
+    for (const team of teams) {
+      expect(team?.statistics?.min_value).toBe('aaa');
+      expect(team?.statistics?.max_value).toBe('zzz');
+      expect(team?.bloom_filter_offset).toBeDefined();
+    }
+    const chunk = (group: number, column: string) =>
+      Number(metadata.row_groups[group]?.columns.find((c) => c.meta_data?.path_in_schema[0] === column)?.meta_data?.total_compressed_size);
+    const read = (groups: number[]) => groups.reduce((total, g) => total + chunk(g, 'team') + chunk(g, 'id'), 0);
+    /** Rows of group `g` whose team is its own value ('team_g'), as DuckDB made them. */
+    const own = (g: number) => {
+      let n = 0;
+      for (let i = g * BLOOM_GROUP_ROWS; i < (g + 1) * BLOOM_GROUP_ROWS; i++) if (i % 3 === 2) n++;
+      return n;
+    };
+    const count = (where: unknown) =>
+      app.gql(`query($b: String!, $w: RowFilter) { object(bucket: $b, key: "bloom.parquet") { table { count(where: $w) } } }`, {
+        b: bucket,
+        w: where,
+      });
+    // The footer first, with the Bloom filters (DuckDB writes them just before it) in the same GET of the file's tail.
+    const none = await bytesFor(
+      () => count({ column: 'team', op: 'EQ', value: 'nobody' }),
+      () => true,
+    );
+    expect(none.result.data?.object.table.count).toBe(0);
+    expect(none.bytes).toBeLessThanOrEqual(PARQUET_FOOTER_GUESS_BYTES + OVERHEAD);
+
+    // A filter on id too (a new question each try): only row group 2's chunks are read.
+    const one = await bytesFor(
+      (i) =>
+        count({
+          and: [
+            { column: 'team', op: 'EQ', value: 'team_2' },
+            { column: 'id', op: 'GTE', value: i },
+          ],
+        }),
+      (b) => b <= read([2]) + OVERHEAD,
+    );
+    expect(one.result.errors).toBeUndefined();
+    expect(one.result.data?.object.table.count).toBe(own(2));
+    expect(one.bytes).toBeGreaterThanOrEqual(chunk(2, 'team'));
+    expect(one.bytes).toBeLessThanOrEqual(read([2]) + OVERHEAD);
+
+    const two = await bytesFor(
+      (i) =>
+        count({
+          and: [
+            { column: 'team', op: 'IN', value: ['team_1', 'team_3', 'nobody'] },
+            { column: 'id', op: 'GTE', value: i },
+          ],
+        }),
+      (b) => b <= read([1, 3]) + OVERHEAD,
+    );
+    expect(two.result.data?.object.table.count).toBe(own(1) + own(3));
+    expect(two.bytes).toBeLessThanOrEqual(read([1, 3]) + OVERHEAD);
+    expect(read([1, 3])).toBeLessThan(read([0, 1, 2, 3]) * 0.6);
+  });
+
+  it('reads a first page from the heads of its chunks also when one is small enough to read whole', async () => {
+    // bloom.parquet's team chunks (dictionary-encoded) are small: a first page reads all of one, and only the heads of id and note beside it.
+    const metadata = parquetMetadata(new Uint8Array(bloomFile).buffer);
+    const chunk = (group: number, column: string) =>
+      Number(metadata.row_groups[group]?.columns.find((c) => c.meta_data?.path_in_schema[0] === column)?.meta_data?.total_compressed_size);
+    const page = await bytesFor(
+      () =>
+        app.gql(
+          `query($b: String!) { object(bucket: $b, key: "bloom.parquet") { table { rows(first: 10) { edges { node { values } } } } } }`,
+          {
+            b: bucket,
+          },
+        ),
+      (b) => b <= chunk(0, 'note') / 4,
+    );
+    expect(page.result.data?.object.table.rows.edges[2].node.values).toEqual({ id: 2, team: 'team_0', note: expect.any(String) });
+    expect(page.bytes).toBeLessThan(chunk(0, 'note') / 4);
   });
 
   it('resumes a cursor at its row group', async () => {

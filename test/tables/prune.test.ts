@@ -23,6 +23,26 @@ const may = (filter: RowFilter) => (compileRangeTest(filter, columns) as (r: Ran
 const all = (filter: RowFilter) => (compileRangeProof(filter, columns) as (r: RangeOf) => boolean)(span);
 
 describe('range tests', () => {
+  it('rule out spans whose membership test (a Bloom filter) lacks every value EQ or IN asks for', () => {
+    const held = new Set<unknown>(['apricot', 12]);
+    const bloom = ranges({
+      n: { rows: 10, min: 10, max: 20, nulls: 0, contains: (v) => held.has(v) },
+      s: { rows: 10, contains: (v) => held.has(v) },
+    });
+    const test = (filter: RowFilter) => (compileRangeTest(filter, columns) as (r: RangeOf) => boolean)(bloom);
+    expect(test({ column: 's', op: 'EQ', value: 'avocado' })).toBe(false);
+    expect(test({ column: 's', op: 'EQ', value: 'apricot' })).toBe(true);
+    expect(test({ column: 'n', op: 'EQ', value: 15 })).toBe(false);
+    expect(test({ column: 'n', op: 'EQ', value: '12' })).toBe(true);
+    expect(test({ column: 'n', op: 'IN', value: [11, 13] })).toBe(false);
+    expect(test({ column: 'n', op: 'IN', value: [11, 12] })).toBe(true);
+    // Only equality asks it: other operators, case-blind equality and `not` cannot be ruled out by it.
+    expect(test({ column: 's', op: 'NE', value: 'apricot' })).toBe(true);
+    expect(test({ column: 's', op: 'EQ', value: 'APRICOT', ignoreCase: true })).toBe(true);
+    expect(test({ column: 's', op: 'STARTS_WITH', value: 'av' })).toBe(true);
+    expect(test({ not: { column: 's', op: 'EQ', value: 'avocado' } })).toBe(true);
+  });
+
   it('rule out spans whose bounds cannot hold a match', () => {
     expect(may({ column: 'n', op: 'GT', value: 20 })).toBe(false);
     expect(may({ column: 'n', op: 'GTE', value: 20 })).toBe(true);

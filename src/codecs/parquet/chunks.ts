@@ -14,6 +14,9 @@ import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import { DecodeFailed, PayloadTooLarge } from '../../errors.js';
+import type { BlockCells } from '../types.js';
+import { decodeBlockColumn } from './blocks.js';
+import type { ParquetColumn } from './columns.js';
 import { PARQUET_MAX_PAGE_BYTES } from './limits.js';
 import type { RangeReader } from './source.js';
 
@@ -186,7 +189,7 @@ function pagePrefix(
 
 /** A column chunk read from its start as far as its rows are wanted. */
 export class ChunkReader {
-  private bytes = new Uint8Array(0);
+  private bytes: Uint8Array = new Uint8Array(0);
   private readonly start: number;
   private readonly size: number;
 
@@ -223,6 +226,11 @@ export class ChunkReader {
     if (end <= this.bytes.length) return;
     const more = await this.read(this.start + this.bytes.length, this.start + end);
     if (more.length !== end - this.bytes.length) throw new DecodeFailed('Parquet: a column chunk ends before its declared size');
+    // The chunk's own buffer (not a view into a larger one, where a page's declared size could read past the chunk).
+    if (this.bytes.length === 0) {
+      this.bytes = more.byteOffset === 0 && more.buffer.byteLength === more.length ? more : new Uint8Array(more);
+      return;
+    }
     const bytes = new Uint8Array(end);
     bytes.set(this.bytes);
     bytes.set(more, this.bytes.length);
@@ -279,6 +287,12 @@ export class ChunkReader {
       return out;
     }
     return out;
+  }
+
+  /** The whole chunk's cells for a count, compactly where its pages allow (./blocks.ts). */
+  async block(column: ParquetColumn): Promise<BlockCells> {
+    await this.extend(this.size);
+    return decodeBlockColumn(this.bytes, this.meta, this.decoder, column, this.groupRows);
   }
 
   /** The values of rows `from` to the end of the row group, reading the rest of the chunk. */

@@ -22,6 +22,10 @@ export interface ParquetColumn {
   cell(value: unknown): RawCell;
   /** The range a row group's statistics give, as the table layer types values; null when unknown. */
   range(stats: Statistics | undefined, rows: number): ValueRange | null;
+  /** The cells are the physical INT32, INT64 (when safe) or DOUBLE values themselves: a count may take them as a Float64Array. */
+  numbers?: boolean;
+  /** The cells are the stored values (text, signed integers): a chunk's Bloom filter tells whether one is present. */
+  bloom?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -270,7 +274,11 @@ export function parquetColumns(metadata: FileMetaData, tree: SchemaTree): { colu
         );
       case 'INT32':
       case 'INT64':
-        return column('INT', integer, (stats, rows) => statsRange(stats, rows, safeBound, !unsigned));
+        return {
+          ...column('INT', integer, (stats, rows) => statsRange(stats, rows, safeBound, !unsigned)),
+          numbers: !unsigned,
+          bloom: !unsigned,
+        };
       case 'FLOAT':
         return column(
           'FLOAT',
@@ -278,21 +286,27 @@ export function parquetColumns(metadata: FileMetaData, tree: SchemaTree): { colu
           (stats, rows) => statsRange(stats, rows, safeBound, true),
         );
       case 'DOUBLE':
-        return column(
-          'FLOAT',
-          (v) => v as number,
-          (stats, rows) => statsRange(stats, rows, safeBound, true),
-        );
+        return {
+          ...column(
+            'FLOAT',
+            (v) => v as number,
+            (stats, rows) => statsRange(stats, rows, safeBound, true),
+          ),
+          numbers: true,
+        };
       case 'BYTE_ARRAY':
       case 'FIXED_LEN_BYTE_ARRAY': {
         if (logical?.type === 'FLOAT16') return column('FLOAT', (v) => v as number);
         const text = converted === 'UTF8' || converted === 'ENUM' || logical?.type === 'STRING' || logical?.type === 'ENUM';
         if (text)
-          return column(
-            'STRING',
-            (v) => v as string,
-            (stats, rows) => statsRange(stats, rows, stringBound, false),
-          );
+          return {
+            ...column(
+              'STRING',
+              (v) => v as string,
+              (stats, rows) => statsRange(stats, rows, stringBound, false),
+            ),
+            bloom: element.type === 'BYTE_ARRAY',
+          };
         if (logical?.type === 'UUID') return column('STRING', (v) => v as string);
         return column(
           'STRING',

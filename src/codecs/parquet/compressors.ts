@@ -5,6 +5,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { decompress as decompressZstd } from 'fzstd';
 import { snappyUncompress } from 'hyparquet';
 import { compressors as bundledCompressors } from 'hyparquet-compressors';
+import { snappyUncompressor } from 'hysnappy';
 import { DecodeFailed, PayloadTooLarge } from '../../errors.js';
 import { PARQUET_MAX_PAGE_BYTES } from './limits.js';
 
@@ -38,8 +39,31 @@ function bounded(decompress: () => Buffer, length: number): Uint8Array {
   }
 }
 
+/**
+ * Snappy pages of at most this size decompress in hysnappy's WebAssembly, 2 to 4 times
+ * as fast as hyparquet's JavaScript decoder on the bench file's pages (measured); its
+ * memory grows to the largest page it took and stays, so larger pages use the latter.
+ */
+const WASM_SNAPPY_MAX_BYTES = 8 * 1024 * 1024;
+let wasmSnappy: ((input: Uint8Array, outputLength: number) => Uint8Array) | null = null;
+
+/** The uncompressed length a snappy block declares (its varint preamble); -1 when unreadable. hysnappy trusts the caller's. */
+function snappyLength(input: Uint8Array): number {
+  let length = 0;
+  for (let i = 0, shift = 1; i < 5 && i < input.length; i++, shift *= 128) {
+    const byte = input[i] as number;
+    length += (byte & 0x7f) * shift;
+    if (byte < 0x80) return length;
+  }
+  return -1;
+}
+
 export const COMPRESSORS = {
   SNAPPY: guarded((input, length) => {
+    if (length <= WASM_SNAPPY_MAX_BYTES && snappyLength(input) === length) {
+      wasmSnappy ??= snappyUncompressor();
+      return wasmSnappy(input, length);
+    }
     const output = new Uint8Array(length);
     snappyUncompress(input, output);
     return output;

@@ -1,12 +1,31 @@
 // Reading a Parquet table through ranged reads: the footer with one or two, then for
 // each row group only the column chunks a question needs, skipping the row groups
-// before `startRow` and those whose statistics rule out every row (`mayMatch`).
+// before `startRow` and those whose statistics or Bloom filters rule out every row
+// (`mayMatch`). Counts take whole row groups column by column ('columns' events).
 
-import { type AsyncBuffer, type FileMetaData, parquetMetadata, parquetRead, parquetSchema, type SchemaTree } from 'hyparquet';
+import {
+  type AsyncBuffer,
+  type ColumnMetaData,
+  type FileMetaData,
+  parquetMetadata,
+  parquetRead,
+  parquetSchema,
+  type SchemaTree,
+} from 'hyparquet';
 import { LRUCache } from 'lru-cache';
 import { DecodeFailed, isBucketqlError, PayloadTooLarge } from '../../errors.js';
 import { isNetworkErrorCode } from '../../storage/errors.js';
-import type { ByteSource, ColumnTypeName, RawCell, TableDescription, TableEvent, TableReadOptions, ValueRange } from '../types.js';
+import type {
+  BlockCells,
+  ByteSource,
+  ColumnTypeName,
+  RawCell,
+  TableDescription,
+  TableEvent,
+  TableReadOptions,
+  ValueRange,
+} from '../types.js';
+import { type Contains, readBloom } from './bloom.js';
 import { ChunkReader, columnDecoder, isFlatChunk } from './chunks.js';
 import { PARSERS, type ParquetColumn, parquetColumns } from './columns.js';
 import { COMPRESSORS } from './compressors.js';
@@ -24,6 +43,14 @@ export interface ParquetFile {
   columns: ParquetColumn[];
   file: AsyncBuffer;
   read: RangeReader;
+  size: number;
+  /** Bloom filters read of this object version (by row group and column), kept with its footer. */
+  blooms: KeptBlooms;
+}
+
+interface KeptBlooms {
+  filters: Map<string, Contains | null>;
+  bytes: number;
 }
 
 /**
@@ -42,7 +69,18 @@ export function decodeFailure(error: unknown): unknown {
 const MAGIC = 0x31524150; // "PAR1"
 const ENCRYPTED_MAGIC = 0x45524150; // "PARE"
 
-async function readFooter(size: number, read: RangeReader): Promise<FileMetaData> {
+/** A file's footer as parsed, the end of the file it came in (Bloom filters often lie there), and the Bloom filters read. */
+interface Footer {
+  metadata: FileMetaData;
+  size: number;
+  tail: Buffer;
+  blooms: KeptBlooms;
+}
+
+/** The tail kept with a footer: at most this many bytes. */
+const MAX_TAIL_BYTES = 2 * PARQUET_FOOTER_GUESS_BYTES;
+
+async function readFooter(size: number, read: RangeReader): Promise<{ metadata: FileMetaData; tail: Buffer }> {
   if (size < 12) throw new DecodeFailed(`not a Parquet file: ${size} bytes, fewer than the 12 of the smallest Parquet file`);
   const guess = Math.min(size, PARQUET_FOOTER_GUESS_BYTES);
   let tail = await read(size - guess, size);
@@ -60,14 +98,22 @@ async function readFooter(size: number, read: RangeReader): Promise<FileMetaData
   }
   if (length + 8 > tail.length) tail = Buffer.concat([await read(size - length - 8, size - guess), tail]);
   try {
-    return parquetMetadata(tail.subarray(tail.length - length - 8), { parsers: PARSERS, geoparquet: false });
+    const metadata = parquetMetadata(tail.subarray(tail.length - length - 8), { parsers: PARSERS, geoparquet: false });
+    return { metadata, tail: tail.length > MAX_TAIL_BYTES ? tail.subarray(tail.length - MAX_TAIL_BYTES) : tail };
   } catch (error) {
     throw decodeFailure(error);
   }
 }
 
 /** Footers parsed lately, by object version: a question's several reads parse one once. */
-const footers = new LRUCache<string, Promise<{ metadata: FileMetaData; size: number }>>({ max: 64 });
+const footers = new LRUCache<string, Promise<Footer>>({ max: 64 });
+
+/** Reads the end of the file from the tail read with the footer, the rest through `read`. */
+function withTail(read: RangeReader, size: number, tail: Buffer): RangeReader {
+  const tailStart = size - tail.length;
+  return (start, end) =>
+    start >= tailStart && end <= size ? Promise.resolve(tail.subarray(start - tailStart, end - tailStart)) : read(start, end);
+}
 
 function checkChunks(metadata: FileMetaData, size: number): void {
   for (const [g, group] of metadata.row_groups.entries()) {
@@ -99,13 +145,13 @@ function checkChunks(metadata: FileMetaData, size: number): void {
 
 export async function openParquet(source: ByteSource): Promise<ParquetFile> {
   const { size: sizeOf, read } = rangeReaderOf(source);
-  const load = async () => {
+  const load = async (): Promise<Footer> => {
     const size = await sizeOf();
-    const metadata = await readFooter(size, read);
+    const { metadata, tail } = await readFooter(size, read);
     checkChunks(metadata, size);
-    return { metadata, size };
+    return { metadata, size, tail, blooms: { filters: new Map(), bytes: 0 } };
   };
-  let footer: Promise<{ metadata: FileMetaData; size: number }>;
+  let footer: Promise<Footer>;
   if (source.id && source.read) {
     const cached = footers.get(source.id);
     footer = cached ?? load();
@@ -114,7 +160,8 @@ export async function openParquet(source: ByteSource): Promise<ParquetFile> {
       footer.catch(() => footers.delete(source.id as string));
     }
   } else footer = load();
-  const { metadata, size } = await footer;
+  const { metadata, size, tail, blooms } = await footer;
+  const reader = withTail(read, size, tail);
   let tree: ReturnType<typeof parquetSchema>;
   try {
     tree = parquetSchema(metadata);
@@ -126,8 +173,10 @@ export async function openParquet(source: ByteSource): Promise<ParquetFile> {
     metadata: prepared.metadata,
     tree: prepared.metadata === metadata ? tree : parquetSchema(prepared.metadata),
     columns: prepared.columns,
-    file: asyncBufferOf(size, read),
-    read,
+    file: asyncBufferOf(size, reader),
+    read: reader,
+    size,
+    blooms,
   };
 }
 
@@ -170,14 +219,78 @@ function groupBytes(parquet: ParquetFile, group: number, names: ReadonlySet<stri
   return bytes;
 }
 
-/** The range of column `index` in row group `group`, from its statistics (flat columns only). */
-function rangeOf(parquet: ParquetFile, group: number, index: number): ValueRange | null {
+/** A flat column's chunk in a row group. */
+function flatChunk(parquet: ParquetFile, group: number, index: number) {
   const column = parquet.columns[index];
   const rowGroup = parquet.metadata.row_groups[group];
-  if (!column || !rowGroup) return null;
-  const chunk = rowGroup.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
-  return chunk ? column.range(chunk.meta_data?.statistics, Number(rowGroup.num_rows)) : null;
+  if (!column || !rowGroup) return undefined;
+  return rowGroup.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
 }
+
+/** The range of column `index` in row group `group`, from its statistics (flat columns only). */
+function rangeOf(parquet: ParquetFile, group: number, index: number): ValueRange | null {
+  const chunk = flatChunk(parquet, group, index);
+  const rows = Number(parquet.metadata.row_groups[group]?.num_rows);
+  return chunk ? (parquet.columns[index] as ParquetColumn).range(chunk.meta_data?.statistics, rows) : null;
+}
+
+/**
+ * Whether a row group may hold rows `mayMatch` wants, from its statistics and then, where
+ * they cannot tell and the test asks whether a value is present (EQ, IN), from the Bloom
+ * filters of the chunks it asks about, read only then.
+ */
+async function groupMayMatch(parquet: ParquetFile, group: number, mayMatch: NonNullable<TableReadOptions['mayMatch']>): Promise<boolean> {
+  const asked = new Set<number>();
+  const probed = (index: number): ValueRange | null => {
+    const range = rangeOf(parquet, group, index);
+    if (!parquet.columns[index]?.bloom || flatChunk(parquet, group, index)?.meta_data?.bloom_filter_offset === undefined) return range;
+    // Asked about: its filter is read only if the statistics leave the answer open.
+    const contains = () => {
+      asked.add(index);
+      return true;
+    };
+    return { ...(range ?? { rows: Number(parquet.metadata.row_groups[group]?.num_rows) }), contains };
+  };
+  if (!mayMatch(probed)) return false;
+  if (asked.size === 0) return true;
+  const filters = new Map<number, Contains>();
+  await Promise.all(
+    [...asked].map(async (index) => {
+      const contains = await bloomOf(parquet, group, index);
+      if (contains) filters.set(index, contains);
+    }),
+  );
+  if (filters.size === 0) return true;
+  return mayMatch((index) => {
+    const range = rangeOf(parquet, group, index);
+    const contains = filters.get(index);
+    return contains ? { ...(range ?? { rows: Number(parquet.metadata.row_groups[group]?.num_rows) }), contains } : range;
+  });
+}
+
+/** Bloom filters kept with a footer: each of at most BLOOM_KEPT_BYTES, together at most BLOOM_KEPT_TOTAL_BYTES. */
+const BLOOM_KEPT_BYTES = 64 * 1024;
+const BLOOM_KEPT_TOTAL_BYTES = 4 * 1024 * 1024;
+
+/** The Bloom filter of a row group's chunk of a column; small ones are kept with the footer for later questions. */
+async function bloomOf(parquet: ParquetFile, group: number, index: number): Promise<Contains | null> {
+  const key = `${group}:${index}`;
+  const kept = parquet.blooms.filters.get(key);
+  if (kept !== undefined) return kept;
+  const meta = flatChunk(parquet, group, index)?.meta_data;
+  const element = parquet.tree.children[index]?.element;
+  const bloom = meta && element ? await readBloom(parquet.read, meta, element, parquet.size) : null;
+  const bytes = bloom?.bytes ?? 0;
+  if (bytes <= BLOOM_KEPT_BYTES && parquet.blooms.bytes + bytes <= BLOOM_KEPT_TOTAL_BYTES) {
+    parquet.blooms.filters.set(key, bloom?.contains ?? null);
+    parquet.blooms.bytes += bytes;
+  }
+  return bloom?.contains ?? null;
+}
+
+/** Row groups a count reads ahead of the one it decodes, while they take at most COUNT_READ_AHEAD_BYTES. */
+const COUNT_READ_AHEAD = 3;
+const COUNT_READ_AHEAD_BYTES = 64 * 1024 * 1024;
 
 /** Rows a first page reads from the heads of the chunks of the first row group it reads. */
 export const PARQUET_LEAD_ROWS = 1000;
@@ -192,6 +305,8 @@ interface GroupRead {
   matched: boolean;
   /** Flat columns' chunks by column position; nested columns are read through hyparquet's row reader. */
   chunks: Map<number, ChunkReader>;
+  /** What the wanted columns' chunks take in the file. */
+  bytes: number;
 }
 
 function groupRead(
@@ -202,18 +317,56 @@ function groupRead(
   end: number,
   wanted: number[],
   matched: boolean,
+  counting: boolean,
 ): GroupRead {
   const chunks = new Map<number, ChunkReader>();
   const group = parquet.metadata.row_groups[read] as FileMetaData['row_groups'][number];
+  const metas = new Map<number, FileMetaData['row_groups'][number]['columns'][number]['meta_data']>();
   for (const index of wanted) {
     const column = parquet.columns[index] as ParquetColumn;
     const chunk = group.columns.find((c) => c.meta_data?.path_in_schema.length === 1 && c.meta_data.path_in_schema[0] === column.name);
-    const meta = chunk?.meta_data;
+    if (chunk?.meta_data) metas.set(index, chunk.meta_data);
+  }
+  // A count reads chunks whole: those lying next to each other in one GET. A page may read only their heads.
+  const whole = counting
+    ? adjacentChunks(
+        parquet.read,
+        [...metas.values()].map((meta) => chunkSpan(meta as NonNullable<typeof meta>)),
+      )
+    : parquet.read;
+  for (const [index, meta] of metas) {
     if (!meta) continue;
     const decoder = columnDecoder(parquet.tree, meta, { parsers: PARSERS, compressors: COMPRESSORS, utf8: false });
-    if (isFlatChunk(decoder)) chunks.set(index, new ChunkReader(parquet.read, meta, decoder, end - start));
+    if (isFlatChunk(decoder)) chunks.set(index, new ChunkReader(whole, meta, decoder, end - start));
   }
-  return { group: read, start, from, end, wanted, matched, chunks };
+  const bytes = [...metas.values()].reduce((sum, meta) => sum + Number(meta?.total_compressed_size ?? 0), 0);
+  return { group: read, start, from, end, wanted, matched, chunks, bytes };
+}
+
+const chunkSpan = (meta: ColumnMetaData): [number, number] => {
+  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+  return [start, start + Number(meta.total_compressed_size)];
+};
+
+/**
+ * A reader that reads whole chunks lying next to each other in the file (writers put a
+ * row group's columns one after another) in one ranged read, when the first of them is
+ * read whole; other reads (the heads of chunks, for a first page) go through as asked.
+ */
+function adjacentChunks(read: RangeReader, spans: [number, number][]): RangeReader {
+  const runs: { start: number; end: number; bytes?: Promise<Buffer> }[] = [];
+  for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+    const last = runs[runs.length - 1];
+    if (last && last.end === start) last.end = end;
+    else runs.push({ start, end });
+  }
+  const isChunk = new Set(spans.map(([start, end]) => `${start}:${end}`));
+  return (start, end) => {
+    const run = isChunk.has(`${start}:${end}`) ? runs.find((r) => r.start <= start && end <= r.end) : undefined;
+    if (!run || run.end - run.start === end - start) return read(start, end);
+    run.bytes ??= read(run.start, run.end);
+    return run.bytes.then((bytes) => bytes.subarray(start - run.start, end - run.start));
+  };
 }
 
 export async function* readParquetTable(source: ByteSource, options: TableReadOptions): AsyncGenerator<TableEvent> {
@@ -242,7 +395,7 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     }
     if (from > start) steps.push({ skip: from - start });
     const rangeOfGroup = (index: number) => rangeOf(parquet, g, index);
-    if (options.mayMatch && !options.mayMatch(rangeOfGroup)) {
+    if (options.mayMatch && !(await groupMayMatch(parquet, g, options.mayMatch))) {
       steps.push({ skip: groupEnd - from });
       continue;
     }
@@ -260,7 +413,7 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
         { limit: PARQUET_MAX_ROW_GROUP_BYTES },
       );
     }
-    steps.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched) });
+    steps.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched, options.columnBlocks === true) });
   }
   const reads = steps.flatMap((step) => ('read' in step ? [step.read] : []));
   const blocks = options.columnBlocks === true;
@@ -296,6 +449,21 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       from = to;
     }
     first = false;
+    // Once half this group's rows are taken the reader goes on: the next group's chunks are read meanwhile.
+    const next = reads[reads.indexOf(read) + 1];
+    if (blocks && from === read.start) {
+      // A count reads the next group's chunks while it decodes this one's, and more groups ahead while they are small.
+      for (const chunk of read.chunks.values()) chunk.prefetch();
+      let budget = COUNT_READ_AHEAD_BYTES;
+      for (const ahead of reads.slice(reads.indexOf(read) + 1, reads.indexOf(read) + 1 + COUNT_READ_AHEAD)) {
+        for (const chunk of ahead.chunks.values()) chunk.prefetch();
+        budget -= ahead.bytes;
+        if (budget <= 0) break;
+      }
+      const columns = await blockColumns(parquet, read);
+      yield { type: 'columns', rows: read.end - from, columns, ...flags };
+      continue;
+    }
     const values = await Promise.all(
       read.wanted.map(async (index) => {
         const chunk = read.chunks.get(index);
@@ -304,8 +472,6 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
         return rows.map((row) => row[0]);
       }),
     );
-    // Once half this group's rows are taken the reader goes on: the next group's chunks are read meanwhile.
-    const next = reads[reads.indexOf(read) + 1];
     if (blocks) {
       if (next) for (const chunk of next.chunks.values()) chunk.prefetch();
       yield { type: 'columns', rows: read.end - from, columns: cellColumns(parquet, read.wanted, values), ...flags };
@@ -319,6 +485,24 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       yield { type: 'rows', rows, ...flags };
     }
   }
+}
+
+/** A whole row group's wanted columns for a count, compactly where their chunks allow (./blocks.ts). */
+async function blockColumns(parquet: ParquetFile, read: GroupRead): Promise<(BlockCells | undefined)[]> {
+  const out: (BlockCells | undefined)[] = new Array(parquet.columns.length);
+  await Promise.all(
+    read.wanted.map(async (index) => {
+      const column = parquet.columns[index] as ParquetColumn;
+      const chunk = read.chunks.get(index);
+      if (chunk) {
+        out[index] = await chunk.block(column).catch(failed);
+        return;
+      }
+      const rows = await readRows(parquet, [column.name], read.start, read.end);
+      out[index] = cellColumns(parquet, [index], [rows.map((row) => row[0])])[index];
+    }),
+  );
+  return out;
 }
 
 /** The wanted columns' values as columns of cells, by column position. */
