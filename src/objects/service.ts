@@ -173,7 +173,7 @@ export async function tableReaderOf(ctx: Context, node: ObjectNode, args: TableA
     ...(compression === 'NONE'
       ? { read: (start: number, end: number, signal: AbortSignal) => readRange(ctx, node, start, end, signal) }
       : {}),
-    open: (start, signal) => openTableBytes(ctx, node, start, signal),
+    open: (start, signal, toEnd) => openTableBytes(ctx, node, start, signal, toEnd),
   };
   const reader = new TableReader(object, options, tableLimits(ctx), ctx.tableCache, ctx.signal);
   ctx.loaders.tables.set(key, reader);
