@@ -26,6 +26,8 @@ type Entry = { kind: 'schema'; schema: TableSchema } | { kind: 'columns'; table:
 export class TableCache {
   private readonly lru: LRUCache<string, Entry>;
   private readonly building = new Map<string, TableBuild>();
+  /** Objects (bucket and key) read as tables lately, whatever their ETag: their next question may find its answer here. */
+  private readonly read = new LRUCache<string, true>({ max: 10_000 });
 
   constructor(
     readonly maxBytes: number,
@@ -104,6 +106,15 @@ export class TableCache {
     build.done.then(forget, forget);
   }
 
+  /** Notes that a table of this object is being read (so its next question checks the ETag before reading bytes). */
+  noteRead(bucket: string, key: string): void {
+    this.read.set(`${bucket}\u0000${key}`, true);
+  }
+  /** Whether a table of this object was read lately (and so may be answered from here, if its ETag is unchanged). */
+  readLately(bucket: string, key: string): boolean {
+    return this.read.has(`${bucket}\u0000${key}`);
+  }
+
   getCount(table: string, filter: string): number | undefined {
     const entry = this.get(`c:${table}:${filter}`, 'count');
     return entry?.kind === 'count' ? entry.count : undefined;
@@ -114,6 +125,7 @@ export class TableCache {
 
   clear(): void {
     this.lru.clear();
+    this.read.clear();
     metrics.cacheBytes.set(0);
   }
 }
