@@ -67,10 +67,13 @@ function respectDeclared(declared: ColumnTypeName | null, sampled: ColumnType): 
   return sampled;
 }
 
-/** Rough bytes a row takes in memory, to bound the cache. */
-function rowBytes(cells: RawCell[]): number {
-  let bytes = 64 + cells.length * 16;
-  for (const cell of cells) if (typeof cell === 'string') bytes += cell.length * 2;
+/** Rough bytes a record takes in memory, to bound what a small table's read holds before its columns. */
+function recordBytes(record: Record<string, unknown>): number {
+  let bytes = 64;
+  for (const key in record) {
+    const value = record[key];
+    bytes += typeof value === 'string' ? 16 + value.length * 2 : 16;
+  }
   return bytes;
 }
 
@@ -147,6 +150,27 @@ class RowAssembler {
         return { rows, offsetAfter: event.offsetAfter };
       }
     }
+  }
+
+  /** Learns a record's keys without making a row of it (a small table's records wait for every key). */
+  noteKeys(record: Record<string, unknown>): void {
+    this.keyIndex ??= new Map();
+    for (const key in record) {
+      if (this.keyIndex.has(key)) continue;
+      this.keyIndex.set(key, this.keys.length);
+      this.keys.push(key);
+    }
+  }
+
+  /** A record's cells by the keys noted, written into `cells` (reused: no row is made). */
+  cellsOf(record: Record<string, unknown>, cells: RawCell[]): RawCell[] {
+    const keyIndex = this.keyIndex as Map<string, number>;
+    cells.fill(null);
+    for (const key in record) {
+      const at = keyIndex.get(key);
+      if (at !== undefined) cells[at] = (record[key] ?? null) as RawCell;
+    }
+    return cells;
   }
 
   private arrayRow(cells: RawCell[]): TableRow {
@@ -240,6 +264,7 @@ export class TableReader implements RowSource {
   }
 
   schema(): Promise<TableSchema> {
+    if (!this.schemaPromise) this.cache.noteRead(this.object.bucket, this.object.key);
     this.schemaPromise ??= this.loadSchema();
     return this.schemaPromise;
   }
@@ -407,6 +432,22 @@ export class TableReader implements RowSource {
         rows = [];
         return built;
       };
+      // Records (JSON, NDJSON) wait for every key: they are held as parsed, and only the
+      // sample's become rows; the rest go into the columns through one reused array.
+      let records: Record<string, unknown>[] = [];
+      const concludeRecords = (complete: boolean, fill: boolean): TableSchema => {
+        const inferRows = this.limits.inferRows;
+        rows = assembler.accept({ type: 'records', records: records.slice(0, inferRows) })?.rows ?? [];
+        const built = conclude(complete && records.length <= inferRows);
+        const b = builder as ColumnarBuilder | null;
+        if (fill && b) {
+          const cells: RawCell[] = new Array(assembler.keys.length);
+          for (let r = inferRows; r < records.length; r++)
+            b.add(assembler.cellsOf(records[r] as Record<string, unknown>, cells), undefined);
+        }
+        records = [];
+        return built;
+      };
       /** False when the table outgrew the cache (the read then stops). */
       const withinBudget = (added: number): boolean => {
         sinceCheck += added;
@@ -415,6 +456,15 @@ export class TableReader implements RowSource {
         return this.cache.fits((builder as ColumnarBuilder | null)?.bytes() ?? 0);
       };
       for await (const event of this.events(0, { readsAll: true, fieldBatches: true })) {
+        if (event.type === 'records' && !schema) {
+          for (const record of event.records) {
+            assembler.noteKeys(record);
+            records.push(record);
+            rowBytesSeen += recordBytes(record);
+          }
+          if (rowBytesSeen > this.limits.cacheTableBytes * 4) return concludeRecords(false, false) && null; // too big to hold: sample only
+          continue;
+        }
         const batch = assembler.accept(event);
         if (!batch) continue;
         if (schemaKnown) await backgroundTurn();
@@ -432,14 +482,9 @@ export class TableReader implements RowSource {
         }
         for (const row of batch.rows) {
           if (!schema) {
+            // Rows (not records) wait only for the sample.
             rows.push(row);
-            // Records wait for every key; rows only for the sample.
-            if (assembler.keyed) {
-              rowBytesSeen += rowBytes(row.cells);
-              if (rowBytesSeen > this.limits.cacheTableBytes * 4) return conclude(false) && null; // too big to hold: sample only
-            } else if (rows.length >= this.limits.inferRows) {
-              schema = conclude(false);
-            }
+            if (rows.length >= this.limits.inferRows) schema = conclude(false);
             continue;
           }
           const b = builder as ColumnarBuilder | null;
@@ -449,7 +494,7 @@ export class TableReader implements RowSource {
           if (!withinBudget(1)) return null;
         }
       }
-      if (!schema) schema = conclude(true);
+      if (!schema) schema = assembler.keyed ? concludeRecords(true, true) : conclude(true);
       const table = (builder as ColumnarBuilder | null)?.finish() ?? null;
       if (table && this.cache.fits(table.bytes)) {
         this.cache.setColumns(this.id, table);

@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { csvCodec } from '../../src/codecs/csv.js';
+import { jsonCodec } from '../../src/codecs/json.js';
 import { ndjsonCodec } from '../../src/codecs/ndjson.js';
 import type { ByteSource, TableReadOptions } from '../../src/codecs/types.js';
 import { aggregate } from '../../src/tables/aggregate.js';
@@ -183,6 +184,19 @@ describe('the columnar cache', { timeout: 120_000 }, () => {
       { a: null, when: null, b: null },
     ]);
     expect(again.source.opens).toEqual([]);
+  });
+
+  it('keeps small JSON arrays as a streamed read answers them: keys first seen late, a `__proto__` key, nested values', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => ({ id: i, when: '2024-01-02 03:04:05', ...(i === 40 ? { late: [i] } : {}) }));
+    const text = `[${records.map((r, i) => (i === 45 ? JSON.stringify(r).replace('{', '{"__proto__":{"x":1},') : JSON.stringify(r))).join(',')}]`;
+    const kept = tableOf(text, { codec: jsonCodec, inferRows: 10 });
+    expect((await kept.schema()).columns.map((c) => c.name)).toEqual(['id', 'when', 'late', '__proto__']);
+    const values = await allValues(kept, 7);
+    // Compared as JSON: in an object literal, `__proto__` would set the prototype, not a key.
+    expect(JSON.stringify(values[45])).toBe('{"id":45,"when":"2024-01-02T03:04:05.000Z","late":null,"__proto__":{"x":1}}');
+    expect(JSON.stringify(values[40])).toBe('{"id":40,"when":"2024-01-02T03:04:05.000Z","late":[40],"__proto__":null}');
+    expect(JSON.stringify(values[0])).toBe('{"id":0,"when":"2024-01-02T03:04:05.000Z","late":null,"__proto__":null}');
+    expect(await countRows(kept, { column: 'id', op: 'GTE', value: 40 })).toBe(10);
   });
 });
 
