@@ -48,19 +48,19 @@ function childOf(pid: number): number | undefined {
 }
 
 async function start(root: string, dataDir: string): Promise<Server> {
-  const port = 4900 + Math.floor(Math.random() * 300);
   const prof = process.env.BENCH_CPU_PROF;
   const flags = [...SERVER_NODE_FLAGS, ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [])];
+  // Port 0: the server picks a free one, and its ready line says which.
   const child: ChildProcess = spawn(process.execPath, [...flags, join(root, 'dist/src/cli.js')], {
     cwd: root,
-    env: { ...process.env, BUCKETQL_DATA_DIR: dataDir, BUCKETQL_PORT: String(port), BUCKETQL_LOG_LEVEL: 'warn' },
+    env: { ...process.env, BUCKETQL_DATA_DIR: dataDir, BUCKETQL_PORT: '0', BUCKETQL_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  await readyLine(child);
+  const url = await readyLine(child);
   const pid = child.pid as number;
   const store = childOf(pid);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     cpu: () => ({ server: cpuMs(pid), store: cpuMs(store) }),
     // SIGINT lets a --cpu-prof process write its profile.
     stop: () => stopChild(child, prof ? 'SIGINT' : 'SIGTERM'),

@@ -1,11 +1,12 @@
 // The cross-request table cache: tables kept column by column (ColumnarTable), table
 // schemas and row counts. Every entry is keyed by a digest that includes the object's
-// ETag, and every request looks the ETag up afresh (HEAD), so a changed object is never
-// served from here. Bounded by bytes (BUCKETQL_CACHE_BYTES), least recently used first
-// out. Builds in flight are shared: a scan that would build a table another request is
-// already building waits for that one instead of reading the object again. With a
-// disk tier (BUCKETQL_CACHE_DIR, disk-cache.ts), every table kept is also written to
-// disk, and a table not in memory is looked for there before the object is read.
+// ETag, and every request looks the ETag up afresh (HEAD, or a GET whose headers carry
+// it), so a changed object is never served from here. Bounded by bytes
+// (BUCKETQL_CACHE_BYTES), least recently used first out. Builds in flight are shared:
+// a scan that would build a table another request is already building waits for that
+// one instead of reading the object again. With a disk tier (BUCKETQL_CACHE_DIR,
+// disk-cache.ts), every table kept is also written to disk, and a table not in memory
+// is looked for there before the object is read.
 import { LRUCache } from 'lru-cache';
 import { metrics } from '../metrics.js';
 import type { ColumnarTable } from './columnar.js';
