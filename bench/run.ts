@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 
 const ALL = [
   'engine',
+  'small-objects',
   'cache',
   'csv-parsers',
   'tables',

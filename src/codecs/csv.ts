@@ -214,9 +214,12 @@ async function* readFields(
     length += chunk.copy(work, length);
   };
   append(start.bytes);
+  // A scan that found no whole record (one longer than FIELD_SCAN_BYTES) needs more bytes before the next.
+  let starved = false;
   while (true) {
-    while (!done && length < FIELD_SCAN_BYTES) {
+    while (!done && (length < FIELD_SCAN_BYTES || starved)) {
       const next = await iterator.next();
+      starved = false;
       if (next.done) done = true;
       else append(next.value);
     }
@@ -251,6 +254,7 @@ async function* readFields(
     if (done && scan.consumed === length) return null;
     // A long record: papaparse bounds it, and words the error when it has no end.
     if (length - scan.consumed > FIELD_SCAN_MAX_CARRY || done) return handover(scan.consumed);
+    starved = scan.consumed === 0;
     work.copyWithin(0, scan.consumed, length);
     length -= scan.consumed;
     byteStart += scan.consumed;

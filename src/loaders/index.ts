@@ -20,8 +20,15 @@ export interface Loaders {
   /** Per object version: its sniffed format and its whole decompressed bytes, read once a request. */
   formats: Map<string, Promise<Format>>;
   wholeBytes: Map<string, Promise<Buffer>>;
+  /**
+   * Per object version: the first bytes of an object opened in place of a HEAD (the GET's
+   * headers carry its metadata), until a table read takes them.
+   */
+  firstBytes: Map<string, ObjectBody>;
   /** Forgets what this request knew of an object (after a write to it). */
   forget(ref: ObjectRef): void;
+  /** Closes the downloads opened for this request that nothing took (at the end of its execution). */
+  release(): void;
 }
 
 export function refKey(ref: ObjectRef): string {
@@ -65,6 +72,11 @@ export function createLoaders(storage: Storage, settings: Settings): Loaders {
   const tables = new Map<string, TableReader>();
   const formats = new Map<string, Promise<Format>>();
   const wholeBytes = new Map<string, Promise<Buffer>>();
+  const firstBytes = new Map<string, ObjectBody>();
+  const release = (key: string) => {
+    firstBytes.get(key)?.stream.destroy();
+    firstBytes.delete(key);
+  };
   return {
     head,
     bucketExists,
@@ -77,12 +89,17 @@ export function createLoaders(storage: Storage, settings: Settings): Loaders {
     tables,
     formats,
     wholeBytes,
+    firstBytes,
     forget(ref) {
       const prefix = `${refKey(ref)}\u0000`;
       for (const memo of [formats, wholeBytes]) for (const key of memo.keys()) if (key.startsWith(prefix)) memo.delete(key);
+      for (const key of firstBytes.keys()) if (key.startsWith(prefix)) release(key);
       head.clear(ref);
       listPage.clearAll();
       for (const [key, reader] of tables) if (reader.object.bucket === ref.bucket && reader.object.key === ref.key) tables.delete(key);
+    },
+    release() {
+      for (const key of firstBytes.keys()) release(key);
     },
   };
 }

@@ -11,7 +11,7 @@ import type { Compression } from '../codecs/types.js';
 import type { Context } from '../context.js';
 import { PayloadTooLarge } from '../errors.js';
 import { refKey } from '../loaders/index.js';
-import type { ObjectMeta, ObjectRef } from '../storage/types.js';
+import type { ObjectBody, ObjectMeta, ObjectRef } from '../storage/types.js';
 import { readFailure } from './read-failure.js';
 
 /** An object as the schema passes it around: at least what a listing tells. */
@@ -75,6 +75,44 @@ function skipBytes(count: number): Transform {
 const FIRST_WINDOW_BYTES = 512 * 1024;
 const LAST_WINDOW_BYTES = 8 * 1024 * 1024;
 
+const versionKey = (node: ObjectRef & { etag: string }) => `${refKey(node)}\u0000${node.etag}`;
+
+/**
+ * The object's metadata from a GET of its first window instead of a HEAD: the GET's
+ * headers say what a HEAD would, and its bytes are kept for the table read that
+ * follows in this request (openWindows takes them), so a first question on an object
+ * costs one request to S3, not two. Where the GET cannot tell (an error, an empty
+ * object, a store that does not say the size), a HEAD does as before: NOT_FOUND and
+ * every other error come from the HEAD, as they always have.
+ */
+export async function headFromFirstBytes(ctx: Context, ref: ObjectRef): Promise<ObjectMeta | null> {
+  let body: ObjectBody | null = null;
+  try {
+    body = await ctx.loaders.getObject({ ...ref, start: 0, end: FIRST_WINDOW_BYTES - 1, signal: ctx.signal });
+  } catch {
+    // Missing, or a range no store can serve (an empty object): the HEAD says which.
+  }
+  const meta = body?.meta;
+  if (!body || !meta || meta.size === 0) {
+    body?.stream.destroy();
+    return ctx.loaders.head.load(ref);
+  }
+  ctx.loaders.head.prime(ref, meta);
+  const key = versionKey(meta);
+  ctx.loaders.firstBytes.get(key)?.stream.destroy();
+  ctx.loaders.firstBytes.set(key, body);
+  return meta;
+}
+
+/** The first window of this object version, when headFromFirstBytes opened it and no read took it yet. */
+function takeFirstBytes(ctx: Context, node: ObjectNode): Readable | null {
+  const key = versionKey(node);
+  const body = ctx.loaders.firstBytes.get(key);
+  if (!body) return null;
+  ctx.loaders.firstBytes.delete(key);
+  return body.stream;
+}
+
 /**
  * The object's bytes from `start` to its end, as consecutive ranged GETs of growing
  * size, each sent only when the reader has taken the one before. An open-ended GET
@@ -85,8 +123,8 @@ const LAST_WINDOW_BYTES = 8 * 1024 * 1024;
 export async function openWindows(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal): Promise<Readable> {
   const rangeEnd = (at: number, size: number) => Math.min(at + size, node.size) - 1;
   // The first GET now, so that its errors (NOT_FOUND, a changed ETag) reach the caller here.
-  let pending: Readable | null = null;
-  if (start < node.size) pending = await openBytes(ctx, node, start, signal, rangeEnd(start, FIRST_WINDOW_BYTES));
+  let pending: Readable | null = start === 0 ? takeFirstBytes(ctx, node) : null;
+  if (!pending && start < node.size) pending = await openBytes(ctx, node, start, signal, rangeEnd(start, FIRST_WINDOW_BYTES));
   async function* windows(): AsyncGenerator<Buffer> {
     let at = start;
     let size = FIRST_WINDOW_BYTES;
@@ -180,10 +218,39 @@ async function downloadWhole(ctx: Context, node: ObjectNode): Promise<Buffer> {
   return Buffer.concat(chunks, length);
 }
 
-/** The bytes a table codec reads (decompressed), from a position in them. */
-export async function openTableBytes(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal): Promise<Readable> {
-  if (compressionOf(node) === 'NONE') return openWindows(ctx, node, start, signal);
+/**
+ * The whole object in one GET; or the first window headFromFirstBytes opened and,
+ * asked for at once (the two requests overlap), one GET of the rest.
+ */
+async function openToEnd(ctx: Context, node: ObjectNode, signal: AbortSignal): Promise<Readable> {
+  const first = takeFirstBytes(ctx, node);
+  if (!first) return openBytes(ctx, node, 0, signal);
+  if (node.size <= FIRST_WINDOW_BYTES) return first;
+  const opening = openBytes(ctx, node, FIRST_WINDOW_BYTES, signal);
+  opening.catch(() => {}); // seen below, unless the first window failed first
+  async function* both(): AsyncGenerator<Buffer> {
+    let rest: Readable | null = null;
+    try {
+      for await (const chunk of first as AsyncIterable<Buffer>) yield chunk;
+      rest = await opening;
+      for await (const chunk of rest as AsyncIterable<Buffer>) yield chunk;
+    } finally {
+      first?.destroy();
+      (rest ?? (await opening.catch(() => null)))?.destroy();
+    }
+  }
+  return Readable.from(both(), { objectMode: false });
+}
+
+/**
+ * The bytes a table codec reads (decompressed), from a position in them. A reader that
+ * takes them `toEnd` gets them in one GET: windows bound what a reader that stops early
+ * leaves unread, and cost a request each (a 10k-row CSV took two).
+ */
+export async function openTableBytes(ctx: Context, node: ObjectNode, start: number, signal: AbortSignal, toEnd = false): Promise<Readable> {
+  const open = (from: number) => (toEnd && from === 0 ? openToEnd(ctx, node, signal) : openWindows(ctx, node, from, signal));
+  if (compressionOf(node) === 'NONE') return open(start);
   // A position in decompressed bytes: decompress from the top and skip to it.
-  const unzipped = gunzip(await openWindows(ctx, node, 0, signal), false, signal);
+  const unzipped = gunzip(await open(0), false, signal);
   return start > 0 ? unzipped.pipe(skipBytes(start)) : unzipped;
 }

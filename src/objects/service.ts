@@ -14,7 +14,17 @@ import { digest } from '../tables/cursor.js';
 import { rowValues } from '../tables/query.js';
 import { type TableObject, type TableOptions, TableReader } from '../tables/reader.js';
 import { looksLikeText, resolveEncoding } from '../text/encoding.js';
-import { compressionOf, memo, type ObjectNode, openTableBytes, openWindows, readHead, readRange, readWhole } from './bytes.js';
+import {
+  compressionOf,
+  headFromFirstBytes,
+  memo,
+  type ObjectNode,
+  openTableBytes,
+  openWindows,
+  readHead,
+  readRange,
+  readWhole,
+} from './bytes.js';
 import { missingObject } from './missing.js';
 
 export { compressionOf, type ObjectNode, readWhole };
@@ -22,9 +32,25 @@ export { compressionOf, type ObjectNode, readWhole };
 const SNIFF_BYTES = 8192;
 const TABULAR: ReadonlySet<Format> = new Set(['CSV', 'TSV', 'XLSX', 'JSON', 'NDJSON', 'PICKLE', 'PARQUET']);
 
-/** HEAD through the request's loader, after the bucket allow-list. */
-export async function headObject(ctx: Context, ref: ObjectRef): Promise<ObjectMeta | null> {
+/** Formats whose table is read from the object's first byte on (the first window a GET in place of HEAD keeps). */
+const READ_FROM_TOP: ReadonlySet<Format> = new Set(['CSV', 'TSV', 'JSON', 'NDJSON']);
+
+/**
+ * HEAD through the request's loader, after the bucket allow-list. When the request
+ * reads the object as a table (`forTable`), and no table of it was read lately (which
+ * the cache may answer once the ETag is known), a GET of its first bytes stands in for
+ * the HEAD, and the table read goes on from those bytes.
+ */
+export async function headObject(ctx: Context, ref: ObjectRef, forTable = false): Promise<ObjectMeta | null> {
   ctx.access.checkBucket(ref.bucket);
+  if (forTable && !ctx.tableCache.disk && !ctx.tableCache.readLately(ref.bucket, ref.key)) {
+    const { format, compression } = formatOfKey(ref.key);
+    if (format && compression === 'NONE' && READ_FROM_TOP.has(format)) {
+      // Noted now: other requests asking at the same time HEAD, and wait for this one's table rather than read bytes of their own.
+      ctx.tableCache.noteRead(ref.bucket, ref.key);
+      return headFromFirstBytes(ctx, ref);
+    }
+  }
   return ctx.loaders.head.load(ref);
 }
 
@@ -173,7 +199,7 @@ export async function tableReaderOf(ctx: Context, node: ObjectNode, args: TableA
     ...(compression === 'NONE'
       ? { read: (start: number, end: number, signal: AbortSignal) => readRange(ctx, node, start, end, signal) }
       : {}),
-    open: (start, signal) => openTableBytes(ctx, node, start, signal),
+    open: (start, signal, toEnd) => openTableBytes(ctx, node, start, signal, toEnd),
   };
   const reader = new TableReader(object, options, tableLimits(ctx), ctx.tableCache, ctx.signal);
   ctx.loaders.tables.set(key, reader);

@@ -1,6 +1,7 @@
 // S3Object: the queries that find objects (object, objects) and the mutations that
 // write them (uploadFile, putObject, copyObject, deleteObject(s), createUploadUrl).
 import { Readable } from 'node:stream';
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import { FORMATS } from '../codecs/types.js';
 import { BadUserInput } from '../errors.js';
 import { compressionOf, contentOf, downloadUrlOf, formatOf, headObject, jsonOf, metaOf, nodeFromMeta, textOf } from '../objects/service.js';
@@ -21,6 +22,18 @@ function nameOf(key: string): string {
   const trimmed = key.endsWith('/') ? key.slice(0, -1) : key;
   const name = trimmed.slice(trimmed.lastIndexOf('/') + 1);
   return key.endsWith('/') ? `${name}/` : name;
+}
+
+/** Whether the query asks for this field of the object (directly or in fragments), e.g. `table`. */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const within = (set: SelectionSetNode | undefined, depth: number): boolean =>
+    depth < 8 &&
+    (set?.selections ?? []).some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === name;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return within(selection.selectionSet, depth + 1);
+      return within(info.fragments[selection.name.value]?.selectionSet, depth + 1);
+    });
+  return info.fieldNodes.some((node) => within(node.selectionSet, 0));
 }
 
 /** Our streaming multipart files, or a web File from elsewhere. */
@@ -110,8 +123,8 @@ export function addObjects(builder: Builder): void {
       nullable: true,
       description: 'The object, or null when it (or its bucket) does not exist.',
       args: { bucket: t.arg.string({ required: true }), key: t.arg.string({ required: true }) },
-      resolve: async (_, args, ctx) => {
-        const meta = await headObject(ctx, args);
+      resolve: async (_, args, ctx, info) => {
+        const meta = await headObject(ctx, args, selects(info, 'table'));
         return meta ? nodeFromMeta(meta) : null;
       },
     }),

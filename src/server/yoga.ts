@@ -31,6 +31,17 @@ function streamingMultipartPlugin(): Plugin<Record<string, unknown>, ServerConte
   };
 }
 
+/** Downloads a request opened and no resolver took (the first bytes read in place of a HEAD) close when it has executed. */
+function releaseUnreadBytesPlugin(): Plugin {
+  return {
+    onExecute: () => ({
+      onExecuteDone({ args }) {
+        (args.contextValue as unknown as Context).loaders.release();
+      },
+    }),
+  };
+}
+
 export function createGraphQLServer(options: {
   services: AppServices;
   tokens: TokenCheck;
@@ -62,6 +73,12 @@ export function createGraphQLServer(options: {
     multipart: false,
     // Body limits are enforced before yoga, per kind of request (JSON or multipart).
     maxRequestBodySize: false,
-    plugins: [tokenGuardPlugin(tokens), streamingMultipartPlugin(), requestMetricsPlugin(), ...queryLimitPlugins(settings)],
+    plugins: [
+      tokenGuardPlugin(tokens),
+      streamingMultipartPlugin(),
+      requestMetricsPlugin(),
+      releaseUnreadBytesPlugin(),
+      ...queryLimitPlugins(settings),
+    ],
   });
 }

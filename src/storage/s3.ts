@@ -218,7 +218,23 @@ export class S3Storage implements Storage {
         stream.destroy();
         throw mapS3Error({ name: 'PreconditionFailed' }, describe(request));
       }
-      return { stream, length: out.ContentLength ?? 0, etag };
+      const length = out.ContentLength ?? 0;
+      // The whole object's size: after the slash of a range's Content-Range, else the length.
+      const size = range ? Number(/\/(\d+)$/.exec(out.ContentRange ?? '')?.[1] ?? Number.NaN) : length;
+      const meta: ObjectMeta | undefined =
+        etag && Number.isSafeInteger(size)
+          ? {
+              bucket: request.bucket,
+              key: request.key,
+              size,
+              etag,
+              lastModified: out.LastModified ?? new Date(0),
+              contentType: out.ContentType ?? null,
+              contentEncoding: out.ContentEncoding ?? null,
+              metadata: out.Metadata ?? {},
+            }
+          : undefined;
+      return { stream, length, etag, ...(meta ? { meta } : {}) };
     } catch (error) {
       throw mapS3Error(error, describe(request));
     }

@@ -57,6 +57,8 @@ export interface ObjectBody {
   /** Bytes this response will send (the range's length when ranged). */
   length: number;
   etag: string;
+  /** The object's metadata as the GET's headers tell it (what a HEAD would), where the store says all of it. */
+  meta?: ObjectMeta;
 }
 
 export interface PutOptions {

@@ -1,11 +1,12 @@
 // The cross-request table cache: tables kept column by column (ColumnarTable), table
 // schemas and row counts. Every entry is keyed by a digest that includes the object's
-// ETag, and every request looks the ETag up afresh (HEAD), so a changed object is never
-// served from here. Bounded by bytes (BUCKETQL_CACHE_BYTES), least recently used first
-// out. Builds in flight are shared: a scan that would build a table another request is
-// already building waits for that one instead of reading the object again. With a
-// disk tier (BUCKETQL_CACHE_DIR, disk-cache.ts), every table kept is also written to
-// disk, and a table not in memory is looked for there before the object is read.
+// ETag, and every request looks the ETag up afresh (HEAD, or a GET whose headers carry
+// it), so a changed object is never served from here. Bounded by bytes
+// (BUCKETQL_CACHE_BYTES), least recently used first out. Builds in flight are shared:
+// a scan that would build a table another request is already building waits for that
+// one instead of reading the object again. With a disk tier (BUCKETQL_CACHE_DIR,
+// disk-cache.ts), every table kept is also written to disk, and a table not in memory
+// is looked for there before the object is read.
 import { LRUCache } from 'lru-cache';
 import { metrics } from '../metrics.js';
 import type { ColumnarTable } from './columnar.js';
@@ -26,6 +27,8 @@ type Entry = { kind: 'schema'; schema: TableSchema } | { kind: 'columns'; table:
 export class TableCache {
   private readonly lru: LRUCache<string, Entry>;
   private readonly building = new Map<string, TableBuild>();
+  /** Objects (bucket and key) read as tables lately, whatever their ETag: their next question may find its answer here. */
+  private readonly read = new LRUCache<string, true>({ max: 10_000 });
 
   constructor(
     readonly maxBytes: number,
@@ -104,6 +107,15 @@ export class TableCache {
     build.done.then(forget, forget);
   }
 
+  /** Notes that a table of this object is being read (so its next question checks the ETag before reading bytes). */
+  noteRead(bucket: string, key: string): void {
+    this.read.set(`${bucket}\u0000${key}`, true);
+  }
+  /** Whether a table of this object was read lately (and so may be answered from here, if its ETag is unchanged). */
+  readLately(bucket: string, key: string): boolean {
+    return this.read.has(`${bucket}\u0000${key}`);
+  }
+
   getCount(table: string, filter: string): number | undefined {
     const entry = this.get(`c:${table}:${filter}`, 'count');
     return entry?.kind === 'count' ? entry.count : undefined;
@@ -114,6 +126,7 @@ export class TableCache {
 
   clear(): void {
     this.lru.clear();
+    this.read.clear();
     metrics.cacheBytes.set(0);
   }
 }

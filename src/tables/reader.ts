@@ -5,10 +5,13 @@
 // column by column in the shared cache (columnar.ts), and every later question on the
 // same ETag runs on that; small objects are read on in the background after the
 // leading rows that answer a first page.
+
+import { fieldText } from '../codecs/csv-fields.js';
 import type {
   ByteSource,
   Codec,
   ColumnTypeName,
+  FieldBatch,
   Format,
   RawCell,
   TableDescription,
@@ -64,10 +67,13 @@ function respectDeclared(declared: ColumnTypeName | null, sampled: ColumnType): 
   return sampled;
 }
 
-/** Rough bytes a row takes in memory, to bound the cache. */
-function rowBytes(cells: RawCell[]): number {
-  let bytes = 64 + cells.length * 16;
-  for (const cell of cells) if (typeof cell === 'string') bytes += cell.length * 2;
+/** Rough bytes a record takes in memory, to bound what a small table's read holds before its columns. */
+function recordBytes(record: Record<string, unknown>): number {
+  let bytes = 64;
+  for (const key in record) {
+    const value = record[key];
+    bytes += typeof value === 'string' ? 16 + value.length * 2 : 16;
+  }
   return bytes;
 }
 
@@ -146,6 +152,27 @@ class RowAssembler {
     }
   }
 
+  /** Learns a record's keys without making a row of it (a small table's records wait for every key). */
+  noteKeys(record: Record<string, unknown>): void {
+    this.keyIndex ??= new Map();
+    for (const key in record) {
+      if (this.keyIndex.has(key)) continue;
+      this.keyIndex.set(key, this.keys.length);
+      this.keys.push(key);
+    }
+  }
+
+  /** A record's cells by the keys noted, written into `cells` (reused: no row is made). */
+  cellsOf(record: Record<string, unknown>, cells: RawCell[]): RawCell[] {
+    const keyIndex = this.keyIndex as Map<string, number>;
+    cells.fill(null);
+    for (const key in record) {
+      const at = keyIndex.get(key);
+      if (at !== undefined) cells[at] = (record[key] ?? null) as RawCell;
+    }
+    return cells;
+  }
+
   private arrayRow(cells: RawCell[]): TableRow {
     const row: TableRow = { index: this.nextIndex++, cells };
     if (this.width !== null && cells.length > this.width) {
@@ -182,6 +209,16 @@ class RowAssembler {
 
 /** Rows checked between looks at a build's size. */
 const BUDGET_CHECK_ROWS = 65_536;
+
+/** Waits until the event loop has run its pending I/O: background work goes after requests. */
+const backgroundTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Row `r` of a field batch as the text of its cells. */
+function fieldRow(batch: FieldBatch, r: number): RawCell[] {
+  const cells: RawCell[] = [];
+  for (let f = batch.rowFields[r] as number; f < (batch.rowFields[r + 1] as number); f++) cells.push(fieldText(batch, f));
+  return cells;
+}
 
 function settle<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
   let resolve!: (value: T) => void;
@@ -227,6 +264,7 @@ export class TableReader implements RowSource {
   }
 
   schema(): Promise<TableSchema> {
+    if (!this.schemaPromise) this.cache.noteRead(this.object.bucket, this.object.key);
     this.schemaPromise ??= this.loadSchema();
     return this.schemaPromise;
   }
@@ -245,17 +283,18 @@ export class TableReader implements RowSource {
   private events(start: number, extra: Partial<TableReadOptions> = {}): AsyncIterable<TableEvent> {
     const readTable = this.object.codec.readTable;
     if (!readTable) throw new BadUserInput(`${this.what} is not a table`);
-    const source = this.byteSource();
+    const source = this.byteSource(extra.readsAll === true);
     return readTable.call(this.object.codec, source, this.readOptions({ ...extra, startOffset: start > 0 ? start : undefined }));
   }
 
-  private byteSource(): ByteSource {
+  /** `toEnd`: the read takes every byte (a small object's), so it may come in one GET. */
+  private byteSource(toEnd = false): ByteSource {
     const { object, signal } = this;
     const read = object.read;
     return {
       size: object.size,
       id: this.id,
-      open: (from = 0) => object.open(from, signal),
+      open: (from = 0) => object.open(from, signal, toEnd),
       ...(read ? { read: (start: number, end: number) => read.call(object, start, end, signal) } : {}),
     };
   }
@@ -361,7 +400,10 @@ export class TableReader implements RowSource {
    * Reads a small object to its end in one read, building its columnar table. The
    * schema is known after the leading rows (record formats: after all of them, since
    * their columns are the union of every record's keys), so a first page is answered
-   * from those while the read goes on.
+   * from those while the read goes on. From then on the read is background work: it
+   * lets pending I/O (the first page's answer, other requests) go first after each
+   * batch. A CSV in UTF-8 comes as field batches, typed into columns from the bytes
+   * (as the cold scan does); only the leading rows become rows of text.
    */
   private readSmall(): Build {
     const schemaDone = settle<TableSchema>();
@@ -390,32 +432,69 @@ export class TableReader implements RowSource {
         rows = [];
         return built;
       };
-      for await (const event of this.events(0, { readsAll: true })) {
+      // Records (JSON, NDJSON) wait for every key: they are held as parsed, and only the
+      // sample's become rows; the rest go into the columns through one reused array.
+      let records: Record<string, unknown>[] = [];
+      const concludeRecords = (complete: boolean, fill: boolean): TableSchema => {
+        const inferRows = this.limits.inferRows;
+        rows = assembler.accept({ type: 'records', records: records.slice(0, inferRows) })?.rows ?? [];
+        const built = conclude(complete && records.length <= inferRows);
+        const b = builder as ColumnarBuilder | null;
+        if (fill && b) {
+          const cells: RawCell[] = new Array(assembler.keys.length);
+          for (let r = inferRows; r < records.length; r++)
+            b.add(assembler.cellsOf(records[r] as Record<string, unknown>, cells), undefined);
+        }
+        records = [];
+        return built;
+      };
+      /** False when the table outgrew the cache (the read then stops). */
+      const withinBudget = (added: number): boolean => {
+        sinceCheck += added;
+        if (sinceCheck < BUDGET_CHECK_ROWS) return true;
+        sinceCheck = 0;
+        return this.cache.fits((builder as ColumnarBuilder | null)?.bytes() ?? 0);
+      };
+      for await (const event of this.events(0, { readsAll: true, fieldBatches: true })) {
+        if (event.type === 'records' && !schema) {
+          for (const record of event.records) {
+            assembler.noteKeys(record);
+            records.push(record);
+            rowBytesSeen += recordBytes(record);
+          }
+          if (rowBytesSeen > this.limits.cacheTableBytes * 4) return concludeRecords(false, false) && null; // too big to hold: sample only
+          continue;
+        }
         const batch = assembler.accept(event);
         if (!batch) continue;
+        if (schemaKnown) await backgroundTurn();
+        if (batch.fields) {
+          const { batch: fields, first } = batch.fields;
+          if (schema) {
+            (builder as ColumnarBuilder | null)?.addFields(fields);
+            if (!withinBudget(fields.rows)) return null;
+            continue;
+          }
+          // The batch's arrays are reused by the next one: the sample's rows are made now.
+          for (let r = 0; r < fields.rows; r++) rows.push({ index: first + r, cells: fieldRow(fields, r) });
+          if (rows.length >= this.limits.inferRows) schema = conclude(false);
+          continue;
+        }
         for (const row of batch.rows) {
           if (!schema) {
+            // Rows (not records) wait only for the sample.
             rows.push(row);
-            // Records wait for every key; rows only for the sample.
-            if (assembler.keyed) {
-              rowBytesSeen += rowBytes(row.cells);
-              if (rowBytesSeen > this.limits.cacheTableBytes * 4) return conclude(false) && null; // too big to hold: sample only
-            } else if (rows.length >= this.limits.inferRows) {
-              schema = conclude(false);
-            }
+            if (rows.length >= this.limits.inferRows) schema = conclude(false);
             continue;
           }
           const b = builder as ColumnarBuilder | null;
           if (!b) return null;
           if (!schema.keys && row.cells.length > schema.columns.length) this.shape([row], schema);
           b.add(row.cells, row.extra);
-          if (++sinceCheck >= BUDGET_CHECK_ROWS) {
-            sinceCheck = 0;
-            if (!this.cache.fits(b.bytes())) return null;
-          }
+          if (!withinBudget(1)) return null;
         }
       }
-      if (!schema) schema = conclude(true);
+      if (!schema) schema = assembler.keyed ? concludeRecords(true, true) : conclude(true);
       const table = (builder as ColumnarBuilder | null)?.finish() ?? null;
       if (table && this.cache.fits(table.bytes)) {
         this.cache.setColumns(this.id, table);

@@ -62,8 +62,11 @@ export interface TableObject {
   codec: Codec;
   /** Opens the stored bytes (still compressed) from `start`. */
   openStored(start: number, signal: AbortSignal): Promise<Readable>;
-  /** Opens the bytes ready for the codec (decompressed) from `start`. */
-  open(start: number, signal: AbortSignal): Promise<Readable>;
+  /**
+   * Opens the bytes ready for the codec (decompressed) from `start`. `toEnd`: the
+   * reader takes every byte to the end (no early stop to bound), so one GET may do.
+   */
+  open(start: number, signal: AbortSignal, toEnd?: boolean): Promise<Readable>;
   /** Reads bytes `start` to `end` (exclusive) in one ranged read; absent when the bytes are decompressed on the way. */
   read?(start: number, end: number, signal: AbortSignal): Promise<Buffer>;
 }

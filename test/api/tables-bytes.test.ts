@@ -5,6 +5,7 @@
 // overwritten object is seen at once. Both paths: streamed tables (larger than
 // BUCKETQL_CACHE_TABLE_BYTES) and small tables parsed once and cached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ObjectMeta } from '../../src/storage/types.js';
 import { onS3rver, s3BytesSent, startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 
 const ROWS = 200_000;
@@ -221,6 +222,42 @@ describe.each<{ path: 'streamed' | 'cached'; env: Record<string, string> }>([
     // Asked again, a cached table needs no GET at all; a streamed one reads once (its schema is cached).
     await app.gql(TWICE, { b: bucket, k: 'twice.csv' });
     expect(getsIn(sent.splice(0))).toHaveLength(path === 'streamed' ? 1 : 0);
+  });
+
+  it.runIf(path === 'cached')(
+    'read to its end on its first question: a GET of the first window in place of HEAD, then one of the rest',
+    async () => {
+      const text = csv(60_000, 'w'); // about 0.8 MB: more than the first window (512 KiB)
+      expect(text.length).toBeGreaterThan(600 * 1024);
+      await app.storage.putObject({ bucket, key: 'whole.csv' }, Buffer.from(text));
+      const meta = (await app.storage.headObject({ bucket, key: 'whole.csv' })) as ObjectMeta;
+      const sent = recordGets(app);
+      const query = `query($b: String!) { object(bucket: $b, key: "whole.csv") { size etag contentType table {
+      rows(first: 2, where: { column: "id", op: GTE, value: 59998 }) { totalCount edges { node { values } } } } } }`;
+      const result = await app.gql(query, { b: bucket });
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.object).toMatchObject({ size: text.length, etag: meta.etag, contentType: meta.contentType });
+      expect(result.data?.object.table.rows).toEqual({
+        totalCount: 2,
+        edges: [{ node: { values: { id: 59998, word: 'w59998' } } }, { node: { values: { id: 59999, word: 'w59999' } } }],
+      });
+      expect(sent.splice(0)).toEqual([
+        { name: 'GetObjectCommand', range: 'bytes=0-524287' },
+        { name: 'GetObjectCommand', range: 'bytes=524288-' },
+      ]);
+      // The next question checks the ETag (HEAD), and is answered from the table kept.
+      expect((await app.gql(query, { b: bucket })).data).toEqual(result.data);
+      expect(sent.splice(0)).toEqual([{ name: 'HeadObjectCommand' }]);
+    },
+  );
+
+  it.runIf(path === 'cached')('a missing or empty object, asked for as a table, is what a HEAD says it is', async () => {
+    await app.storage.putObject({ bucket, key: 'empty.csv' }, Buffer.alloc(0));
+    const query = `query($b: String!, $k: String!) { object(bucket: $b, key: $k) { size table { rowCount columns { name } } } }`;
+    expect((await app.gql(query, { b: bucket, k: 'missing.csv' })).data).toEqual({ object: null });
+    const empty = await app.gql(query, { b: bucket, k: 'empty.csv' });
+    expect(empty.errors).toBeUndefined();
+    expect(empty.data).toEqual({ object: { size: 0, table: { rowCount: 0, columns: [] } } });
   });
 
   it('sees an overwrite by any client at the next request, even of the same size', async () => {

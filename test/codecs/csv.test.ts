@@ -343,6 +343,27 @@ describe('long rows', () => {
     expect((table.rows[0] as string[])[1]).toHaveLength(700_000);
     expect((table.rows[1] as string[])[1]).toHaveLength(700_000);
   }, 20_000);
+
+  it('reads a record longer than a field scan (64 KiB) as field batches, as papaparse reads it', async () => {
+    // A header of 16,000 columns (about 100 KB) and a row of as many cells, in chunks of 64 KiB.
+    const names = Array.from({ length: 16_000 }, (_, i) => `c${i}`);
+    const text = `${names.join(',')}
+${names.map((_, i) => i).join(',')}
+short,row
+`;
+    const source = bufferSource(Buffer.from(text), 64 * 1024);
+    const events: string[] = [];
+    let fields = 0;
+    let header: string[] | null = null;
+    for await (const event of readDelimited(source, { header: true, fieldBatches: true }, null)) {
+      events.push(event.type);
+      if (event.type === 'header') header = event.names;
+      if (event.type === 'fields') fields += event.batch.rows;
+    }
+    expect(header).toEqual(names);
+    expect(fields).toBe(2);
+    expect(events).not.toContain('rows');
+  }, 20_000);
 });
 
 describe('broken quoting', () => {

@@ -52,6 +52,10 @@ describe('/metrics', () => {
       AUTH,
     );
     expect(ok.errors).toBeUndefined();
+    // The first question on a table GETs its first bytes in place of a HEAD; its size alone is a HEAD.
+    expect(
+      (await app.gql('query Size($b: String!) { object(bucket: $b, key: "sales.csv") { size } }', { b: bucket }, AUTH)).errors,
+    ).toBeUndefined();
     const failed = await app.gql('query ReadMissing { object(bucket: "no-such-bucket-metrics", key: "x.csv") { text } }', {}, AUTH);
     expect(failed.data?.object ?? null).toBeNull();
     await app.gql('query Broken { nope }', {}, AUTH);
@@ -61,7 +65,7 @@ describe('/metrics', () => {
     expect(delta('bucketql_graphql_requests_total', { outcome: 'rejected' })).toBe(1);
     expect(delta('bucketql_graphql_request_duration_seconds_count', { operation: 'ReadSales', type: 'query' })).toBe(1);
     expect(delta('bucketql_http_requests_total', { route: '/graphql', status: '200' })).toBeGreaterThanOrEqual(2);
-    // The table read went to S3: a HEAD and a GET, and the GET's bytes.
+    // The table read went to S3 (a GET, and its bytes), the size asked alone too (a HEAD).
     expect(delta('bucketql_s3_requests_total', { operation: 'GetObject', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(delta('bucketql_s3_requests_total', { operation: 'HeadObject', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
     expect(delta('bucketql_s3_received_bytes_total', { operation: 'GetObject' })).toBeGreaterThanOrEqual(30);

@@ -6,7 +6,9 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { csvCodec } from '../../src/codecs/csv.js';
+import { jsonCodec } from '../../src/codecs/json.js';
 import { ndjsonCodec } from '../../src/codecs/ndjson.js';
+import type { ByteSource, TableReadOptions } from '../../src/codecs/types.js';
 import { aggregate } from '../../src/tables/aggregate.js';
 import { TableCache } from '../../src/tables/cache.js';
 import { countRows, readPage } from '../../src/tables/query.js';
@@ -182,5 +184,67 @@ describe('the columnar cache', { timeout: 120_000 }, () => {
       { a: null, when: null, b: null },
     ]);
     expect(again.source.opens).toEqual([]);
+  });
+
+  it('keeps small JSON arrays as a streamed read answers them: keys first seen late, a `__proto__` key, nested values', async () => {
+    const records = Array.from({ length: 50 }, (_, i) => ({ id: i, when: '2024-01-02 03:04:05', ...(i === 40 ? { late: [i] } : {}) }));
+    const text = `[${records.map((r, i) => (i === 45 ? JSON.stringify(r).replace('{', '{"__proto__":{"x":1},') : JSON.stringify(r))).join(',')}]`;
+    const kept = tableOf(text, { codec: jsonCodec, inferRows: 10 });
+    expect((await kept.schema()).columns.map((c) => c.name)).toEqual(['id', 'when', 'late', '__proto__']);
+    const values = await allValues(kept, 7);
+    // Compared as JSON: in an object literal, `__proto__` would set the prototype, not a key.
+    expect(JSON.stringify(values[45])).toBe('{"id":45,"when":"2024-01-02T03:04:05.000Z","late":null,"__proto__":{"x":1}}');
+    expect(JSON.stringify(values[40])).toBe('{"id":40,"when":"2024-01-02T03:04:05.000Z","late":[40],"__proto__":null}');
+    expect(JSON.stringify(values[0])).toBe('{"id":0,"when":"2024-01-02T03:04:05.000Z","late":null,"__proto__":null}');
+    expect(await countRows(kept, { column: 'id', op: 'GTE', value: 40 })).toBe(10);
+  });
+});
+
+describe('a small table, read whole as its first page is asked for', () => {
+  /** csvCodec, telling which events it handed out, and whether it was asked for field batches. */
+  function spyCodec() {
+    const seen: string[] = [];
+    const asked: boolean[] = [];
+    const codec = {
+      ...csvCodec,
+      readTable: async function* (source: ByteSource, options: TableReadOptions) {
+        asked.push(options.fieldBatches === true);
+        for await (const event of csvCodec.readTable?.(source, options) ?? []) {
+          seen.push(event.type);
+          yield event;
+        }
+      },
+    };
+    return { codec, seen, asked };
+  }
+  // CRLF line ends, quoted cells, a misfit, a row with a cell beyond the header.
+  const text = `${csv(3000).replaceAll('\n', '\r\n')}1,x,y,1.5,true,2024-01-01,00001,extra one\r\n`;
+
+  it('is typed from field batches (no rows of strings past the sample) and answers as a streamed read does', async () => {
+    const spy = spyCodec();
+    const small = tableOf(text, { codec: spy.codec, inferRows: 100, chunkSize: 8 * 1024 });
+    const streamed = larger(text, new TableCache(1));
+    const page = await readPage(small, { first: 10 });
+    expect(page.rows.map((r) => r.values)).toEqual((await readPage(streamed, { first: 10 })).rows.map((r) => r.values));
+    expect(await countRows(small, SEOUL)).toBe(await countRows(streamed, SEOUL));
+    expect(await allValues(small, 700)).toEqual(await allValues(streamed, 700));
+    expect(spy.asked).toEqual([true]);
+    expect(spy.seen).toContain('fields');
+    expect(spy.seen).not.toContain('rows');
+    expect(small.source.opens).toEqual([0]);
+  });
+
+  it('answers its first page before the read goes on: the rest of the object is background work', async () => {
+    const spy = spyCodec();
+    // About 1.2 MB: batches of about 64 KiB (field batches; papaparse takes 24 to 48 KiB), the 100-row sample in the first.
+    const small = tableOf(csv(20_000), { codec: spy.codec, inferRows: 100 });
+    const batches = () => spy.seen.filter((type) => type === 'fields' || type === 'rows').length;
+    const page = await readPage(small, { first: 10 });
+    const batchesWhenAnswered = batches();
+    expect(page.rows.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(await countRows(small, null)).toBe(20_000);
+    expect(batches()).toBeGreaterThan(15);
+    // The sample's batch, and at most the one the read had taken when the schema was known.
+    expect(batchesWhenAnswered).toBeLessThanOrEqual(2);
   });
 });

@@ -183,6 +183,27 @@ describe('createDecoder', () => {
     expect(decodeText(new Uint8Array(Buffer.from('\uFEFF한', 'utf16le').swap16()), 'utf-16be')).toBe('한');
   });
 
+  it('decodes a whole UTF-8 buffer (decodeText) as the streaming decoder does, in any pieces, bytes that do not decode included (property)', () => {
+    const piece = fc.oneof(
+      fc.uint8Array({ maxLength: 8 }),
+      fc.constantFrom(...['한', '😀', 'a', '\uFEFF', '\uFFFD'].map((c) => new Uint8Array(Buffer.from(c)))),
+      fc.constantFrom(
+        new Uint8Array([0xef, 0xbb]),
+        new Uint8Array([0xf0, 0x9f]),
+        new Uint8Array([0xc3]),
+        new Uint8Array([0xed, 0xa0, 0x80]),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 4 }), (pieces, cutsAt) => {
+        const data = new Uint8Array(Buffer.concat(pieces));
+        const cuts = [...new Set(cutsAt.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+        expect(decodeText(data, 'utf-8')).toBe(decodeInPieces(data, 'utf-8', cuts).text);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('tells the length of a BOM of the encoding', () => {
     expect(bomLength(new Uint8Array([0xef, 0xbb, 0xbf, 0x41]), 'utf-8')).toBe(3);
     expect(bomLength(new Uint8Array([0xff, 0xfe, 0x41, 0x00]), 'utf-16le')).toBe(2);
