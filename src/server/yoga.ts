@@ -11,6 +11,7 @@ import { queryLimitPlugins } from './limits.js';
 import type { Logger } from './log.js';
 import { requestMetricsPlugin } from './metrics.js';
 import type { GraphQLParams } from './multipart.js';
+import { serialisedJsonPlugin } from './serialised-json.js';
 import { tokenGuardPlugin } from './token-guard.js';
 
 export interface ServerContext {
@@ -62,6 +63,12 @@ export function createGraphQLServer(options: {
     multipart: false,
     // Body limits are enforced before yoga, per kind of request (JSON or multipart).
     maxRequestBodySize: false,
-    plugins: [tokenGuardPlugin(tokens), streamingMultipartPlugin(), requestMetricsPlugin(), ...queryLimitPlugins(settings)],
+    plugins: [
+      tokenGuardPlugin(tokens),
+      streamingMultipartPlugin(),
+      requestMetricsPlugin(),
+      serialisedJsonPlugin(),
+      ...queryLimitPlugins(settings),
+    ],
   });
 }
