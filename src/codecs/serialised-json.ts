@@ -3,6 +3,7 @@
 // answer holds bytes, not 100k row objects that live until the response is written.
 // The GraphQL response puts the bytes in place (stringifyWithSerialised, used by the
 // server's result stringifier); anything else that serialises it gets the parsed value.
+import { Utf8Blocks } from './utf8-blocks.js';
 
 /** JSON text in UTF-8, in pieces: their concatenation is one JSON value. */
 export class SerialisedJson {
@@ -59,14 +60,12 @@ export function stringifyWithSerialised(value: unknown): string | Buffer {
 }
 
 /**
- * Items stringified at once: the text of 64 rows stays under V8's part length, so it is
- * one flat string that encodes to UTF-8 quickly. The JSON of 700 rows at once (about
- * 95,000 characters, two bytes each with a Korean cell) took 4-8 times as long to encode
- * as the same rows 64 at a time (measured: 250-670 ms against 36-82 ms for 100k rows).
+ * Items stringified at once: the text of 64 rows stays one flat string, which encodes to
+ * UTF-8 quickly. The JSON of 700 rows at once (about 95,000 characters, two bytes each
+ * with a Korean cell) took 4-8 times as long to encode as the same rows 64 at a time
+ * (measured: 250-670 ms against 36-82 ms for 100k rows).
  */
 const GROUP_ITEMS = 64;
-/** Bytes of a block the text is written into. */
-const BLOCK_BYTES = 1 << 20;
 
 /**
  * An array written as JSON while its items come: JSON.stringify of a few items at a
@@ -75,9 +74,7 @@ const BLOCK_BYTES = 1 << 20;
  */
 export class JsonArrayWriter {
   private pending: unknown[] = [];
-  private readonly blocks: Buffer[] = [];
-  private block: Buffer = Buffer.alloc(0);
-  private used = 0;
+  private readonly out = new Utf8Blocks();
   private empty = true;
 
   push(item: unknown): void {
@@ -88,24 +85,16 @@ export class JsonArrayWriter {
   private flush(): void {
     if (this.pending.length === 0) return;
     // "[a,b]": its "[" opens the array or becomes the "," after the items before; its "]" is dropped.
-    const text = JSON.stringify(this.pending);
+    const { block, at } = this.out.write(JSON.stringify(this.pending));
     this.pending = [];
-    const most = text.length * 3;
-    if (this.block.length - this.used < most) {
-      if (this.used > 0) this.blocks.push(this.block.subarray(0, this.used));
-      this.block = Buffer.allocUnsafeSlow(Math.max(BLOCK_BYTES, most));
-      this.used = 0;
-    }
-    const at = this.used;
-    this.used += this.block.write(text, at, 'utf8') - 1;
-    if (!this.empty) this.block[at] = 0x2c;
+    this.out.drop(1);
+    if (!this.empty) block[at] = 0x2c;
     this.empty = false;
   }
 
   finish(): SerialisedJson {
     this.flush();
-    if (this.empty) return new SerialisedJson([Buffer.from('[]')]);
-    const last = this.block.subarray(0, this.used);
-    return new SerialisedJson([...this.blocks, last, Buffer.from(']')]);
+    this.out.write(this.empty ? '[]' : ']');
+    return new SerialisedJson(this.out.chunks());
   }
 }
