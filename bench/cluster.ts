@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { S3Storage } from '../src/storage/s3.js';
 import { stopChild } from '../test/support/bucketql-child.js';
-import { buildOnce, readyLine, SERVER_NODE_FLAGS } from './support.js';
+import { buildOnce, readyLine, SERVER_ENV, SERVER_NODE_FLAGS } from './support.js';
 
 const SECONDS = Number(process.env.CLUSTER_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.CLUSTER_CONCURRENCY ?? 8);
@@ -95,7 +95,7 @@ class Instance {
   async start(): Promise<void> {
     // The built code, as `npm start` runs it: under tsx a restart compiles for seconds.
     const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'dist/src/cli.js'], {
-      env: { ...process.env, ...this.env, BUCKETQL_PORT: String(this.port) },
+      env: { ...process.env, ...SERVER_ENV, ...this.env, BUCKETQL_PORT: String(this.port) },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     this.child = child;

@@ -12,6 +12,11 @@ export { readyLine };
 
 /** The flags `npm start` runs node with (package.json): a larger young generation for scans. */
 export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+/**
+ * The environment `npm start` sets (package.json): glibc's malloc with fixed thresholds,
+ * so that freed large blocks go back to the system (docs/operations.md, "Memory after a clear").
+ */
+export const SERVER_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576', MALLOC_TRIM_THRESHOLD_: '1048576' };
 
 export interface BenchServer {
   url: string;
@@ -34,7 +39,7 @@ export function benchDataDir(): string {
 export async function startServer(env: Record<string, string> = {}, dataDir = benchDataDir()): Promise<BenchServer> {
   const port = 4600 + Math.floor(Math.random() * 300);
   const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'dist/src/cli.js'], {
-    env: { ...process.env, BUCKETQL_DATA_DIR: dataDir, BUCKETQL_PORT: String(port), BUCKETQL_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...SERVER_ENV, BUCKETQL_DATA_DIR: dataDir, BUCKETQL_PORT: String(port), BUCKETQL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await readyLine(child);

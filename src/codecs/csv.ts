@@ -7,8 +7,9 @@ import { BadUserInput, DecodeFailed } from '../errors.js';
 import { bomLength, createDecoder, detectEncoding, type EncodingName, resolveEncoding } from '../text/encoding.js';
 import { encodedLength, supportsResume } from '../text/length.js';
 import { FieldScanner, fieldText } from './csv-fields.js';
-import { normaliseRowsInput } from './rows-input.js';
+import { readRowsInput } from './rows-input.js';
 import type { ByteSource, Codec, RawCell, TableEvent, TableReadOptions } from './types.js';
+import { Utf8Blocks } from './utf8-blocks.js';
 
 /**
  * Text handed to the parser at once: big enough to amortise a call, and small enough
@@ -404,11 +405,14 @@ function cellFormatter(delimiter: string): (value: unknown) => string {
   };
 }
 
+/** Rows whose text is encoded at once (see utf8-blocks.ts). */
+const ENCODE_ROWS = 64;
+
 export function encodeDelimited(content: unknown, extension: string, delimiter: string): Buffer {
-  const { columns, rows } = normaliseRowsInput(content, extension);
+  const input = readRowsInput(content, extension);
   const formatCell = cellFormatter(delimiter);
   // One empty cell alone would make a blank line, which readers skip: quote it.
-  const line = (cells: unknown[]) => {
+  const line = (cells: readonly unknown[]) => {
     if (cells.length === 1) {
       const only = formatCell(cells[0]);
       return only === '' ? '""' : only;
@@ -417,9 +421,20 @@ export function encodeDelimited(content: unknown, extension: string, delimiter: 
     for (let i = 1; i < cells.length; i++) text += delimiter + formatCell(cells[i]);
     return text;
   };
-  const lines = [line(columns)];
-  for (const row of rows) lines.push(line(row));
-  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+  // Row by row into UTF-8 blocks: no array a row, no line strings kept, no 7 MB string.
+  const out = new Utf8Blocks();
+  const cells: unknown[] = [];
+  let text = `${line(input.columns)}\r\n`;
+  for (let i = 0; i < input.rowCount; i++) {
+    input.read(i, cells);
+    text += `${line(cells)}\r\n`;
+    if (i % ENCODE_ROWS === ENCODE_ROWS - 1) {
+      out.write(text);
+      text = '';
+    }
+  }
+  out.write(text);
+  return out.concat();
 }
 
 export const csvCodec: Codec = {

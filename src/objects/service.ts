@@ -5,6 +5,7 @@
 
 import { Readable } from 'node:stream';
 import { codecOf, formatOfKey } from '../codecs/registry.js';
+import { JsonArrayWriter } from '../codecs/serialised-json.js';
 import { decodeTextValue } from '../codecs/text.js';
 import type { Format } from '../codecs/types.js';
 import type { Context } from '../context.js';
@@ -120,12 +121,15 @@ export async function contentOf(ctx: Context, node: ObjectNode): Promise<unknown
     ctx.tableCache,
     ctx.signal,
   );
+  // The rows are written as JSON while they are read (the same objects JSON.stringify
+  // would have met in the whole array): the answer holds their bytes, and the row
+  // objects die young instead of 100k of them living until the response is written.
   const schema = await reader.schema();
-  const rows: Record<string, unknown>[] = [];
+  const json = new JsonArrayWriter();
   for await (const batch of reader.scan({ index: 0 })) {
-    for (const row of batch.rows) rows.push(rowValues(reader, schema, schema.columns, row, true));
+    for (const row of batch.rows) json.push(rowValues(reader, schema, schema.columns, row, true));
   }
-  return rows;
+  return json.finish();
 }
 
 function* slices(bytes: Buffer): Generator<Buffer> {

@@ -11,6 +11,7 @@ import { queryLimitPlugins } from './limits.js';
 import type { Logger } from './log.js';
 import { requestMetricsPlugin } from './metrics.js';
 import type { GraphQLParams } from './multipart.js';
+import { serialisedJsonPlugin } from './serialised-json.js';
 import { tokenGuardPlugin } from './token-guard.js';
 
 export interface ServerContext {
@@ -78,6 +79,7 @@ export function createGraphQLServer(options: {
       streamingMultipartPlugin(),
       requestMetricsPlugin(),
       releaseUnreadBytesPlugin(),
+      serialisedJsonPlugin(),
       ...queryLimitPlugins(settings),
     ],
   });

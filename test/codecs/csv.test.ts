@@ -419,6 +419,20 @@ describe('encodeDelimited', () => {
     expect(bytes.toString('utf8')).toBe('a,b,c\r\n"x, y","say ""hi""",1\r\n" pad",,true\r\n');
   });
 
+  it('writes every row of a long input in order, keys first seen late as columns (empty cells before)', () => {
+    for (const count of [1, 63, 64, 65, 129, 20_000]) {
+      const rows: Record<string, unknown>[] = Array.from({ length: count }, (_, i) => ({ n: i }));
+      rows.push({ late: '서울' });
+      const lines = ['n,late', ...rows.slice(0, count).map((_, i) => `${i},`), ',서울'];
+      expect(encodeDelimited(rows, '.csv', ',').toString('utf8'), `${count} rows`).toBe(`${lines.join('\r\n')}\r\n`);
+    }
+  });
+
+  it('refuses the first row (in order) with a cell UTF-8 cannot hold, however long the input', () => {
+    const rows = Array.from({ length: 5000 }, (_, i) => ({ a: i === 4321 || i === 4900 ? 'x\uD800' : 'ok' }));
+    expect(() => encodeDelimited(rows, '.csv', ',')).toThrow(/row 4321, column "a"/);
+  });
+
   it('random tables survive encode → decode, values as strings (property)', async () => {
     const anyCell = fc.oneof(
       fc.string(),
