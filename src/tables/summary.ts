@@ -398,27 +398,34 @@ export async function summarizeColumn(reader: RowSource, args: SummaryArgs): Pro
   // One cell reader for the whole scan, pointed at each row in turn: no closure a row.
   let current: TableRow;
   const cell = (c: Column) => reader.typed(current, c, schema);
+  const take = (row: TableRow): boolean => {
+    current = row;
+    if (predicate && !predicate(cell)) return true;
+    count++;
+    const value = cell(column);
+    if (value === null) {
+      nulls++;
+      return true;
+    }
+    if (!fitsType(value, column.type)) {
+      misfits++;
+      counter.add(value);
+      return true;
+    }
+    if (min === null || compareValues(value, min) < 0) min = value;
+    if (max === null || compareValues(value, max) > 0) max = value;
+    if (numeric) histogram.add(value instanceof Date ? value.getTime() : (value as number));
+    counter.add(value);
+    return true;
+  };
   await reader.run({
     start: { index: 0 },
     whole: true,
-    take: (row: TableRow) => {
-      current = row;
-      if (predicate && !predicate(cell)) return true;
-      count++;
-      const value = cell(column);
-      if (value === null) {
-        nulls++;
-        return true;
-      }
-      if (!fitsType(value, column.type)) {
-        misfits++;
-        counter.add(value);
-        return true;
-      }
-      if (min === null || compareValues(value, min) < 0) min = value;
-      if (max === null || compareValues(value, max) > 0) max = value;
-      if (numeric) histogram.add(value instanceof Date ? value.getTime() : (value as number));
-      counter.add(value);
+    take,
+    // Rows of a columnar table: one row object pointed at each in turn, not one made a row.
+    takeColumns: (table, from, to) => {
+      const row: TableRow = { index: from, cells: [], columns: table };
+      for (; row.index < to; row.index++) take(row);
       return true;
     },
   });
