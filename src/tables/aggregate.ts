@@ -1,6 +1,7 @@
 // Aggregates in one streaming pass: count, and sum/avg/min/max per column, grouped
 // by any columns. Memory grows with the number of groups, never with the rows.
 import { BadUserInput } from '../errors.js';
+import { takeSpanRows } from './columnar.js';
 import { compareValues } from './compare.js';
 import { compileFilter, findColumn, type RowFilter } from './filter.js';
 import { fitsType } from './infer.js';
@@ -127,6 +128,34 @@ export async function aggregate(reader: RowSource, args: AggregateArgs): Promise
     }
     return { key, count: 0, accumulators: columns.map(() => new Accumulator()) };
   };
+  const take = (row: TableRow): boolean => {
+    current = row;
+    if (predicate && !predicate(cell)) return true;
+    let group: Group | undefined | null;
+    const value = single ? cell(single) : undefined;
+    const primitive = value instanceof Date ? value.toISOString() : value;
+    if (single && (primitive === null || typeof primitive !== 'object')) {
+      const at = primitive as string | number | boolean | null;
+      group = byValue.get(at);
+      if (!group) {
+        group = newGroup([value as TypedValue]);
+        if (!group) return false;
+        byValue.set(at, group);
+      }
+    } else {
+      const key = groupBy.map(cell);
+      const id = JSON.stringify(key.map(jsonValue));
+      group = groups.get(id);
+      if (!group) {
+        group = newGroup(key);
+        if (!group) return false;
+        groups.set(id, group);
+      }
+    }
+    group.count++;
+    for (let i = 0; i < columns.length; i++) (group.accumulators[i] as Accumulator).add(cell(columns[i] as Column), columns[i] as Column);
+    return true;
+  };
   await reader.run({
     start: { index: 0 },
     whole: true,
@@ -136,34 +165,9 @@ export async function aggregate(reader: RowSource, args: AggregateArgs): Promise
       mayMatch: compileRangeTest(args.where, schema.columns),
       indexes: false,
     },
-    take: (row: TableRow) => {
-      current = row;
-      if (predicate && !predicate(cell)) return true;
-      let group: Group | undefined | null;
-      const value = single ? cell(single) : undefined;
-      const primitive = value instanceof Date ? value.toISOString() : value;
-      if (single && (primitive === null || typeof primitive !== 'object')) {
-        const at = primitive as string | number | boolean | null;
-        group = byValue.get(at);
-        if (!group) {
-          group = newGroup([value as TypedValue]);
-          if (!group) return false;
-          byValue.set(at, group);
-        }
-      } else {
-        const key = groupBy.map(cell);
-        const id = JSON.stringify(key.map(jsonValue));
-        group = groups.get(id);
-        if (!group) {
-          group = newGroup(key);
-          if (!group) return false;
-          groups.set(id, group);
-        }
-      }
-      group.count++;
-      for (let i = 0; i < columns.length; i++) (group.accumulators[i] as Accumulator).add(cell(columns[i] as Column), columns[i] as Column);
-      return true;
-    },
+    take,
+    // Rows of a columnar table: one row object pointed at each in turn.
+    takeColumns: takeSpanRows(take),
   });
   if (failure) throw failure;
   if (groups.size === 0 && groupBy.length === 0) {

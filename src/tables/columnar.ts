@@ -662,6 +662,19 @@ export function spanRows({ table, from, to }: ColumnSpan): TableRow[] {
   return rows;
 }
 
+/**
+ * A consumer's `takeColumns` from its row `take`, for takes that neither keep the row
+ * nor read its cells beyond the schema (`extra`): one row object pointed at each row of
+ * the span in turn, instead of one made a row. Stops when `take` does.
+ */
+export function takeSpanRows(take: (row: TableRow) => boolean): (table: ColumnarTable, from: number, to: number) => boolean {
+  return (table, from, to) => {
+    const row: TableRow = { index: from, cells: NO_CELLS, columns: table };
+    for (; row.index < to; row.index++) if (!take(row)) return false;
+    return true;
+  };
+}
+
 export class ColumnarTable {
   constructor(
     readonly rowCount: number,

@@ -10,6 +10,7 @@
 // while the column has at most 4,000 distinct values; beyond, counts are lower bounds
 // (`topValuesApproximate`) and `distinct` is null.
 import { BadUserInput } from '../errors.js';
+import { takeSpanRows } from './columnar.js';
 import { compareValues } from './compare.js';
 import { compileFilter, findColumn, type RowFilter } from './filter.js';
 import { fitsType } from './infer.js';
@@ -423,11 +424,7 @@ export async function summarizeColumn(reader: RowSource, args: SummaryArgs): Pro
     whole: true,
     take,
     // Rows of a columnar table: one row object pointed at each in turn, not one made a row.
-    takeColumns: (table, from, to) => {
-      const row: TableRow = { index: from, cells: [], columns: table };
-      for (; row.index < to; row.index++) take(row);
-      return true;
-    },
+    takeColumns: takeSpanRows(take),
   });
   const dates = column.type === 'DATETIME';
   const bound = (x: number) => (dates ? new Date(x).toISOString() : x);
