@@ -210,6 +210,25 @@ class RowAssembler {
 /** Rows checked between looks at a build's size. */
 const BUDGET_CHECK_ROWS = 65_536;
 
+/**
+ * A look at a build's size every BUDGET_CHECK_ROWS rows (it walks the columns): false
+ * once the build no longer fits the cache. A build already dropped (null) fits.
+ */
+function budgetCheck(cache: TableCache): (builder: ColumnarBuilder | null, rows: number) => boolean {
+  let sinceCheck = 0;
+  return (builder, rows) => {
+    sinceCheck += rows;
+    if (!builder || sinceCheck < BUDGET_CHECK_ROWS) return true;
+    sinceCheck = 0;
+    return cache.fits(builder.bytes());
+  };
+}
+
+/** Rows an object of `size` bytes holds, from `rows` rows taking its first `bytes` (a little over, so columns are allocated once). */
+function expectedRows(size: number, bytes: number, rows: number): number {
+  return Math.ceil((size / bytes) * rows * 1.02);
+}
+
 /** Waits until the event loop has run its pending I/O: background work goes after requests. */
 const backgroundTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -416,7 +435,6 @@ export class TableReader implements RowSource {
       let rowBytesSeen = 0;
       let builder: ColumnarBuilder | null = null;
       let schema: TableSchema | null = null;
-      let sinceCheck = 0;
       const conclude = (complete: boolean): TableSchema => {
         const sample = rows.slice(0, this.limits.inferRows);
         const built = this.buildSchema(assembler, sample);
@@ -448,13 +466,9 @@ export class TableReader implements RowSource {
         records = [];
         return built;
       };
-      /** False when the table outgrew the cache (the read then stops). */
-      const withinBudget = (added: number): boolean => {
-        sinceCheck += added;
-        if (sinceCheck < BUDGET_CHECK_ROWS) return true;
-        sinceCheck = 0;
-        return this.cache.fits((builder as ColumnarBuilder | null)?.bytes() ?? 0);
-      };
+      // False when the table outgrew the cache (the read then stops).
+      const fits = budgetCheck(this.cache);
+      const withinBudget = (added: number): boolean => fits(builder, added);
       for await (const event of this.events(0, { readsAll: true, fieldBatches: true })) {
         if (event.type === 'records' && !schema) {
           for (const record of event.records) {
@@ -652,23 +666,20 @@ export class TableReader implements RowSource {
     const sample = this.sample;
     let reserved = false;
     if (builder && sample?.resumeOffset && sample.rows.length > 0 && this.object.compression === 'NONE') {
-      builder.reserve(Math.ceil((this.object.size / sample.resumeOffset) * sample.rows.length * 1.02));
+      builder.reserve(expectedRows(this.object.size, sample.resumeOffset, sample.rows.length));
       reserved = true;
     }
     // A pass that reads everything tells other requests they may wait for its table.
     const shared = builder && whole && !this.cache.inFlight(this.id) ? settle<ColumnarTable | null>() : null;
     if (shared) this.cache.startBuild(this.id, { kind: 'scan', schema: Promise.resolve(schema), done: shared.promise });
-    let sinceCheck = 0;
     // The table will not be whole (or would not fit): stop building it, and let waiters read for themselves.
     const abandon = () => {
       builder = null;
       shared?.resolve(null);
     };
+    const fits = budgetCheck(this.cache);
     const checkBudget = (rows: number) => {
-      sinceCheck += rows;
-      if (!builder || sinceCheck < BUDGET_CHECK_ROWS) return;
-      sinceCheck = 0;
-      if (!this.cache.fits(builder.bytes())) abandon();
+      if (!fits(builder, rows)) abandon();
     };
     try {
       // From the top, a CSV in UTF-8 comes as field batches: typed into columns from its bytes.
@@ -682,7 +693,7 @@ export class TableReader implements RowSource {
           if (builder && !reserved && fields.rows > 0 && batch.offsetAfter && this.object.compression === 'NONE') {
             reserved = true;
             const bytes = batch.offsetAfter(fields.rows - 1);
-            if (bytes > 0) builder.reserve(Math.ceil((this.object.size / bytes) * (first + fields.rows) * 1.02));
+            if (bytes > 0) builder.reserve(expectedRows(this.object.size, bytes, first + fields.rows));
           }
           // Past the cache's budget, each batch is typed into a part of its own, dropped after it.
           const part = builder ?? new ColumnarBuilder(schema.columns, schema.reading, first);
