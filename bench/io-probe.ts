@@ -32,7 +32,8 @@ const envOf = (v: number) =>
     (ENVS[v] ?? '')
       .split(',')
       .filter(Boolean)
-      .map((kv) => kv.split('=')),
+      // At the first '=' only: a value may hold one (NODE_FLAGS=--max-semi-space-size=32).
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
 const label = (v: number) => `${DIRS[v]}${ENVS[v] ? ` ${ENVS[v]}` : ''}`;
 /** Before content and putObject, the bench's 1M-row questions (a 1M-row table built and cached). */

@@ -2,7 +2,7 @@
 // through the table engine as the server reads an S3 object (64 KiB chunks), without
 // S3 or HTTP. For profiling (`node --cpu-prof`, `--trace-gc`) the parse and the build;
 // it prints the cold scan's time in the garbage collector too. As the server runs:
-//   node --max-semi-space-size=32 --import tsx bench/scan-local.ts file.csv
+//   node --import tsx bench/scan-local.ts file.csv
 import { createReadStream, statSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { csvCodec } from '../src/codecs/csv.js';

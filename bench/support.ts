@@ -10,8 +10,8 @@ import { gql, memoryOf, readyLine, stopChild } from '../test/support/bucketql-ch
 
 export { readyLine };
 
-/** The flags `npm start` runs node with (package.json): a larger young generation for scans. */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
+/** The node flags `npm start` runs with (package.json): none, Node's defaults (docs/operations.md). */
+export const SERVER_NODE_FLAGS: string[] = [];
 /**
  * The environment `npm start` sets (package.json): glibc's malloc with fixed thresholds,
  * so that freed large blocks go back to the system (docs/operations.md, "Memory after a clear").
