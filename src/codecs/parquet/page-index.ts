@@ -7,7 +7,7 @@
 // filter columns, and the rest read only the pages that hold them (./read.ts).
 import type { ColumnChunk, ColumnMetaData, SchemaElement } from 'hyparquet';
 import { readColumnIndex, readOffsetIndex } from 'hyparquet';
-import { DecodeFailed, PayloadTooLarge } from '../../errors.js';
+import { DecodeFailed } from '../../errors.js';
 import type { BlockCells, ValueRange } from '../types.js';
 import { PARSERS, type ParquetColumn } from './columns.js';
 import { PARQUET_MAX_PAGE_INDEX_BYTES } from './limits.js';
@@ -49,7 +49,7 @@ function indexSpan(offset: bigint | undefined, length: number | undefined, what:
   if (offset === undefined || length === undefined) return null;
   const start = Number(offset);
   if (length > PARQUET_MAX_PAGE_INDEX_BYTES) {
-    throw new PayloadTooLarge(`Parquet: ${what} declares ${length} bytes; page indexes of at most ${PARQUET_MAX_PAGE_INDEX_BYTES} bytes are read`, {
+    throw new DecodeFailed(`Parquet: ${what} declares ${length} bytes; page indexes of at most ${PARQUET_MAX_PAGE_INDEX_BYTES} bytes are read`, {
       limit: PARQUET_MAX_PAGE_INDEX_BYTES,
     });
   }
