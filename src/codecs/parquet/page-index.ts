@@ -49,9 +49,12 @@ function indexSpan(offset: bigint | undefined, length: number | undefined, what:
   if (offset === undefined || length === undefined) return null;
   const start = Number(offset);
   if (length > PARQUET_MAX_PAGE_INDEX_BYTES) {
-    throw new DecodeFailed(`Parquet: ${what} declares ${length} bytes; page indexes of at most ${PARQUET_MAX_PAGE_INDEX_BYTES} bytes are read`, {
-      limit: PARQUET_MAX_PAGE_INDEX_BYTES,
-    });
+    throw new DecodeFailed(
+      `Parquet: ${what} declares ${length} bytes; page indexes of at most ${PARQUET_MAX_PAGE_INDEX_BYTES} bytes are read`,
+      {
+        limit: PARQUET_MAX_PAGE_INDEX_BYTES,
+      },
+    );
   }
   if (!(start >= 0 && length > 0 && start + length <= size)) {
     throw new DecodeFailed(`Parquet: ${what} lies outside the ${size}-byte file`);
@@ -103,7 +106,12 @@ export async function readPageIndexes(
   for (const request of requests) {
     const { chunk, meta } = request;
     const name = JSON.stringify(meta.path_in_schema.join('.'));
-    const offsets = indexSpan(chunk.offset_index_offset, chunk.offset_index_length, `the offset index of column ${name} in row group ${group}`, size);
+    const offsets = indexSpan(
+      chunk.offset_index_offset,
+      chunk.offset_index_length,
+      `the offset index of column ${name} in row group ${group}`,
+      size,
+    );
     if (!offsets) continue;
     const ranges = request.withRanges
       ? indexSpan(chunk.column_index_offset, chunk.column_index_length, `the column index of column ${name} in row group ${group}`, size)

@@ -26,8 +26,8 @@ import type {
   TableReadOptions,
   ValueRange,
 } from '../types.js';
-import { type Contains, readBloom } from './bloom.js';
 import { decodeBlockColumn } from './blocks.js';
+import { type Contains, readBloom } from './bloom.js';
 import { ChunkReader, type ColumnDecoder, chunkValues, columnDecoder, isFlatChunk } from './chunks.js';
 import { PARSERS, type ParquetColumn, parquetColumns } from './columns.js';
 import { COMPRESSORS } from './compressors.js';
@@ -436,7 +436,7 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     if (!matched && mayMatch && hasPageIndexes(parquet, g, withFilter)) {
       const allMatch = withFilter !== always ? (options.allMatch ?? null) : null;
       const rangeColumns = new Set(options.filterColumns ?? withFilter);
-      planned.push(limit(() => pagePlan(parquet, g, start, from, groupEnd, { always, withFilter, rangeColumns, mayMatch, allMatch, counting })));
+      planned.push(limit(() => pagePlan(parquet, g, start, from, groupEnd, { withFilter, rangeColumns, mayMatch, allMatch, counting })));
       continue;
     }
     planned.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched, counting) });
@@ -576,7 +576,6 @@ async function pagePlan(
   from: number,
   end: number,
   want: {
-    always: number[];
     withFilter: number[];
     rangeColumns: ReadonlySet<number>;
     mayMatch: NonNullable<TableReadOptions['mayMatch']>;
@@ -584,7 +583,7 @@ async function pagePlan(
     counting: boolean;
   },
 ): Promise<Step> {
-  const { always, withFilter, counting } = want;
+  const { withFilter, counting } = want;
   const whole = (): Step => ({ read: groupRead(parquet, g, start, from, end, withFilter, false, counting) });
   const groupRows = end - start;
   const requests: IndexRequest[] = [];
@@ -593,7 +592,14 @@ async function pagePlan(
     const meta = chunk?.meta_data;
     const element = parquet.statsElements[index];
     if (!chunk || !meta || !element) return whole();
-    requests.push({ index, chunk, meta, column: parquet.columns[index] as ParquetColumn, element, withRanges: want.rangeColumns.has(index) });
+    requests.push({
+      index,
+      chunk,
+      meta,
+      column: parquet.columns[index] as ParquetColumn,
+      element,
+      withRanges: want.rangeColumns.has(index),
+    });
   }
   const pages = await readPageIndexes(parquet.read, parquet.size, g, groupRows, requests);
   const runs = pageRuns(pages, from - start, groupRows, (index) => rangeOf(parquet, g, index), want.mayMatch, want.allMatch ?? null);
@@ -643,10 +649,12 @@ async function* pageEvents(
   for (const batch of batches) {
     signal?.throwIfAborted();
     const spans = batch.flatMap((run) =>
-      run.kind === 'skip' ? [] : wantedOf(run).flatMap((index) => {
-        const { head, body } = spansOf(run, index);
-        return head ? [head, body] : [body];
-      }),
+      run.kind === 'skip'
+        ? []
+        : wantedOf(run).flatMap((index) => {
+            const { head, body } = spansOf(run, index);
+            return head ? [head, body] : [body];
+          }),
     );
     const bytesAt = await readRanges(parquet.read, spans, PAGE_GAP_BYTES, 'a column chunk');
     for (const run of batch) {
@@ -679,7 +687,8 @@ async function* pageEvents(
         }
         const values = decoded.map(({ decoder, bytes, firstRow }) => {
           const cells = chunkValues(bytes, decoder, run.to - firstRow, run.from - firstRow);
-          if (cells.length !== rows) throw new DecodeFailed(`Parquet: a page of row group ${read.group} holds fewer rows than its offset index says`);
+          if (cells.length !== rows)
+            throw new DecodeFailed(`Parquet: a page of row group ${read.group} holds fewer rows than its offset index says`);
           return cells;
         });
         for (const batchRows of cellBatches(parquet, wanted, values, 0, rows)) yield { type: 'rows', rows: batchRows, ...flags };
