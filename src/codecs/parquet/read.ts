@@ -396,9 +396,8 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
   const withFilter = options.allMatch && options.filterColumns ? valid([...always, ...options.filterColumns]) : always;
   const startRow = options.startRow ?? 0;
   // What each row group contributes, decided from the footer alone: skipped rows, rows known to match, or rows to read.
-  // Row groups whose page indexes may prune are planned once those are read (in parallel, a few at a time).
-  const planned: (Step | Promise<Step>)[] = [];
-  const limit = concurrency(PAGE_INDEX_READS);
+  // Row groups whose page indexes may prune are planned once those are read, a few row groups ahead of the one read.
+  const planned: (Step | (() => Promise<Step>))[] = [];
   let groupStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const groupRows = Number((metadata.row_groups[g] as FileMetaData['row_groups'][number]).num_rows);
@@ -436,18 +435,40 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     if (!matched && mayMatch && hasPageIndexes(parquet, g, withFilter)) {
       const allMatch = withFilter !== always ? (options.allMatch ?? null) : null;
       const rangeColumns = new Set(options.filterColumns ?? withFilter);
-      planned.push(limit(() => pagePlan(parquet, g, start, from, groupEnd, { withFilter, rangeColumns, mayMatch, allMatch, counting })));
+      planned.push(() => pagePlan(parquet, g, start, from, groupEnd, { withFilter, rangeColumns, mayMatch, allMatch, counting }));
       continue;
     }
     planned.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched, counting) });
   }
-  const steps = await Promise.all(planned);
-  const reads = steps.flatMap((step) => ('read' in step ? [step.read] : []));
+  const steps: (Step | undefined)[] = planned.map((step) => (typeof step === 'function' ? undefined : step));
+  const plans = new Map<number, Promise<Step>>();
+  /** Starts the page plans of the next PLAN_AHEAD row groups that need one, from step `at`. */
+  const planAhead = (at: number) => {
+    for (let k = at, n = 0; k < planned.length && n < PLAN_AHEAD; k++) {
+      const plan = planned[k];
+      if (typeof plan !== 'function') continue;
+      n++;
+      if (steps[k] || plans.has(k)) continue;
+      const promise = plan();
+      promise.catch(() => {}); // seen when its step is reached; a read stopped before then leaves it
+      plans.set(k, promise);
+    }
+  };
+  /** The row groups read whole, as far as they are planned (a count reads those ahead while it decodes). */
+  let reads: GroupRead[] = [];
   const blocks = options.columnBlocks === true;
   // A first page starts with the heads of the first row group's chunks; a read that counts reads them whole.
   let first = !blocks;
-  for (const step of steps) {
+  for (let position = 0; position < planned.length; position++) {
     options.signal?.throwIfAborted();
+    planAhead(position);
+    let step: Step | undefined = steps[position];
+    if (!step) {
+      step = await (plans.get(position) as Promise<Step>);
+      steps[position] = step;
+      plans.delete(position);
+    }
+    reads = steps.flatMap((known) => (known && 'read' in known ? [known.read] : []));
     if ('skip' in step) {
       yield { type: 'skip', rows: step.skip };
       continue;
@@ -524,24 +545,8 @@ function* matchedEvents(rows: number, blocks: boolean, width: number): Generator
   }
 }
 
-/** Row groups whose page indexes are read at once. */
-const PAGE_INDEX_READS = 4;
-
-/** Runs at most `n` of the tasks given to it at a time. */
-function concurrency(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await task();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
+/** Row groups whose page indexes are read ahead of the one read. */
+const PLAN_AHEAD = 4;
 
 /** Whether every wanted column's chunk in the row group has an offset index, and one at least a column index. */
 function hasPageIndexes(parquet: ParquetFile, group: number, wanted: number[]): boolean {
