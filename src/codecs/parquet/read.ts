@@ -431,10 +431,12 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       );
     }
     const counting = options.columnBlocks === true;
-    const mayMatch = options.mayMatch;
-    if (!matched && mayMatch && hasPageIndexes(parquet, g, withFilter)) {
+    const mayMatch = options.mayMatch ?? null;
+    // Page indexes may prune a filtered read, and let a page of rows resumed inside a row group start at its page.
+    const resumed = !counting && from > start;
+    if (!matched && (mayMatch || resumed) && hasPageIndexes(parquet, g, withFilter, mayMatch !== null && !resumed)) {
       const allMatch = withFilter !== always ? (options.allMatch ?? null) : null;
-      const rangeColumns = new Set(options.filterColumns ?? withFilter);
+      const rangeColumns = new Set(mayMatch ? (options.filterColumns ?? withFilter) : []);
       planned.push(() => pagePlan(parquet, g, start, from, groupEnd, { withFilter, rangeColumns, mayMatch, allMatch, counting }));
       continue;
     }
@@ -548,15 +550,15 @@ function* matchedEvents(rows: number, blocks: boolean, width: number): Generator
 /** Row groups whose page indexes are read ahead of the one read. */
 const PLAN_AHEAD = 4;
 
-/** Whether every wanted column's chunk in the row group has an offset index, and one at least a column index. */
-function hasPageIndexes(parquet: ParquetFile, group: number, wanted: number[]): boolean {
-  let ranged = false;
+/** Whether every wanted column's chunk in the row group has an offset index (and, when `ranged`, one at least a column index). */
+function hasPageIndexes(parquet: ParquetFile, group: number, wanted: number[], ranged: boolean): boolean {
+  let ranges = false;
   for (const index of wanted) {
     const chunk = flatChunk(parquet, group, index);
     if (chunk?.offset_index_offset === undefined) return false;
-    if (chunk.column_index_offset !== undefined) ranged = true;
+    if (chunk.column_index_offset !== undefined) ranges = true;
   }
-  return ranged;
+  return ranges || !ranged;
 }
 
 /** A row group read page by page: its runs of rows and, for each wanted column, its pages and decoder. */
@@ -583,7 +585,7 @@ async function pagePlan(
   want: {
     withFilter: number[];
     rangeColumns: ReadonlySet<number>;
-    mayMatch: NonNullable<TableReadOptions['mayMatch']>;
+    mayMatch: TableReadOptions['mayMatch'] | null;
     allMatch: TableReadOptions['allMatch'] | null;
     counting: boolean;
   },
@@ -607,9 +609,13 @@ async function pagePlan(
     });
   }
   const pages = await readPageIndexes(parquet.read, parquet.size, g, groupRows, requests);
-  const runs = pageRuns(pages, from - start, groupRows, (index) => rangeOf(parquet, g, index), want.mayMatch, want.allMatch ?? null);
+  const runs: PageRun[] = want.mayMatch
+    ? pageRuns(pages, from - start, groupRows, (index) => rangeOf(parquet, g, index), want.mayMatch, want.allMatch ?? null)
+    : [{ kind: 'read', from: from - start, to: groupRows }];
   if (runs.every((run) => run.kind === 'skip')) return { skip: end - from };
-  if (runs.every((run) => run.kind === 'read') || pages.size < withFilter.length) return whole();
+  // Read whole as before unless pages rule rows out, prove them, or a page of rows resumes inside the group.
+  const resumed = !counting && from > start;
+  if ((runs.every((run) => run.kind === 'read') && !resumed) || pages.size < withFilter.length) return whole();
   const chunks: PageRead['chunks'] = new Map();
   for (const { index, meta } of requests) {
     const decoder = columnDecoder(parquet.tree, meta, { parsers: PARSERS, compressors: COMPRESSORS, utf8: false });
@@ -617,6 +623,33 @@ async function pagePlan(
     chunks.set(index, { pages: pages.get(index) as ChunkPages, meta, decoder });
   }
   return { pages: { group: g, start, end, runs, chunks } };
+}
+
+/**
+ * A page of rows reads a run in growing steps (PARQUET_LEAD_ROWS rows first, then twice
+ * as many each time), cut at page boundaries, so that a page that needs few rows reads
+ * few pages; a column's page that straddles a cut is read by both steps.
+ */
+function rowRuns(read: PageRead): PageRun[][] {
+  const bounds = new Set<number>();
+  for (const { pages } of read.chunks.values()) for (const page of pages.pages) bounds.add(page.firstRow);
+  const cuts = [...bounds].sort((a, b) => a - b);
+  const out: PageRun[][] = [];
+  for (const run of read.runs) {
+    if (run.kind === 'skip') {
+      out.push([run]);
+      continue;
+    }
+    let from = run.from;
+    let step = PARQUET_LEAD_ROWS;
+    while (from < run.to) {
+      const cut = cuts.find((c) => c >= from + step && c < run.to) ?? run.to;
+      out.push([{ kind: run.kind, from, to: cut }]);
+      from = cut;
+      step *= 2;
+    }
+  }
+  return out;
 }
 
 /** Byte ranges of pages closer than this are read in one ranged read. */
@@ -650,7 +683,7 @@ async function* pageEvents(
     const rows = (pages[p1 + 1]?.firstRow ?? groupRows) - first.firstRow;
     return { head, body, firstRow: first.firstRow, rows };
   };
-  const batches = blocks ? [read.runs] : read.runs.map((run) => [run]);
+  const batches = blocks ? [read.runs] : rowRuns(read);
   for (const batch of batches) {
     signal?.throwIfAborted();
     const spans = batch.flatMap((run) =>
