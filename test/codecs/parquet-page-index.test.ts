@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parquetColumns } from '../../src/codecs/parquet/columns.js';
 import { PARQUET_MAX_PAGE_INDEX_BYTES } from '../../src/codecs/parquet/limits.js';
 import { type ChunkPages, type IndexRequest, pageRuns, readPageIndexes } from '../../src/codecs/parquet/page-index.js';
+import { readParquetTable } from '../../src/codecs/parquet/read.js';
 import type { ValueRange } from '../../src/codecs/types.js';
 import { isBucketqlError } from '../../src/errors.js';
 
@@ -81,6 +82,56 @@ describe('Parquet page indexes', () => {
     const wrong = file.request(0, { offset_index_offset: other.offset_index_offset, offset_index_length: other.offset_index_length });
     const pages = await readPageIndexes(file.read, file.bytes.length, 0, file.rows, [wrong]);
     expect(pages.has(0)).toBe(false);
+  });
+});
+
+describe('damaged page indexes', () => {
+  // Indexes are trusted as statistics are: a damaged minimum can rule out a page that holds matches (a wrong count).
+  it('give a count or DECODE_FAILED, never another error', async () => {
+    const file = open('alltypes_tiny_pages.parquet');
+    const id = file.metadata.row_groups[0]?.columns[0] as ColumnChunk;
+    const spans = [
+      [Number(id.offset_index_offset), id.offset_index_length as number],
+      [Number(id.column_index_offset), id.column_index_length as number],
+    ];
+    // A filtered count of `id < 300` (by pages) on a copy with some index bytes changed.
+    const count = async (bytes: Buffer) => {
+      const source = {
+        size: bytes.length,
+        open: () => Promise.reject(new Error('ranged reads only')),
+        read: async (start: number, end: number) => Buffer.from(bytes.subarray(start, end)),
+      };
+      const below = (rangeOf: (i: number) => ValueRange | null) => {
+        const min = rangeOf(0)?.min;
+        return typeof min !== 'number' || min < 300;
+      };
+      let n = 0;
+      for await (const event of readParquetTable(source, { header: true, columns: [0], mayMatch: below, columnBlocks: true })) {
+        if (event.type !== 'columns') continue;
+        const cells = event.columns[0] as ArrayLike<number>;
+        for (let i = 0; i < event.rows; i++) if ((cells[i] as number) < 300) n++;
+      }
+      return n;
+    };
+    expect(await count(file.bytes)).toBe(300);
+    let seed = 99;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const bytes = Buffer.from(file.bytes);
+      const [start, length] = spans[i % 2] as [number, number];
+      for (let k = 0; k < 1 + Math.floor(random() * 3); k++) bytes[start + Math.floor(random() * length)] = Math.floor(random() * 256);
+      const outcome = await count(bytes).then(
+        (n) => `count ${n}`,
+        (error: unknown) => (isBucketqlError(error) ? error.code : `other: ${String(error)}`),
+      );
+      outcomes.add(outcome);
+      expect(outcome).toMatch(/^(count \d+|DECODE_FAILED)$/);
+    }
+    expect(outcomes.has('DECODE_FAILED')).toBe(true);
   });
 });
 

@@ -713,26 +713,32 @@ async function* pageEvents(
         const bytes = concat(head ? [bytesAt(head), bytesAt(body)] : [bytesAt(body)]);
         return { index, meta, decoder, bytes, firstRow, pageRows };
       });
-      try {
-        if (blocks) {
-          const columns: (BlockCells | undefined)[] = new Array(width);
+      if (blocks) {
+        const columns: (BlockCells | undefined)[] = new Array(width);
+        try {
           for (const { index, meta, decoder, bytes, firstRow, pageRows } of decoded) {
             const cells = decodeBlockColumn(bytes, meta, decoder, parquet.columns[index] as ParquetColumn, pageRows);
             columns[index] = sliceCells(cells, run.from - firstRow, run.to - firstRow);
           }
-          yield { type: 'columns', rows, columns, ...flags };
-          continue;
+        } catch (error) {
+          throw decodeFailure(error);
         }
-        const values = decoded.map(({ decoder, bytes, firstRow }) => {
-          const cells = chunkValues(bytes, decoder, run.to - firstRow, run.from - firstRow);
-          if (cells.length !== rows)
-            throw new DecodeFailed(`Parquet: a page of row group ${read.group} holds fewer rows than its offset index says`);
-          return cells;
-        });
-        for (const batchRows of cellBatches(parquet, wanted, values, 0, rows)) yield { type: 'rows', rows: batchRows, ...flags };
-      } catch (error) {
-        throw decodeFailure(error);
+        yield { type: 'columns', rows, columns, ...flags };
+        continue;
       }
+      const values = decoded.map(({ decoder, bytes, firstRow }) => {
+        let cells: ArrayLike<unknown>;
+        try {
+          cells = chunkValues(bytes, decoder, run.to - firstRow, run.from - firstRow);
+        } catch (error) {
+          throw decodeFailure(error);
+        }
+        if (cells.length !== rows)
+          throw new DecodeFailed(`Parquet: a page of row group ${read.group} holds fewer rows than its offset index says`);
+        return cells;
+      });
+      // cellBatches words its own errors.
+      for (const batchRows of cellBatches(parquet, wanted, values, 0, rows)) yield { type: 'rows', rows: batchRows, ...flags };
     }
   }
 }
