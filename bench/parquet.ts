@@ -6,13 +6,18 @@
 // each, warmed up on another file) beside DuckDB counting on the same file read locally
 // (a fresh DuckDB instance each), interleaved run by run, with the median of the
 // per-run ratios (the machine's load changes between runs, less within one).
+// Page indexes: the same rows' id, city and amount written by hyparquet-writer with and
+// without column and offset indexes (row groups of 122,880 rows, pages of 64 KiB, about
+// 16,000 ids a page, as parquet-mr and Arrow cut pages at 20,000 rows), a count of 5,000
+// ids in the middle of a row group on each: bytes read, and cold times interleaved.
 //   npx tsx bench/parquet.ts            (npm run bench runs it too; BENCH_QUICK=1: 1 run instead of 5)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { S3Storage } from '../src/storage/s3.js';
-import { benchDataDir, buildOnce, median, startServer, timed, writeBenchCsv } from './support.js';
+import { benchDataDir, benchRow, buildOnce, median, startServer, timed, writeBenchCsv } from './support.js';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const COLD_RUNS = QUICK ? 1 : 5;
@@ -23,6 +28,42 @@ const PRUNED = (min: number) =>
   `{ object(bucket: "bench", key: "${KEY}") { table { count(where: { column: "id", op: GTE, value: ${min} }) } } }`;
 const UNPRUNED = (min: number) =>
   `{ object(bucket: "bench", key: "${KEY}") { table { count(where: { and: [{ column: "city", op: EQ, value: "서울" }, { column: "amount", op: GTE, value: ${min} }] }) } } }`;
+
+/** A count of 5,000 ids from `min`: inside one row group, a few pages of its id chunk. */
+const ID_SPAN = (key: string, min: number) =>
+  `{ object(bucket: "bench", key: "${key}") { table { count(where: { and: [{ column: "id", op: GTE, value: ${min} }, { column: "id", op: LT, value: ${min + 5000} }] }) } } }`;
+
+/** The bench rows' id, city and amount as Parquet, with or without page indexes. */
+function pageIndexed(rows: number, indexes: boolean): Buffer {
+  const ids = Array.from({ length: rows }, (_, i) => i);
+  const column = (name: string, data: unknown[], type: ColumnSource['type']): ColumnSource => ({
+    name,
+    data: data as ColumnSource['data'],
+    type,
+    nullable: true,
+    columnIndex: indexes,
+    offsetIndex: indexes,
+  });
+  const buffer = parquetWriteBuffer({
+    columnData: [
+      column('id', ids, 'INT32'),
+      column(
+        'city',
+        ids.map((i) => benchRow(i).city),
+        'STRING',
+      ),
+      column(
+        'amount',
+        ids.map((i) => Number(((i * 1.37) % 1000).toFixed(2))),
+        'DOUBLE',
+      ),
+    ],
+    rowGroupSize: 122_880,
+    pageSize: 64 * 1024,
+    codec: 'SNAPPY',
+  });
+  return Buffer.from(buffer);
+}
 
 async function main() {
   buildOnce();
@@ -48,6 +89,11 @@ async function main() {
   });
   await storage.createBucket('bench');
   await storage.putObject({ bucket: 'bench', key: KEY }, bytes);
+  const indexed = pageIndexed(1_000_000, true);
+  await storage.putObject({ bucket: 'bench', key: 'indexed.parquet' }, indexed);
+  const unindexed = pageIndexed(1_000_000, false);
+  await storage.putObject({ bucket: 'bench', key: 'unindexed.parquet' }, unindexed);
+  console.log(`the same rows' id, city, amount by hyparquet-writer: ${unindexed.length} bytes, ${indexed.length} with page indexes`);
   // A small file to warm a fresh process up on (module loading, the first request's compilation).
   await storage.putObject(
     { bucket: 'bench', key: 'warm.parquet' },
@@ -78,8 +124,35 @@ async function main() {
         report[name] =
           `${sent} bytes (${pct(sent)}), ${ms.toFixed(0)} ms, ${JSON.stringify(value.object.table.count ?? value.object.table.rowCount ?? value.object.table.rows.edges.length)}`;
       }
+      for (const key of ['unindexed.parquet', 'indexed.parquet']) {
+        await server.gql(`{ object(bucket: "bench", key: "${key}") { table { rowCount } } }`); // the footer
+        const before = await store.bytesSent();
+        const { ms, value } = await timed(() => server.gql(ID_SPAN(key, 500_000)));
+        const sent = (await store.bytesSent()) - before;
+        report[`page indexes: count 500000 <= id < 505000 after the footer, ${key}`] =
+          `${sent} bytes, ${ms.toFixed(0)} ms, ${value.object.table.count}`;
+      }
     } finally {
       await server.stop();
+    }
+    // Cold counts of the last ids with and without page indexes: a fresh process each, interleaved.
+    {
+      const times: Record<string, number[]> = { 'unindexed.parquet': [], 'indexed.parquet': [] };
+      for (let run = 0; run < COLD_RUNS; run++) {
+        for (const key of Object.keys(times)) {
+          const server = await startServer(env);
+          try {
+            await server.gql(
+              `{ object(bucket: "bench", key: "warm.parquet") { table { count(where: { column: "id", op: GTE, value: 9000 }) } } }`,
+            );
+            times[key]?.push((await timed(() => server.gql(ID_SPAN(key, 500_000)))).ms);
+          } finally {
+            await server.stop();
+          }
+        }
+      }
+      report[`page indexes: cold count 500000 <= id < 505000 (footer included), without vs with, median of ${COLD_RUNS}`] =
+        `${median(times['unindexed.parquet'] ?? []).toFixed(0)} ms vs ${median(times['indexed.parquet'] ?? []).toFixed(0)} ms`;
     }
     // Cold filtered counts: a fresh process each run, against DuckDB (a fresh instance each run) on the local file.
     for (const [name, query, sql] of [

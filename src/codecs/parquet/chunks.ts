@@ -298,15 +298,19 @@ export class ChunkReader {
   /** The values of rows `from` to the end of the row group, reading the rest of the chunk. */
   async rest(from: number): Promise<DecodedArray> {
     await this.extend(this.size);
-    const reader = { view: new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength), offset: 0 };
-    const { data, skipped } = readColumn(
-      reader,
-      { groupStart: 0, groupRows: this.groupRows, selectStart: from, selectEnd: this.groupRows },
-      this.decoder,
-    );
-    const values = flatten(data);
-    const at = from - skipped;
-    const end = at + (this.groupRows - from);
-    return at === 0 && values.length === end ? values : Array.isArray(values) ? values.slice(at, end) : values.subarray(at, end);
+    return chunkValues(this.bytes, this.decoder, this.groupRows, from);
   }
+}
+
+/**
+ * The values of rows `from` to `rows` of a flat chunk's pages held in `bytes` (a
+ * dictionary page first, if any): a whole chunk, or the pages of some of its rows.
+ */
+export function chunkValues(bytes: Uint8Array, decoder: ColumnDecoder, rows: number, from = 0): DecodedArray {
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
+  const { data, skipped } = readColumn(reader, { groupStart: 0, groupRows: rows, selectStart: from, selectEnd: rows }, decoder);
+  const values = flatten(data);
+  const at = from - skipped;
+  const end = at + (rows - from);
+  return at === 0 && values.length === end ? values : Array.isArray(values) ? values.slice(at, end) : values.subarray(at, end);
 }

@@ -153,15 +153,22 @@ function depthOf(tree: SchemaTree): number {
 
 const numberOf = (v: unknown) => (typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : undefined);
 
-/** A flat column's statistics as a range, when its bounds are values of the column's type. */
+/**
+ * A flat column's statistics as a range, when its bounds are values of the column's type.
+ * `floats`: NaN and infinities are cells the table reads as null, which Parquet's null
+ * count leaves out (and its bounds too, for NaN): the count then tells only a span of
+ * nulls alone.
+ */
 function statsRange(
   stats: Statistics | undefined,
   rows: number,
   bound: (v: unknown) => string | number | boolean | Date | undefined,
   legacy: boolean,
+  floats = false,
 ): ValueRange | null {
   if (!stats) return null;
-  const nulls = numberOf(stats.null_count);
+  const counted = numberOf(stats.null_count);
+  const nulls = floats && counted !== undefined && counted < rows ? undefined : counted;
   const min = bound(stats.min_value ?? (legacy ? stats.min : undefined));
   const max = bound(stats.max_value ?? (legacy ? stats.max : undefined));
   if (nulls === undefined && min === undefined && max === undefined) return null;
@@ -283,14 +290,14 @@ export function parquetColumns(metadata: FileMetaData, tree: SchemaTree): { colu
         return column(
           'FLOAT',
           (v) => shortestFloat32(v as number),
-          (stats, rows) => statsRange(stats, rows, safeBound, true),
+          (stats, rows) => statsRange(stats, rows, safeBound, true, true),
         );
       case 'DOUBLE':
         return {
           ...column(
             'FLOAT',
             (v) => v as number,
-            (stats, rows) => statsRange(stats, rows, safeBound, true),
+            (stats, rows) => statsRange(stats, rows, safeBound, true, true),
           ),
           numbers: true,
         };

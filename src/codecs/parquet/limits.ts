@@ -12,3 +12,5 @@ export const PARQUET_MAX_ROW_GROUP_BYTES = 1024 * 1024 * 1024;
 export const PARQUET_MAX_NESTING = 64;
 /** The first ranged read of the footer: the end of the file, which holds it most times. */
 export const PARQUET_FOOTER_GUESS_BYTES = 64 * 1024;
+/** A column chunk's column index or offset index may be at most this large (a page's entry takes tens of bytes). */
+export const PARQUET_MAX_PAGE_INDEX_BYTES = 16 * 1024 * 1024;

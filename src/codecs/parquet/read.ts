@@ -10,6 +10,7 @@ import {
   parquetMetadata,
   parquetRead,
   parquetSchema,
+  type SchemaElement,
   type SchemaTree,
 } from 'hyparquet';
 import { LRUCache } from 'lru-cache';
@@ -25,11 +26,23 @@ import type {
   TableReadOptions,
   ValueRange,
 } from '../types.js';
+import { decodeBlockColumn } from './blocks.js';
 import { type Contains, readBloom } from './bloom.js';
-import { ChunkReader, columnDecoder, isFlatChunk } from './chunks.js';
+import { ChunkReader, type ColumnDecoder, chunkValues, columnDecoder, isFlatChunk } from './chunks.js';
 import { PARSERS, type ParquetColumn, parquetColumns } from './columns.js';
 import { COMPRESSORS } from './compressors.js';
 import { PARQUET_FOOTER_GUESS_BYTES, PARQUET_MAX_FOOTER_BYTES, PARQUET_MAX_ROW_GROUP_BYTES } from './limits.js';
+import {
+  type ChunkPages,
+  type IndexRequest,
+  type PageRun,
+  type PageSpan,
+  pageRuns,
+  pagesFor,
+  readPageIndexes,
+  readRanges,
+  sliceCells,
+} from './page-index.js';
 import { asyncBufferOf, type RangeReader, rangeReaderOf } from './source.js';
 
 /** Rows per 'rows' event. */
@@ -40,6 +53,8 @@ export interface ParquetFile {
   metadata: FileMetaData;
   /** The schema of `metadata` (after the rewrite of parquetColumns) as a tree. */
   tree: SchemaTree;
+  /** Each column's schema element as the footer's statistics were converted with (before parquetColumns' rewrite). */
+  statsElements: SchemaElement[];
   columns: ParquetColumn[];
   file: AsyncBuffer;
   read: RangeReader;
@@ -172,6 +187,7 @@ export async function openParquet(source: ByteSource): Promise<ParquetFile> {
   return {
     metadata: prepared.metadata,
     tree: prepared.metadata === metadata ? tree : parquetSchema(prepared.metadata),
+    statsElements: tree.children.map((child) => child.element),
     columns: prepared.columns,
     file: asyncBufferOf(size, reader),
     read: reader,
@@ -380,7 +396,8 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
   const withFilter = options.allMatch && options.filterColumns ? valid([...always, ...options.filterColumns]) : always;
   const startRow = options.startRow ?? 0;
   // What each row group contributes, decided from the footer alone: skipped rows, rows known to match, or rows to read.
-  const steps: ({ skip: number } | { matchedRows: number } | { read: GroupRead })[] = [];
+  // Row groups whose page indexes may prune are planned once those are read, a few row groups ahead of the one read.
+  const planned: (Step | (() => Promise<Step>))[] = [];
   let groupStart = 0;
   for (let g = 0; g < metadata.row_groups.length; g++) {
     const groupRows = Number((metadata.row_groups[g] as FileMetaData['row_groups'][number]).num_rows);
@@ -390,19 +407,19 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
     groupStart = groupEnd;
     if (groupRows === 0) continue;
     if (from >= groupEnd) {
-      steps.push({ skip: groupRows });
+      planned.push({ skip: groupRows });
       continue;
     }
-    if (from > start) steps.push({ skip: from - start });
+    if (from > start) planned.push({ skip: from - start });
     const rangeOfGroup = (index: number) => rangeOf(parquet, g, index);
     if (options.mayMatch && !(await groupMayMatch(parquet, g, options.mayMatch))) {
-      steps.push({ skip: groupEnd - from });
+      planned.push({ skip: groupEnd - from });
       continue;
     }
     const matched = withFilter !== always && options.allMatch?.(rangeOfGroup) === true;
     const wanted = matched ? always : withFilter;
     if (wanted.length === 0) {
-      steps.push({ matchedRows: groupEnd - from });
+      planned.push({ matchedRows: groupEnd - from });
       continue;
     }
     const names = new Set(wanted.map((i) => (columns[i] as ParquetColumn).name));
@@ -413,27 +430,58 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
         { limit: PARQUET_MAX_ROW_GROUP_BYTES },
       );
     }
-    steps.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched, options.columnBlocks === true) });
+    const counting = options.columnBlocks === true;
+    const mayMatch = options.mayMatch ?? null;
+    // Page indexes may prune a filtered read, and let a page of rows resumed inside a row group start at its page.
+    const resumed = !counting && from > start;
+    if (!matched && (mayMatch || resumed) && hasPageIndexes(parquet, g, withFilter, mayMatch !== null && !resumed)) {
+      const allMatch = withFilter !== always ? (options.allMatch ?? null) : null;
+      const rangeColumns = new Set(mayMatch ? (options.filterColumns ?? withFilter) : []);
+      planned.push(() => pagePlan(parquet, g, start, from, groupEnd, { withFilter, rangeColumns, mayMatch, allMatch, counting }));
+      continue;
+    }
+    planned.push({ read: groupRead(parquet, g, start, from, groupEnd, wanted, matched, counting) });
   }
-  const reads = steps.flatMap((step) => ('read' in step ? [step.read] : []));
+  const steps: (Step | undefined)[] = planned.map((step) => (typeof step === 'function' ? undefined : step));
+  const plans = new Map<number, Promise<Step>>();
+  /** Starts the page plans of the next PLAN_AHEAD row groups that need one, from step `at`. */
+  const planAhead = (at: number) => {
+    for (let k = at, n = 0; k < planned.length && n < PLAN_AHEAD; k++) {
+      const plan = planned[k];
+      if (typeof plan !== 'function') continue;
+      n++;
+      if (steps[k] || plans.has(k)) continue;
+      const promise = plan();
+      promise.catch(() => {}); // seen when its step is reached; a read stopped before then leaves it
+      plans.set(k, promise);
+    }
+  };
+  /** The row groups read whole, as far as they are planned (a count reads those ahead while it decodes). */
+  let reads: GroupRead[] = [];
   const blocks = options.columnBlocks === true;
   // A first page starts with the heads of the first row group's chunks; a read that counts reads them whole.
   let first = !blocks;
-  for (const step of steps) {
+  for (let position = 0; position < planned.length; position++) {
     options.signal?.throwIfAborted();
+    planAhead(position);
+    let step: Step | undefined = steps[position];
+    if (!step) {
+      step = await (plans.get(position) as Promise<Step>);
+      steps[position] = step;
+      plans.delete(position);
+    }
+    reads = steps.flatMap((known) => (known && 'read' in known ? [known.read] : []));
     if ('skip' in step) {
       yield { type: 'skip', rows: step.skip };
       continue;
     }
     if ('matchedRows' in step) {
-      if (blocks) {
-        yield { type: 'columns', rows: step.matchedRows, columns: [], matched: true };
-        continue;
-      }
-      for (let at = 0; at < step.matchedRows; at += BATCH_ROWS) {
-        const count = Math.min(BATCH_ROWS, step.matchedRows - at);
-        yield { type: 'rows', rows: Array.from({ length: count }, () => new Array<RawCell>(width).fill(null)), matched: true };
-      }
+      yield* matchedEvents(step.matchedRows, blocks, width);
+      continue;
+    }
+    if ('pages' in step) {
+      first = false;
+      yield* pageEvents(parquet, step.pages, always, withFilter, blocks, options.signal);
       continue;
     }
     const read = step.read;
@@ -485,6 +533,225 @@ export async function* readParquetTable(source: ByteSource, options: TableReadOp
       yield { type: 'rows', rows, ...flags };
     }
   }
+}
+
+/** Rows every one of which passes the filter, none of whose columns is wanted: counted, not read. */
+function* matchedEvents(rows: number, blocks: boolean, width: number): Generator<TableEvent> {
+  if (blocks) {
+    yield { type: 'columns', rows, columns: [], matched: true };
+    return;
+  }
+  for (let at = 0; at < rows; at += BATCH_ROWS) {
+    const count = Math.min(BATCH_ROWS, rows - at);
+    yield { type: 'rows', rows: Array.from({ length: count }, () => new Array<RawCell>(width).fill(null)), matched: true };
+  }
+}
+
+/** Row groups whose page indexes are read ahead of the one read. */
+const PLAN_AHEAD = 4;
+
+/** Whether every wanted column's chunk in the row group has an offset index (and, when `ranged`, one at least a column index). */
+function hasPageIndexes(parquet: ParquetFile, group: number, wanted: number[], ranged: boolean): boolean {
+  let ranges = false;
+  for (const index of wanted) {
+    const chunk = flatChunk(parquet, group, index);
+    if (chunk?.offset_index_offset === undefined) return false;
+    if (chunk.column_index_offset !== undefined) ranges = true;
+  }
+  return ranges || !ranged;
+}
+
+/** A row group read page by page: its runs of rows and, for each wanted column, its pages and decoder. */
+interface PageRead {
+  group: number;
+  start: number;
+  end: number;
+  runs: PageRun[];
+  chunks: Map<number, { pages: ChunkPages; meta: ColumnMetaData; decoder: ColumnDecoder }>;
+}
+
+type Step = { skip: number } | { matchedRows: number } | { read: GroupRead } | { pages: PageRead };
+
+/**
+ * A row group's step from its page indexes: skipped when no page range may match, read
+ * by pages when some rows are ruled out or proved to match, else read as before.
+ */
+async function pagePlan(
+  parquet: ParquetFile,
+  g: number,
+  start: number,
+  from: number,
+  end: number,
+  want: {
+    withFilter: number[];
+    rangeColumns: ReadonlySet<number>;
+    mayMatch: TableReadOptions['mayMatch'] | null;
+    allMatch: TableReadOptions['allMatch'] | null;
+    counting: boolean;
+  },
+): Promise<Step> {
+  const { withFilter, counting } = want;
+  const whole = (): Step => ({ read: groupRead(parquet, g, start, from, end, withFilter, false, counting) });
+  const groupRows = end - start;
+  const requests: IndexRequest[] = [];
+  for (const index of withFilter) {
+    const chunk = flatChunk(parquet, g, index);
+    const meta = chunk?.meta_data;
+    const element = parquet.statsElements[index];
+    if (!chunk || !meta || !element) return whole();
+    requests.push({
+      index,
+      chunk,
+      meta,
+      column: parquet.columns[index] as ParquetColumn,
+      element,
+      withRanges: want.rangeColumns.has(index),
+    });
+  }
+  const pages = await readPageIndexes(parquet.read, parquet.size, g, groupRows, requests);
+  const runs: PageRun[] = want.mayMatch
+    ? pageRuns(pages, from - start, groupRows, (index) => rangeOf(parquet, g, index), want.mayMatch, want.allMatch ?? null)
+    : [{ kind: 'read', from: from - start, to: groupRows }];
+  if (runs.every((run) => run.kind === 'skip')) return { skip: end - from };
+  // Read whole as before unless pages rule rows out, prove them, or a page of rows resumes inside the group.
+  const resumed = !counting && from > start;
+  if ((runs.every((run) => run.kind === 'read') && !resumed) || pages.size < withFilter.length) return whole();
+  const chunks: PageRead['chunks'] = new Map();
+  for (const { index, meta } of requests) {
+    const decoder = columnDecoder(parquet.tree, meta, { parsers: PARSERS, compressors: COMPRESSORS, utf8: false });
+    if (!isFlatChunk(decoder)) return whole();
+    chunks.set(index, { pages: pages.get(index) as ChunkPages, meta, decoder });
+  }
+  return { pages: { group: g, start, end, runs, chunks } };
+}
+
+/**
+ * A page of rows reads a run in growing steps (PARQUET_LEAD_ROWS rows first, then twice
+ * as many each time), cut at page boundaries, so that a page that needs few rows reads
+ * few pages; a column's page that straddles a cut is read by both steps.
+ */
+function rowRuns(read: PageRead): PageRun[][] {
+  const bounds = new Set<number>();
+  for (const { pages } of read.chunks.values()) for (const page of pages.pages) bounds.add(page.firstRow);
+  const cuts = [...bounds].sort((a, b) => a - b);
+  const out: PageRun[][] = [];
+  for (const run of read.runs) {
+    if (run.kind === 'skip') {
+      out.push([run]);
+      continue;
+    }
+    let from = run.from;
+    let step = PARQUET_LEAD_ROWS;
+    while (from < run.to) {
+      const cut = cuts.find((c) => c >= from + step && c < run.to) ?? run.to;
+      out.push([{ kind: run.kind, from, to: cut }]);
+      from = cut;
+      step *= 2;
+    }
+  }
+  return out;
+}
+
+/** Byte ranges of pages closer than this are read in one ranged read. */
+const PAGE_GAP_BYTES = 16 * 1024;
+
+/**
+ * The events of a row group read page by page: each run skipped, counted, or read from
+ * the pages of the wanted columns that hold its rows (with the chunk's dictionary page).
+ * A count reads every run's pages at once; a page of rows reads run by run, as it goes.
+ */
+async function* pageEvents(
+  parquet: ParquetFile,
+  read: PageRead,
+  always: number[],
+  withFilter: number[],
+  blocks: boolean,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<TableEvent> {
+  const width = parquet.columns.length;
+  const groupRows = read.end - read.start;
+  const wantedOf = (run: PageRun) => (run.kind === 'matched' ? always : withFilter);
+  /** The bytes of column `index`'s pages holding a run's rows (its dictionary page first), and the first row they hold. */
+  const spansOf = (run: PageRun, index: number) => {
+    const chunk = read.chunks.get(index)?.pages as ChunkPages;
+    const { pages } = chunk;
+    const [p0, p1] = pagesFor(chunk, run.from, run.to);
+    const first = pages[p0] as PageSpan;
+    const last = pages[p1] as PageSpan;
+    const body: [number, number] = [first.offset, last.offset + last.size];
+    const head: [number, number] | null = (pages[0] as PageSpan).offset > chunk.start ? [chunk.start, (pages[0] as PageSpan).offset] : null;
+    const rows = (pages[p1 + 1]?.firstRow ?? groupRows) - first.firstRow;
+    return { head, body, firstRow: first.firstRow, rows };
+  };
+  const batches = blocks ? [read.runs] : rowRuns(read);
+  for (const batch of batches) {
+    signal?.throwIfAborted();
+    const spans = batch.flatMap((run) =>
+      run.kind === 'skip'
+        ? []
+        : wantedOf(run).flatMap((index) => {
+            const { head, body } = spansOf(run, index);
+            return head ? [head, body] : [body];
+          }),
+    );
+    const bytesAt = await readRanges(parquet.read, spans, PAGE_GAP_BYTES, 'a column chunk');
+    for (const run of batch) {
+      const rows = run.to - run.from;
+      if (run.kind === 'skip') {
+        yield { type: 'skip', rows };
+        continue;
+      }
+      const wanted = wantedOf(run);
+      const flags = run.kind === 'matched' ? { matched: true } : {};
+      if (wanted.length === 0) {
+        yield* matchedEvents(rows, blocks, width);
+        continue;
+      }
+      const decoded = wanted.map((index) => {
+        const { head, body, firstRow, rows: pageRows } = spansOf(run, index);
+        const { meta, decoder } = read.chunks.get(index) as { meta: ColumnMetaData; decoder: ColumnDecoder };
+        const bytes = concat(head ? [bytesAt(head), bytesAt(body)] : [bytesAt(body)]);
+        return { index, meta, decoder, bytes, firstRow, pageRows };
+      });
+      if (blocks) {
+        const columns: (BlockCells | undefined)[] = new Array(width);
+        try {
+          for (const { index, meta, decoder, bytes, firstRow, pageRows } of decoded) {
+            const cells = decodeBlockColumn(bytes, meta, decoder, parquet.columns[index] as ParquetColumn, pageRows);
+            columns[index] = sliceCells(cells, run.from - firstRow, run.to - firstRow);
+          }
+        } catch (error) {
+          throw decodeFailure(error);
+        }
+        yield { type: 'columns', rows, columns, ...flags };
+        continue;
+      }
+      const values = decoded.map(({ decoder, bytes, firstRow }) => {
+        let cells: ArrayLike<unknown>;
+        try {
+          cells = chunkValues(bytes, decoder, run.to - firstRow, run.from - firstRow);
+        } catch (error) {
+          throw decodeFailure(error);
+        }
+        if (cells.length !== rows)
+          throw new DecodeFailed(`Parquet: a page of row group ${read.group} holds fewer rows than its offset index says`);
+        return cells;
+      });
+      // cellBatches words its own errors.
+      for (const batchRows of cellBatches(parquet, wanted, values, 0, rows)) yield { type: 'rows', rows: batchRows, ...flags };
+    }
+  }
+}
+
+/** The parts in one buffer of their own (a page's declared size can then not read past them). */
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
 
 /** A whole row group's wanted columns for a count, compactly where their chunks allow (./blocks.ts). */
