@@ -372,7 +372,7 @@ export class TableReader implements RowSource {
       this.columnar = kept.table;
       return kept.schema;
     }
-    const spilled = kept ? null : await this.spilled();
+    const spilled = await this.spilled();
     if (spilled) return spilled.schema;
     const flight = this.cache.inFlight(this.id);
     if (flight?.kind === 'small') {
@@ -775,7 +775,8 @@ export class TableReader implements RowSource {
       }
     } finally {
       spill?.abort(); // stopped early or failed: nothing is published
-      if (spilling) void spilling.finally(() => shared?.resolve(null));
+      const waited = () => shared?.resolve(null);
+      if (spilling) spilling.then(waited, waited);
       else shared?.resolve(null); // stopped early or failed: whoever waits reads for itself
     }
   }

@@ -92,6 +92,25 @@ describe('tables larger than memory on the disk tier', { timeout: 120_000 }, () 
     expect(again.source.opens).toEqual([]);
   });
 
+  it('makes a whole question asked while the table is spilling wait for the set instead of reading the object', async () => {
+    const cache = cacheOn();
+    const one = reader(cache);
+    const two = reader(cache);
+    const counting = countRows(one, null);
+    let counted = false;
+    void counting.finally(() => {
+      counted = true;
+    });
+    while (!cache.inFlight(one.id) && !counted) await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.inFlight(one.id)).toBeDefined(); // the spill is under way
+    const delivered = two.source.delivered;
+    expect(await countRows(two, SEOUL)).toBe(await countRows(streamed(), SEOUL));
+    expect(await counting).toBe(ROWS + 1);
+    // The second question read at most the first rows for its schema, not the object.
+    expect(two.source.delivered - delivered).toBeLessThan(TEXT.length / 4);
+    expect(files('.spill')).toHaveLength(1);
+  });
+
   it('starts a deep cursor page at the segment that holds its row', async () => {
     await spillOnce();
     const deep = async (r: ReturnType<typeof reader>) => {
