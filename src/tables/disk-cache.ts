@@ -13,7 +13,7 @@
 // by rename, so readers trust only a complete set; the folder's bound counts a set as
 // one unit and evicts it whole (manifest first).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import {
@@ -466,7 +466,18 @@ export class SpillWriter {
     const temp = join(this.disk.dir, `${this.id}.${this.writer}.tmp`);
     try {
       await writeFile(temp, withTrailer(Buffer.from(JSON.stringify(set))));
-      await rename(temp, path);
+      // A hard link is made only where no manifest is: of two writers of one table, the first
+      // keeps its set and the second removes its own (a rename would orphan the first's files).
+      const linked = await link(temp, path).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? false : null),
+      );
+      if (linked === null) await rename(temp, path); // no hard links here: the last writer wins
+      else await unlink(temp).catch(() => {});
+      if (linked === false) {
+        await this.discard();
+        return true;
+      }
     } catch (error) {
       await unlink(temp).catch(() => {});
       this.fail(error);
