@@ -131,7 +131,9 @@ async function spilled(csvPath: string): Promise<void> {
             const before = server.memory().rss;
             const { ms: took, value } = await timed(() => server.gql(query, variables));
             if ((value as { errors?: unknown }).errors) throw new Error(JSON.stringify(value));
-            const entry = (results[`${name} ${config}`] ??= { ms: [], growth: [] });
+            const key = `${name} ${config}`;
+            const entry = results[key] ?? { ms: [], growth: [] };
+            results[key] = entry;
             entry.ms.push(took);
             entry.growth.push(server.memory().peak - before);
           } finally {

@@ -472,7 +472,8 @@ export class SpillWriter {
         () => true,
         (error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? false : null),
       );
-      if (linked === null) await rename(temp, path); // no hard links here: the last writer wins
+      // No hard links on this file system: a rename, the last writer wins.
+      if (linked === null) await rename(temp, path);
       else await unlink(temp).catch(() => {});
       if (linked === false) {
         await this.discard();
