@@ -6,11 +6,11 @@
 // ends with a CRC-32 trailer, and a file that fails it (truncated, corrupt, another
 // version) is removed and read as a miss. The folder is bounded by bytes, least
 // recently used out (a read touches the file's mtime). Several instances may share the
-// folder: they only ever rename whole files in and unlink files (an unlinked file stays
+// folder: they only ever rename or link whole files in and unlink files (an unlinked file stays
 // readable to whoever has it open), and the bound is enforced over the whole folder.
 // A table larger than memory is spilled in segments (spill.ts builds them): one Arrow
 // file a segment (`<id>.<writer>.<n>.part`), then a manifest (`<id>.spill`) written last
-// by rename, so readers trust only a complete set; the folder's bound counts a set as
+// whole, so readers trust only a complete set; the folder's bound counts a set as
 // one unit and evicts it whole (manifest first).
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
@@ -433,8 +433,8 @@ export class SpillWriter {
 
   /**
    * Publishes the set once its segments are written: the manifest, written to a
-   * temporary name and renamed. A set another writer published first is kept (and
-   * this one's files removed). False when nothing was published.
+   * temporary name and linked in where none is. A set another writer published first
+   * is kept (and this one's files removed). False when nothing was published.
    */
   async publish(): Promise<boolean> {
     await this.writing;
