@@ -6,8 +6,13 @@
 //    TablePage and TableCount, sent together as the table view sends them) for a column
 //    sort and for a "Filter" box value (explorer/src/table/filters.ts' quickFilter);
 // 3. a restart with BUCKETQL_CACHE_DIR: the first question answered from disk, against
-//    the cold first scan from S3.
+//    the cold first scan from S3;
+// 4. a table larger than BUCKETQL_CACHE_BYTES (32 MiB here; the table takes 79 MiB):
+//    questions after the first scan, from the set spilled to BUCKETQL_CACHE_DIR against
+//    from S3 (no disk tier), in fresh server processes, interleaved; time and the
+//    process's peak RSS growth during the question.
 //   npx tsx bench/cache.ts          (BENCH_QUICK=1: one repetition instead of three)
+//   npx tsx bench/cache.ts --spill  (part 4 only)
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +96,63 @@ async function diskFormat(csvPath: string): Promise<void> {
   console.log(`  file ${mib(fileBytes)}; write ${ms(median(writes))}; read ${ms(median(reads))}`);
 }
 
+/** Part 4: a table larger than memory, its later questions from the spilled set against from S3. */
+async function spilled(csvPath: string): Promise<void> {
+  const dataDir = benchDataDir();
+  const cacheDir = mkdtempSync(join(tmpdir(), 'bucketql-bench-spill-dir-'));
+  const memory = { BUCKETQL_CACHE_BYTES: '32MiB' };
+  const configs = { s3: memory, spilled: { ...memory, BUCKETQL_CACHE_DIR: cacheDir } };
+  const vars = { bucket: 'bench', key: 'big.csv' };
+  const questions = {
+    count: { query: TABLE_COUNT, variables: { ...vars, where: { column: 'city', op: 'EQ', value: '서울' } } },
+    sorted: { query: TABLE_PAGE, variables: { ...vars, first: 100, orderBy: [{ column: 'amount', direction: 'DESC' }] } },
+  };
+  const reps = Math.max(REPS, 3);
+  try {
+    let server = await startServer(configs.spilled, dataDir);
+    let first = 0;
+    try {
+      await server.gql('mutation { createBucket(name: "bench") { name } }');
+      await uploadFile(server, 'big.csv', csvPath);
+      first = (await timed(() => server.gql(TABLE_COUNT, vars))).ms; // the first scan, spilling
+      while (!readdirSync(cacheDir).some((f) => f.endsWith('.spill'))) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await server.stop();
+    }
+    const files = readdirSync(cacheDir);
+    const setBytes = files.reduce((sum, f) => sum + statSync(join(cacheDir, f)).size, 0);
+    const results: Record<string, { ms: number[]; growth: number[] }> = {};
+    for (let rep = 0; rep < reps; rep++) {
+      for (const [name, { query, variables }] of Object.entries(questions)) {
+        for (const [config, env] of Object.entries(configs)) {
+          server = await startServer(env, dataDir);
+          try {
+            await server.gql('{ serverInfo { readOnly } }');
+            const before = server.memory().rss;
+            const { ms: took, value } = await timed(() => server.gql(query, variables));
+            if ((value as { errors?: unknown }).errors) throw new Error(JSON.stringify(value));
+            const key = `${name} ${config}`;
+            const entry = results[key] ?? { ms: [], growth: [] };
+            results[key] = entry;
+            entry.ms.push(took);
+            entry.growth.push(server.memory().peak - before);
+          } finally {
+            await server.stop();
+          }
+        }
+      }
+    }
+    console.log('a table larger than memory (1M rows, BUCKETQL_CACHE_BYTES=32MiB), fresh processes, interleaved:');
+    console.log(`  first scan with BUCKETQL_CACHE_DIR (spills): ${ms(first)}; set ${files.length} files, ${mib(setBytes)}`);
+    for (const [key, { ms: times, growth }] of Object.entries(results)) {
+      console.log(`  ${key}: ${times.map(ms).join(', ')} (median ${ms(median(times))}); peak RSS growth median ${median(growth)} MiB`);
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
 interface Columns {
   object: { table: { columns: TableColumn[] } };
 }
@@ -100,6 +162,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bucketql-bench-cache-csv-'));
   const csvPath = join(dir, 'big.csv');
   await writeBenchCsv(csvPath, ROWS);
+  if (process.argv.includes('--spill')) {
+    try {
+      await spilled(csvPath);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   await diskFormat(csvPath);
 
   const dataDir = benchDataDir();
@@ -153,6 +223,7 @@ async function main(): Promise<void> {
     console.log(
       `after a restart with BUCKETQL_CACHE_DIR: first view (sorted) ${ms(median(restarts))}, against the cold first scan ${ms(cold)} (ratio ${(median(restarts) / cold).toFixed(2)})`,
     );
+    await spilled(csvPath);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });

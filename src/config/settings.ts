@@ -144,13 +144,19 @@ export const SETTINGS = {
     env: 'BUCKETQL_CACHE_DIR',
     schema: z.string().min(1),
     default: undefined,
-    help: "A folder for the table cache's disk tier: every table kept in memory is also written there (Apache Arrow IPC files named by object, ETag and options), and a table not in memory (after a restart, or pushed out) is read from there instead of S3. Several instances may share it. Off when unset.",
+    help: "A folder for the table cache's disk tier: every table kept in memory is also written there (Apache Arrow IPC files named by object, ETag and options), a table larger than memory is kept there in segments, and a table not in memory (after a restart, or pushed out) is read from there instead of S3. Several instances may share it. Off when unset.",
   }),
   cacheDirBytes: setting({
     env: 'BUCKETQL_CACHE_DIR_BYTES',
     schema: bytes,
     default: '4GiB',
     help: 'Bytes the files in BUCKETQL_CACHE_DIR may take together; least recently used files are removed beyond it.',
+  }),
+  cacheSegmentBytes: setting({
+    env: 'BUCKETQL_CACHE_SEGMENT_BYTES',
+    schema: bytes,
+    default: '16MiB',
+    help: 'With BUCKETQL_CACHE_DIR: a table larger than BUCKETQL_CACHE_BYTES is kept there in segments of about this many bytes of columns (the first holds the rows read before the table outgrew memory), written as its first full scan goes and read back one at a time; at most about two segments are in memory at once.',
   }),
   config: setting({
     env: 'BUCKETQL_CONFIG',

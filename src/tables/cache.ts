@@ -6,12 +6,14 @@
 // a scan that would build a table another request is already building waits for that
 // one instead of reading the object again. With a disk tier (BUCKETQL_CACHE_DIR,
 // disk-cache.ts), every table kept is also written to disk, and a table not in memory
-// is looked for there before the object is read.
+// is looked for there before the object is read; a table larger than memory is kept
+// there in segments (spill.ts) and read back a segment at a time.
 import { LRUCache } from 'lru-cache';
 import { metrics } from '../metrics.js';
-import type { ColumnarTable } from './columnar.js';
-import { type DiskTable, DiskTables } from './disk-cache.js';
-import type { TableSchema } from './types.js';
+import type { ColumnarBuilder, ColumnarTable } from './columnar.js';
+import { type DiskTable, DiskTables, type SpillSet } from './disk-cache.js';
+import { SpillBuild, type SpillStop, spilledBatches } from './spill.js';
+import type { RowBatch, TableSchema } from './types.js';
 
 /** A read building a table's columnar form, as other readers of the same table see it. */
 export interface TableBuild {
@@ -89,6 +91,41 @@ export class TableCache {
     if (this.fits(kept.table.bytes)) this.set(`t:${table}`, { kind: 'columns', table: kept.table });
     return kept;
   }
+  /**
+   * The set a table larger than memory was spilled to (its schema kept in memory again);
+   * null without a disk tier or when there is none.
+   */
+  async spilled(table: string): Promise<SpillSet | null> {
+    if (!this.disk) return null;
+    const set = await this.disk.loadSpill(table);
+    metrics[set ? 'cacheHits' : 'cacheMisses'].inc({ kind: 'spill' });
+    if (set) this.set(`s:${table}`, { kind: 'schema', schema: set.schema });
+    return set;
+  }
+
+  /** A spilled set's rows from row `from`: see spilledBatches. */
+  readSpilled(set: SpillSet, from: number): AsyncGenerator<RowBatch, SpillStop | null> {
+    return spilledBatches(this.disk as DiskTables, set, from);
+  }
+
+  /**
+   * With a disk tier: a spill that takes over a build which outgrew memory, its rows as
+   * the first segment; null without one.
+   */
+  spill(table: string, schema: TableSchema, outgrown: ColumnarBuilder): SpillBuild | null {
+    if (!this.disk) return null;
+    return new SpillBuild(this.disk.spillWriter(table, schema), outgrown, schema.columns, schema.reading, this.disk.segmentBytes);
+  }
+
+  /** With a disk tier: a whole table too large for memory, spilled as one segment and published; false without one. */
+  async spillTable(table: string, schema: TableSchema, columns: ColumnarTable): Promise<boolean> {
+    if (!this.disk) return false;
+    const writer = this.disk.spillWriter(table, schema);
+    if (await writer.add(columns, undefined)) return writer.publish();
+    await writer.discard();
+    return false;
+  }
+
   /** Whether a table of this many bytes can be kept at all. */
   fits(bytes: number): boolean {
     return bytes <= this.maxBytes;
@@ -133,14 +170,20 @@ export class TableCache {
 
 /** The cache a server's settings ask for: BUCKETQL_CACHE_BYTES in memory, and BUCKETQL_CACHE_DIR on disk when set. */
 export function tableCacheFor(
-  settings: { cacheBytes: number; cacheDir?: string | undefined; cacheDirBytes: number },
+  settings: { cacheBytes: number; cacheDir?: string | undefined; cacheDirBytes: number; cacheSegmentBytes?: number | undefined },
   log: { warn(message: string, fields?: Record<string, unknown>): void },
 ): TableCache {
   const disk = settings.cacheDir
-    ? new DiskTables(settings.cacheDir, settings.cacheDirBytes, {
-        discarded: (file, reason) => log.warn('cache file discarded', { file, reason }),
-        writeFailed: (_id, error) => log.warn('cache file not written', { reason: error instanceof Error ? error.message : String(error) }),
-      })
+    ? new DiskTables(
+        settings.cacheDir,
+        settings.cacheDirBytes,
+        {
+          discarded: (file, reason) => log.warn('cache file discarded', { file, reason }),
+          writeFailed: (_id, error) =>
+            log.warn('cache file not written', { reason: error instanceof Error ? error.message : String(error) }),
+        },
+        settings.cacheSegmentBytes,
+      )
     : null;
   return new TableCache(settings.cacheBytes, disk);
 }

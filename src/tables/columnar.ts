@@ -711,10 +711,10 @@ export class ColumnarTable {
     return { rowCount: this.rowCount, bytes: this.bytes, columns: this.columns.map((c) => c.part()), extras: this.extras };
   }
 
-  /** A table from what `parts()` gave (the arrays are taken, not copied), of these columns. */
-  static fromParts(parts: TableParts, columns: readonly Column[]): ColumnarTable {
+  /** A table from what `parts()` gave (the arrays are taken, not copied), of these columns; `first`: its first row's index (a segment). */
+  static fromParts(parts: TableParts, columns: readonly Column[], first = 0): ColumnarTable {
     const data = parts.columns.map((part, c) => columnFromPart(part, columns[c]?.type ?? 'JSON'));
-    return new ColumnarTable(parts.rowCount, data, new Map(parts.extras), parts.bytes);
+    return new ColumnarTable(parts.rowCount, data, new Map(parts.extras), parts.bytes, first);
   }
 }
 

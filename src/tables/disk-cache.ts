@@ -6,10 +6,14 @@
 // ends with a CRC-32 trailer, and a file that fails it (truncated, corrupt, another
 // version) is removed and read as a miss. The folder is bounded by bytes, least
 // recently used out (a read touches the file's mtime). Several instances may share the
-// folder: they only ever rename whole files in and unlink files (an unlinked file stays
+// folder: they only ever rename or link whole files in and unlink files (an unlinked file stays
 // readable to whoever has it open), and the bound is enforced over the whole folder.
+// A table larger than memory is spilled in segments (spill.ts builds them): one Arrow
+// file a segment (`<id>.<writer>.<n>.part`), then a manifest (`<id>.spill`) written last
+// whole, so readers trust only a complete set; the folder's bound counts a set as
+// one unit and evicts it whole (manifest first).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import {
@@ -37,6 +41,11 @@ const FORMAT_VERSION = 2;
 const TRAILER = Buffer.from('BQC1');
 const TRAILER_BYTES = 8;
 const SUFFIX = '.arrow';
+const SPILL_SUFFIX = '.spill';
+const PART_SUFFIX = '.part';
+const SPILL_VERSION = 1;
+/** Bytes of columns a spilled segment holds, unless the cache is told otherwise. */
+export const SEGMENT_BYTES = 16 * 1024 * 1024;
 /** Temporary files older than this are a crashed writer's: a sweep removes them. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Arrow's Utf8 offsets are 32-bit: a text column beyond this is not written. */
@@ -242,8 +251,8 @@ export function encodeTable(id: string, schema: TableSchema, table: ColumnarTabl
   return tableToIPC(new Table([batch]), 'file');
 }
 
-/** A table from the bytes `encodeTable` wrote; throws when they are not such a file of `id`. */
-export function decodeTable(id: string, bytes: Uint8Array): DiskTable {
+/** A table from the bytes `encodeTable` wrote; throws when they are not such a file of `id`. `first`: the index of its first row (a segment of a spilled table). */
+export function decodeTable(id: string, bytes: Uint8Array, first = 0): DiskTable {
   const arrow = tableFromIPC(bytes);
   const meta = JSON.parse(arrow.schema.metadata.get('bucketql') ?? 'null') as FileMeta | null;
   if (!meta || meta.version !== FORMAT_VERSION || meta.id !== id) throw new Error('not a table file of this version and table');
@@ -294,7 +303,51 @@ export function decodeTable(id: string, bytes: Uint8Array): DiskTable {
     columns,
     extras: meta.extras ? (sparseValues(child('extra')) as Map<number, Record<string, unknown>>) : new Map(),
   };
-  return { schema: meta.schema, table: ColumnarTable.fromParts(parts, meta.schema.columns) };
+  return { schema: meta.schema, table: ColumnarTable.fromParts(parts, meta.schema.columns, first) };
+}
+
+/** A segment of a spilled table: its file, its rows, and where its first row starts in the object (resumable formats). */
+export interface SpillSegment {
+  file: string;
+  first: number;
+  rows: number;
+  /** The file's size. */
+  size: number;
+  offset?: number | undefined;
+}
+
+/** A table spilled to disk in segments, as its manifest (`<id>.spill`) tells it. */
+export interface SpillSet {
+  version: number;
+  id: string;
+  /** The writer's mark in its segments' names: two writers of one table never mix files. */
+  writer: string;
+  schema: TableSchema;
+  rowCount: number;
+  segments: SpillSegment[];
+}
+
+/** What a segment file's own metadata names it: table, writer and place, so a file of another set never passes. */
+function segmentId(id: string, writer: string, n: number): string {
+  return `${id}.${writer}.${n}`;
+}
+
+/** A manifest's bytes read back, or null when they are not a sound manifest of `id` (when given). */
+function parseManifest(file: Buffer, id?: string): SpillSet | null {
+  const json = withoutTrailer(file);
+  if (!json) return null;
+  try {
+    const set = JSON.parse(Buffer.from(json).toString('utf8')) as SpillSet;
+    if (set?.version !== SPILL_VERSION || (id !== undefined && set.id !== id) || !Array.isArray(set.segments)) return null;
+    let next = 0;
+    for (const segment of set.segments) {
+      if (segment.first !== next || !(segment.rows > 0) || typeof segment.file !== 'string' || segment.file.includes('/')) return null;
+      next += segment.rows;
+    }
+    return next === set.rowCount ? set : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The file's bytes: the Arrow file, then CRC-32 of it and a magic word. */
@@ -311,6 +364,139 @@ function withoutTrailer(file: Buffer): Uint8Array | null {
   return crc32(arrow) === file.readUInt32LE(file.length - TRAILER_BYTES) ? arrow : null;
 }
 
+/**
+ * Writes one spilled table's segments, one write at a time (a segment waits for the one
+ * before it: writes never pile up), then its manifest. Any failure (full disk, a table
+ * Arrow cannot carry, a set larger than the folder's bound) ends the spill: its files
+ * are removed and nothing is published.
+ */
+export class SpillWriter {
+  readonly writer = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  private readonly segments: SpillSegment[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+  private bytes = 0;
+  /** Resolves once the set is published or its files removed (DiskTables.flushed waits for it). */
+  private settle!: () => void;
+
+  constructor(
+    private readonly disk: DiskTables,
+    readonly id: string,
+    private readonly schema: TableSchema,
+  ) {
+    disk.track(new Promise<void>((resolve) => (this.settle = resolve)));
+  }
+
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Rows in the segments so far: the index of the next segment's first row. */
+  get rows(): number {
+    const last = this.segments.at(-1);
+    return last ? last.first + last.rows : 0;
+  }
+
+  /**
+   * Encodes the next segment (its rows follow the last one's) and starts writing it,
+   * once the one before is written. False once the spill failed.
+   */
+  async add(table: ColumnarTable, offset: number | undefined): Promise<boolean> {
+    await this.writing;
+    if (this.failure) return false;
+    if (table.first !== this.rows || table.rowCount === 0) return this.fail(new Error('segment out of order'));
+    const n = this.segments.length;
+    let file: Buffer;
+    try {
+      file = withTrailer(encodeTable(segmentId(this.id, this.writer, n), this.schema, table));
+    } catch (error) {
+      return this.fail(error);
+    }
+    this.bytes += file.length;
+    if (this.bytes > this.disk.maxBytes) return this.fail(null); // larger than the whole folder: not kept, quietly
+    const name = `${this.id}.${this.writer}.${n}${PART_SUFFIX}`;
+    this.segments.push({ file: name, first: table.first, rows: table.rowCount, size: file.length, offset });
+    this.writing = this.disk
+      .ready()
+      .then(() => writeFile(join(this.disk.dir, name), file))
+      .catch((error: unknown) => {
+        this.fail(error);
+      });
+    return true;
+  }
+
+  private fail(error: unknown): false {
+    if (this.failure === null && error !== null) this.disk.reportWriteFailed(this.id, error);
+    this.failure ??= error ?? new Error('too large');
+    return false;
+  }
+
+  /**
+   * Publishes the set once its segments are written: the manifest, written to a
+   * temporary name and linked in where none is. A set another writer published first
+   * is kept (and this one's files removed). False when nothing was published.
+   */
+  async publish(): Promise<boolean> {
+    await this.writing;
+    if (this.failure || this.segments.length === 0) {
+      await this.discard();
+      return false;
+    }
+    if (await this.disk.loadSpill(this.id)) {
+      await this.discard();
+      return true;
+    }
+    try {
+      return await this.write();
+    } finally {
+      this.settle();
+    }
+  }
+
+  private async write(): Promise<boolean> {
+    const path = this.disk.spillPath(this.id);
+    const set: SpillSet = {
+      version: SPILL_VERSION,
+      id: this.id,
+      writer: this.writer,
+      schema: this.schema,
+      rowCount: this.rows,
+      segments: this.segments,
+    };
+    const temp = join(this.disk.dir, `${this.id}.${this.writer}.tmp`);
+    try {
+      await writeFile(temp, withTrailer(Buffer.from(JSON.stringify(set))));
+      // A hard link is made only where no manifest is: of two writers of one table, the first
+      // keeps its set and the second removes its own (a rename would orphan the first's files).
+      const linked = await link(temp, path).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? false : null),
+      );
+      // No hard links on this file system: a rename, the last writer wins.
+      if (linked === null) await rename(temp, path);
+      else await unlink(temp).catch(() => {});
+      if (linked === false) {
+        await this.discard();
+        return true;
+      }
+    } catch (error) {
+      await unlink(temp).catch(() => {});
+      this.fail(error);
+      await this.discard();
+      return false;
+    }
+    await this.disk.sweep();
+    return true;
+  }
+
+  /** Removes this writer's segment files (after the write in flight ends). */
+  async discard(): Promise<void> {
+    await this.writing;
+    for (const segment of this.segments) await unlink(join(this.disk.dir, segment.file)).catch(() => {});
+    this.settle();
+  }
+}
+
 export interface DiskTierEvents {
   /** A file was read as a miss and removed (truncated, corrupt, another version). */
   discarded?(file: string, reason: string): void;
@@ -322,21 +508,98 @@ export class DiskTables {
   private readonly loading = new Map<string, Promise<DiskTable | null>>();
   private writing: Promise<void> = Promise.resolve();
   private readonly queued = new Set<string>();
-  private ready: Promise<void> | null = null;
+
+  /** Spills being published: `flushed()` waits for them too. */
+  private readonly publishing = new Set<Promise<unknown>>();
 
   constructor(
     readonly dir: string,
     readonly maxBytes: number,
     private readonly events: DiskTierEvents = {},
+    /** Bytes of columns a segment of a spilled table holds. */
+    readonly segmentBytes = SEGMENT_BYTES,
   ) {}
 
   private path(id: string): string {
     return join(this.dir, `${id}${SUFFIX}`);
   }
 
-  private ensureDir(): Promise<void> {
-    this.ready ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
-    return this.ready;
+  spillPath(id: string): string {
+    return join(this.dir, `${id}${SPILL_SUFFIX}`);
+  }
+
+  ready(): Promise<void> {
+    this.ensured ??= mkdir(this.dir, { recursive: true }).then(() => undefined);
+    return this.ensured;
+  }
+  private ensured: Promise<void> | null = null;
+
+  reportWriteFailed(id: string, error: unknown): void {
+    this.events.writeFailed?.(id, error);
+  }
+
+  /** A writer for a table spilled in segments. */
+  spillWriter(id: string, schema: TableSchema): SpillWriter {
+    return new SpillWriter(this, id, schema);
+  }
+
+  /** Notes a spill being published, so that `flushed()` waits for it. */
+  track(publishing: Promise<unknown>): void {
+    const tracked = publishing.catch(() => {});
+    this.publishing.add(tracked);
+    void tracked.finally(() => this.publishing.delete(tracked));
+  }
+
+  /** The spilled set of `id` when its manifest is there and sound (a damaged one is removed), touched as used. */
+  async loadSpill(id: string): Promise<SpillSet | null> {
+    const path = this.spillPath(id);
+    let file: Buffer;
+    try {
+      file = await readFile(path);
+    } catch {
+      return null;
+    }
+    const set = parseManifest(file, id);
+    if (!set) {
+      this.events.discarded?.(path, 'manifest does not parse or match');
+      await unlink(path).catch(() => {});
+      return null;
+    }
+    const now = new Date();
+    await utimes(path, now, now).catch(() => {});
+    return set;
+  }
+
+  /** The Arrow bytes of segment `n`, or null when its file is gone or fails its checksum. */
+  async readSegment(set: SpillSet, n: number): Promise<Uint8Array | null> {
+    const segment = set.segments[n] as SpillSegment;
+    const file = await readFile(join(this.dir, segment.file)).catch(() => null);
+    return file ? withoutTrailer(file) : null;
+  }
+
+  /** Segment `n` as a table whose rows keep their indexes in the whole table; null when the bytes are not that segment. */
+  decodeSegment(set: SpillSet, n: number, arrow: Uint8Array | null): ColumnarTable | null {
+    const segment = set.segments[n] as SpillSegment;
+    if (!arrow) return null;
+    try {
+      const { table } = decodeTable(segmentId(set.id, set.writer, n), arrow, segment.first);
+      return table.rowCount === segment.rows ? table : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Removes a set found damaged (a segment missing or corrupt): its manifest, unless another writer's replaced it, and its segments. */
+  async dropSpill(set: SpillSet, reason: string): Promise<void> {
+    const path = this.spillPath(set.id);
+    const current = await readFile(path)
+      .then((file) => parseManifest(file, set.id))
+      .catch(() => null);
+    if (current?.writer === set.writer) {
+      this.events.discarded?.(path, reason);
+      await unlink(path).catch(() => {});
+    }
+    for (const segment of set.segments) await unlink(join(this.dir, segment.file)).catch(() => {});
   }
 
   /** The table kept under `id`, or null; concurrent loads of one table share one read. */
@@ -380,7 +643,7 @@ export class DiskTables {
     this.queued.add(id);
     const write = async () => {
       try {
-        await this.ensureDir();
+        await this.ready();
         const path = this.path(id);
         const now = new Date();
         if (
@@ -411,10 +674,17 @@ export class DiskTables {
     return this.writing;
   }
 
-  /** Removes least recently used files until the folder is within its bound, and stale temporary files. */
+  /**
+   * Removes least recently used files until the folder is within its bound, and stale
+   * temporary files. A spilled set counts as one unit (its manifest's time of use) and
+   * goes whole, manifest first; a segment no manifest names is a spill being written,
+   * counted but kept, or a stopped writer's, removed once stale.
+   */
   async sweep(): Promise<void> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    const files: { path: string; size: number; used: number }[] = [];
+    const units: { paths: string[]; size: number; used: number }[] = [];
+    const parts = new Map<string, { size: number; mtimeMs: number }>();
+    const manifests: { path: string; size: number; used: number }[] = [];
     const now = Date.now();
     for (const name of names) {
       const path = join(this.dir, name);
@@ -422,21 +692,41 @@ export class DiskTables {
       if (!info?.isFile()) continue;
       if (name.endsWith('.tmp')) {
         if (now - info.mtimeMs > STALE_TEMP_MS) await unlink(path).catch(() => {});
+      } else if (name.endsWith(SUFFIX)) units.push({ paths: [path], size: info.size, used: info.mtimeMs });
+      else if (name.endsWith(PART_SUFFIX)) parts.set(name, { size: info.size, mtimeMs: info.mtimeMs });
+      else if (name.endsWith(SPILL_SUFFIX)) manifests.push({ path, size: info.size, used: info.mtimeMs });
+    }
+    for (const manifest of manifests) {
+      const set = await readFile(manifest.path)
+        .then((file) => parseManifest(file))
+        .catch(() => null);
+      if (!set) {
+        await unlink(manifest.path).catch(() => {});
         continue;
       }
-      if (name.endsWith(SUFFIX)) files.push({ path, size: info.size, used: info.mtimeMs });
+      const unit = { paths: [manifest.path], size: manifest.size, used: manifest.used };
+      for (const segment of set.segments) {
+        unit.paths.push(join(this.dir, segment.file));
+        unit.size += parts.get(segment.file)?.size ?? 0;
+        parts.delete(segment.file);
+      }
+      units.push(unit);
     }
-    let total = files.reduce((sum, f) => sum + f.size, 0);
-    files.sort((a, b) => a.used - b.used);
-    for (const file of files) {
+    let total = units.reduce((sum, unit) => sum + unit.size, 0);
+    for (const [name, part] of parts) {
+      if (now - part.mtimeMs > STALE_TEMP_MS) await unlink(join(this.dir, name)).catch(() => {});
+      else total += part.size; // a spill being written
+    }
+    units.sort((a, b) => a.used - b.used);
+    for (const unit of units) {
       if (total <= this.maxBytes) break;
-      await unlink(file.path).catch(() => {});
-      total -= file.size;
+      for (const path of unit.paths) await unlink(path).catch(() => {});
+      total -= unit.size;
     }
   }
 
-  /** Resolves when the writes queued so far are done (tests, shutdown). */
-  flushed(): Promise<void> {
-    return this.writing;
+  /** Resolves when the writes queued so far, spills being published included, are done (tests, shutdown). */
+  async flushed(): Promise<void> {
+    await Promise.all([this.writing, ...this.publishing]);
   }
 }

@@ -26,9 +26,11 @@ import type { TableBuild as Build, TableCache } from './cache.js';
 import { COLUMNAR_BATCH, ColumnarBuilder, type ColumnarTable } from './columnar.js';
 import { extendColumnNames, uniqueColumnNames } from './columns.js';
 import { digest } from './cursor.js';
+import type { SpillSet } from './disk-cache.js';
 import { ColumnSample, convert, type StringReading } from './infer.js';
 import { SharedPasses } from './passes.js';
 import type { RowSource } from './source.js';
+import type { SpillBuild } from './spill.js';
 import type {
   Column,
   ColumnType,
@@ -259,6 +261,8 @@ export class TableReader implements RowSource {
   /** A build of the table in flight that this reader's scans may wait for. */
   private pending: Build | null = null;
   private sample: { rows: TableRow[]; complete: boolean; resumeOffset: number | undefined } | null = null;
+  /** The table's segments on disk, when it was too large for memory (spill.ts). */
+  private spillSet: SpillSet | null = null;
   private readonly passes = new SharedPasses((start, whole, needs) => this.passRows(start, whole, needs));
   private readonly what: string;
 
@@ -368,6 +372,8 @@ export class TableReader implements RowSource {
       this.columnar = kept.table;
       return kept.schema;
     }
+    const spilled = await this.spilled();
+    if (spilled) return spilled.schema;
     const flight = this.cache.inFlight(this.id);
     if (flight?.kind === 'small') {
       // Another request is reading this small object: share its read.
@@ -636,11 +642,29 @@ export class TableReader implements RowSource {
       yield* columnarBatches(this.columnar, index);
       return;
     }
+    const spilled = await this.spilled();
+    if (spilled) {
+      const stop = yield* this.cache.readSpilled(spilled, index);
+      if (!stop) return;
+      // A segment missing or damaged: the rest from the object.
+      this.spillSet = null;
+      index = stop.index;
+      if (index !== start.index) {
+        yield* this.scan({ index, offset: stop.offset }, needs);
+        return;
+      }
+    }
     if (index !== start.index) {
       yield* this.scan({ index }, needs);
       return;
     }
     yield* this.scanBuilding(start, schema, whole, needs);
+  }
+
+  /** The table's spilled set on disk, when there is one (looked for again while there is none). */
+  private async spilled(): Promise<SpillSet | null> {
+    this.spillSet ??= await this.cache.spilled(this.id);
+    return this.spillSet;
   }
 
   /**
@@ -677,16 +701,31 @@ export class TableReader implements RowSource {
       builder = null;
       shared?.resolve(null);
     };
+    // Too large for memory, on a pass that reads it all: with a disk tier, built on in segments
+    // kept there (waiters then wait for the set); else dropped.
+    let spill = null as SpillBuild | null;
+    let spilling: Promise<boolean> | null = null;
+    const dropSpill = () => {
+      spill?.abort();
+      spill = null;
+      shared?.resolve(null);
+    };
     const fits = budgetCheck(this.cache);
     const checkBudget = (rows: number) => {
-      if (!fits(builder, rows)) abandon();
+      if (fits(builder, rows)) return;
+      spill = builder && whole && !this.object.codec.seeksRows ? this.cache.spill(this.id, schema, builder) : null;
+      if (spill) builder = null;
+      else abandon();
     };
+    const resumeAt = (offsetAfter: ((i: number) => number) | undefined, last: number) =>
+      this.resumable && offsetAfter && last >= 0 ? offsetAfter(last) : undefined;
     try {
       // From the top, a CSV in UTF-8 comes as field batches: typed into columns from its bytes.
       for await (const batch of this.scan(start, needs, { fields: fromTop, blocks: needs?.blocks === true })) {
         if (batch.fields) {
           const { batch: fields, first } = batch.fields;
           if (builder && builder.first + builder.rowCount !== first) abandon();
+          if (spill && !spill.continues(first)) dropSpill();
           // No sample here (the schema came from the cache, as for a count after a first page):
           // the first batch tells the bytes a row takes. Columns grown by doubling instead cost
           // a server's cold count 0.35 s in copies and the GC their garbage (a profile, load 9).
@@ -696,23 +735,28 @@ export class TableReader implements RowSource {
             if (bytes > 0) builder.reserve(expectedRows(this.object.size, bytes, first + fields.rows));
           }
           // Past the cache's budget, each batch is typed into a part of its own, dropped after it.
-          const part = builder ?? new ColumnarBuilder(schema.columns, schema.reading, first);
+          const part = builder ?? spill?.builder ?? new ColumnarBuilder(schema.columns, schema.reading, first);
           part.addFields(fields);
           checkBudget(fields.rows);
           yield { rows: [], span: { table: part.view(), from: first, to: first + fields.rows }, offsetAfter: batch.offsetAfter };
+          if (spill && !(await spill.roll(resumeAt(batch.offsetAfter, fields.rows - 1)))) dropSpill();
           continue;
         }
         if (batch.block) {
           // Counted column by column (a columnar codec): not rows a table is built from.
           abandon();
+          dropSpill();
           yield batch;
           continue;
         }
         if (builder) {
           for (const row of batch.rows) builder.add(row.cells, row.extra);
           checkBudget(batch.rows.length);
+        } else if (spill) {
+          for (const row of batch.rows) spill.builder.add(row.cells, row.extra);
         }
         yield batch;
+        if (spill && !(await spill.roll(resumeAt(batch.offsetAfter, batch.rows.length - 1)))) dropSpill();
       }
       if (builder) {
         const table = builder.finish();
@@ -720,10 +764,20 @@ export class TableReader implements RowSource {
           this.cache.setColumns(this.id, table);
           this.columnar = table;
           shared?.resolve(table);
+        } else if (whole && !this.object.codec.seeksRows) {
+          spilling = this.cache.spillTable(this.id, schema, table);
         }
       }
+      if (spill) {
+        // Published in the background; whoever waits for this table then reads the set.
+        spilling = spill.finish();
+        spill = null;
+      }
     } finally {
-      shared?.resolve(null); // stopped early or failed: whoever waits reads for itself
+      spill?.abort(); // stopped early or failed: nothing is published
+      const waited = () => shared?.resolve(null);
+      if (spilling) spilling.then(waited, waited);
+      else shared?.resolve(null); // stopped early or failed: whoever waits reads for itself
     }
   }
 

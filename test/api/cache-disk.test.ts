@@ -1,7 +1,8 @@
 // BUCKETQL_CACHE_DIR through HTTP: a table scanned once answers a restarted server, and
 // a table pushed out of memory, from disk: S3 is asked only for HEAD (the ETag check)
 // and sends no object bytes, as this file's own S3 server counts them. A changed
-// object is read again from S3.
+// object is read again from S3. A table larger than the memory budget is kept there in
+// segments and answers the same way.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,6 +139,49 @@ describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout
     expect(commands.filter((c) => c === 'GetObjectCommand').length).toBeGreaterThan(0);
     const later = await s3During(app, () => table('count(where: { column: "amount", op: GT, value: 500 })'));
     expect(later.commands).not.toContain('GetObjectCommand');
+  });
+
+  it('keeps a table larger than memory on disk in segments: later questions read no object bytes', async () => {
+    const lines = ['id,name,city,amount'];
+    for (let i = 0; i < 100_000; i++) lines.push(`${i},user_${i},${['서울', 'Busan', '대구'][i % 3]},${((i * 1.37) % 1000).toFixed(2)}`);
+    await storage().putObject({ bucket, key: 'spill.csv' }, Buffer.from(`${lines.join('\n')}\n`));
+    const vars = { b: bucket, k: 'spill.csv' };
+    const table = (app: TestApp, fields: string, more: Record<string, unknown> = {}) =>
+      app.gql(
+        `query($b: String!, $k: String!${fields.includes('$after') ? ', $after: String' : ''}) { object(bucket: $b, key: $k) { table { ${fields} } } }`,
+        { ...vars, ...(fields.includes('$after') ? more : {}) },
+      );
+    // Memory for 256 KiB of tables (this one takes several MiB), segments of 512 KiB.
+    const small = { BUCKETQL_CACHE_BYTES: '256KiB', BUCKETQL_CACHE_TABLE_BYTES: '0', BUCKETQL_CACHE_SEGMENT_BYTES: '512KiB' };
+    const plain = await startTestApp({ BUCKETQL_CACHE_TABLE_BYTES: '0' }, { storage: storage() }); // no disk tier
+    apps.push(plain);
+    const probe = await table(plain, 'rows(first: 1, where: { column: "id", op: EQ, value: 89999 }) { pageInfo { endCursor } }');
+    const after = probe.data?.object.table.rows.pageInfo.endCursor;
+    const questions = [
+      'count(where: { column: "amount", op: GT, value: 500 })',
+      'rows(first: 3, orderBy: [{ column: "amount", direction: DESC }, { column: "id" }]) { edges { node { index values } } }',
+      'aggregate(groupBy: ["city"], columns: ["amount"]) { key count }',
+      'rows(first: 3, after: $after) { edges { node { index values } } }',
+    ];
+    const expected = [];
+    for (const q of questions) expected.push((await table(plain, q, { after })).data);
+
+    const first = await server(small);
+    expect((await table(first, 'count')).data?.object.table.count).toBe(100_000);
+    await first.services.tableCache.disk?.flushed();
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.spill'))).toHaveLength(1);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.part')).length).toBeGreaterThan(1);
+    await first.close();
+
+    const restarted = await server(small);
+    for (const [i, q] of questions.entries()) {
+      const { result, bytes, commands } = await s3During(restarted, () => table(restarted, q, { after }));
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toEqual(expected[i]);
+      expect(commands).not.toContain('GetObjectCommand');
+      expect(bytes).toBeLessThan(16 * 1024); // HEAD responses only; the object is 2.6 MB
+    }
+    expect(expected[3]?.object.table.rows.edges[0].node.index).toBe(90_000);
   });
 
   it('reads a changed object from S3, not from the old one’s file', async () => {

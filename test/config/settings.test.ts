@@ -39,6 +39,7 @@ describe('defaults', () => {
       cacheTableBytes: 16 * MiB,
       cacheDir: undefined,
       cacheDirBytes: 4 * 1024 * MiB,
+      cacheSegmentBytes: 16 * MiB,
       config: undefined,
       schemaRefresh: 0,
       tokens: undefined,
