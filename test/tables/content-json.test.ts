@@ -155,8 +155,10 @@ describe('content written from columns', () => {
     const lines = ['id,name,city,amount,active,created_at,code'];
     for (let i = 0; i < 100_000; i++) {
       const city = cities[i % cities.length] as string;
+      // Every 997th name needs escapes (quotes, a tab, a control character, a backslash) or is not ASCII.
+      const name = i % 997 === 0 ? `"u ""${i}""\t\u0001 back\\ 서울 😀"` : i % 991 === 0 ? '' : `user_${i}`;
       lines.push(
-        `${i},user_${i},${city.startsWith('"') ? `"""${city.slice(1, -1)}"""` : city},${((i * 1.37) % 1000).toFixed(2)},${i % 3 === 0},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00,${String(i).padStart(6, '0')}${i === 77_777 ? ',extra' : ''}`,
+        `${i},${name},${city.startsWith('"') ? `"""${city.slice(1, -1)}"""` : city},${i % 1009 === 0 ? 'n/a' : ((i * 1.37) % 1000).toFixed(2)},${i % 3 === 0},2024-01-${String(1 + (i % 28)).padStart(2, '0')} 09:${String(i % 60).padStart(2, '0')}:00,${String(i).padStart(6, '0')}${i === 77_777 ? ',extra' : ''}`,
       );
     }
     const bytes = Buffer.from(`${lines.join('\n')}\n`);
