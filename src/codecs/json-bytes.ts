@@ -38,6 +38,9 @@ export class JsonBytes {
   private used = 0;
   /** The dictionary memo of the column being written (set by the writer before each cell). */
   memo: WordMemo = wordMemo();
+  /** The last day `date` wrote (days since the epoch), and its `"YYYY-MM-DDT`. */
+  private lastDay = Number.NaN;
+  private dayText = '';
 
   /** Makes room for `bytes` more bytes in the current block. */
   private room(bytes: number): void {
@@ -81,29 +84,26 @@ export class JsonBytes {
 
   /** A number as JSON.stringify writes it (non-finite ones as null). */
   number(value: number): void {
-    if (Number.isSafeInteger(value)) {
-      this.integer(value);
-      return;
-    }
-    this.ascii(Number.isFinite(value) ? String(value) : 'null');
+    // An int32 (-0 too: JSON.stringify writes it "0"), digit by digit without a string.
+    if ((value | 0) === value) this.int32(value);
+    else this.ascii(Number.isFinite(value) ? String(value) : 'null');
   }
 
-  /** A safe integer's digits, written from the last (String(-0) is "0", and so is this). */
-  private integer(value: number): void {
-    this.room(17);
+  private int32(value: number): void {
+    this.room(11);
     const block = this.block;
     let at = this.used;
     let n = value;
     if (n < 0) {
       block[at++] = 0x2d;
-      n = -n;
+      n = -n; // -2^31 becomes 2^31: still exact below, in doubles
     }
     let digits = 1;
-    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    for (let rest = n; rest >= 10; rest = (rest / 10) | 0) digits++;
     at += digits;
     this.used = at;
     do {
-      const next = Math.floor(n / 10);
+      const next = (n / 10) | 0;
       block[--at] = 0x30 + (n - next * 10);
       n = next;
     } while (n > 0);
@@ -115,46 +115,41 @@ export class JsonBytes {
       this.ascii(`"${new Date(ms).toISOString()}"`);
       return;
     }
-    // Days to a civil date (Howard Hinnant's days_from_civil, inverted), in UTC.
     const days = Math.floor(ms / DAY_MS);
-    let time = ms - days * DAY_MS;
-    const z = days + 719_468;
-    const era = Math.floor(z / 146_097);
-    const doe = z - era * 146_097;
-    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-    const mp = Math.floor((5 * doy + 2) / 153);
-    const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-    const month = mp < 10 ? mp + 3 : mp - 9;
-    const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-    const milli = time % 1000;
-    time = (time - milli) / 1000;
-    const second = time % 60;
-    time = (time - second) / 60;
-    const minute = time % 60;
-    const hour = (time - minute) / 60;
+    const time = ms - days * DAY_MS;
+    // The date part (`"YYYY-MM-DDT`) of the last day written: cells of a column often share days.
+    if (days !== this.lastDay) {
+      this.lastDay = days;
+      this.dayText = dayText(days);
+    }
     this.room(26);
     const b = this.block;
     let at = this.used;
-    b[at++] = 0x22;
-    at = digits(b, at, year, 4);
-    b[at++] = 0x2d;
-    at = digits(b, at, month, 2);
-    b[at++] = 0x2d;
-    at = digits(b, at, day, 2);
-    b[at++] = 0x54;
-    at = digits(b, at, hour, 2);
+    const day = this.dayText;
+    for (let i = 0; i < 12; i++) b[at++] = day.charCodeAt(i);
+    // Milliseconds of the day fit an int32.
+    const milli = time % 1000;
+    const seconds = (time - milli) / 1000;
+    const second = seconds % 60;
+    const minutes = (seconds - second) / 60;
+    const minute = minutes % 60;
+    const hour = (minutes - minute) / 60;
+    b[at++] = 0x30 + ((hour / 10) | 0);
+    b[at++] = 0x30 + (hour % 10);
     b[at++] = 0x3a;
-    at = digits(b, at, minute, 2);
+    b[at++] = 0x30 + ((minute / 10) | 0);
+    b[at++] = 0x30 + (minute % 10);
     b[at++] = 0x3a;
-    at = digits(b, at, second, 2);
+    b[at++] = 0x30 + ((second / 10) | 0);
+    b[at++] = 0x30 + (second % 10);
     b[at++] = 0x2e;
-    at = digits(b, at, milli, 3);
+    b[at++] = 0x30 + ((milli / 100) | 0);
+    b[at++] = 0x30 + (((milli / 10) | 0) % 10);
+    b[at++] = 0x30 + (milli % 10);
     b[at++] = 0x5a;
     b[at++] = 0x22;
     this.used = at;
   }
-
   /** A string: ASCII without escapes byte by byte, other well-formed text encoded, anything else as JSON.stringify escapes it. */
   string(text: string): void {
     const n = text.length;
@@ -205,8 +200,8 @@ export class JsonBytes {
     for (let i = start; i < end; i++) {
       const byte = bytes[i] as number;
       if (byte < 0x20 || byte === 0x22 || byte === 0x5c) {
-        const escape = ESCAPES[byte] as string;
-        for (let k = 0; k < escape.length; k++) block[at++] = escape.charCodeAt(k);
+        const escaped = ESCAPES[byte] as string;
+        for (let k = 0; k < escaped.length; k++) block[at++] = escaped.charCodeAt(k);
       } else {
         block[at++] = byte;
       }
@@ -252,13 +247,17 @@ export class JsonBytes {
   }
 }
 
-/** `value` as `width` decimal digits (zero-padded) at `at`; returns the position after them. */
-function digits(block: Buffer, at: number, value: number, width: number): number {
-  let n = value;
-  for (let i = width - 1; i >= 0; i--) {
-    const next = Math.floor(n / 10);
-    block[at + i] = 0x30 + (n - next * 10);
-    n = next;
-  }
-  return at + width;
+/** `"YYYY-MM-DDT` of a day (days since 1970-01-01, years 0 to 9999). */
+function dayText(days: number): string {
+  // Howard Hinnant's civil_from_days.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `"${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T`;
 }
