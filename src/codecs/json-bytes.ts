@@ -21,6 +21,8 @@ const ESCAPES: (string | null)[] = Array.from({ length: 128 }, (_, byte) => {
 const FIRST_DATE_MS = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
 const END_DATE_MS = 253_402_300_800_000; // 10000-01-01T00:00:00.000Z
 const DAY_MS = 86_400_000;
+/** Days whose text `date` keeps (then it starts again). */
+const MAX_DAYS = 4096;
 
 /** Words of a dictionary column as JSON bytes, made once a word (the memo lives as long as the words array). */
 export interface WordMemo {
@@ -38,9 +40,8 @@ export class JsonBytes {
   private used = 0;
   /** The dictionary memo of the column being written (set by the writer before each cell). */
   memo: WordMemo = wordMemo();
-  /** The last day `date` wrote (days since the epoch), and its `"YYYY-MM-DDT`. */
-  private lastDay = Number.NaN;
-  private dayText = '';
+  /** `"YYYY-MM-DDT` of the days `date` wrote (days since the epoch): a column's cells often share days. */
+  private readonly days = new Map<number, string>();
 
   /** Makes room for `bytes` more bytes in the current block. */
   private room(bytes: number): void {
@@ -117,15 +118,15 @@ export class JsonBytes {
     }
     const days = Math.floor(ms / DAY_MS);
     const time = ms - days * DAY_MS;
-    // The date part (`"YYYY-MM-DDT`) of the last day written: cells of a column often share days.
-    if (days !== this.lastDay) {
-      this.lastDay = days;
-      this.dayText = dayText(days);
+    let day = this.days.get(days);
+    if (day === undefined) {
+      if (this.days.size === MAX_DAYS) this.days.clear();
+      day = dayText(days);
+      this.days.set(days, day);
     }
     this.room(26);
     const b = this.block;
     let at = this.used;
-    const day = this.dayText;
     for (let i = 0; i < 12; i++) b[at++] = day.charCodeAt(i);
     // Milliseconds of the day fit an int32.
     const milli = time % 1000;
