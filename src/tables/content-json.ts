@@ -87,32 +87,50 @@ export function tableJson(columns: readonly Column[], table: ColumnarTable): Ser
 }
 
 /**
+ * Rows a builder of `columnsJson` holds before the next batch goes to a new one: the
+ * columns of the whole object are never held at once (a 64 MiB CSV's would take about
+ * as much again), and a part is large enough that its text columns leave the
+ * dictionary form as a table's would.
+ */
+const PART_ROWS = 65_536;
+
+/**
  * Every row of a CSV/TSV reader as JSON, written from columns: each batch (field
- * batches where the codec gives them, rows of text where it does not) is typed into one
+ * batches where the codec gives them, rows of text where it does not) is typed into a
  * builder, as the cold scan types a table, and its rows written from the builder's
- * arrays before the next batch. The reader's schema and rows are those `rowsJson` reads.
+ * arrays before the next batch is read. The reader's schema and rows are those
+ * `rowsJson` reads.
  */
 export async function columnsJson(reader: TableReader): Promise<SerialisedJson> {
   const schema = await reader.schema();
   const rows = new RowsJson(schema.columns, new JsonBytes());
-  const builder = new ColumnarBuilder(schema.columns, schema.reading);
-  const view = builder.view();
-  let reserved = false;
+  let builder = new ColumnarBuilder(schema.columns, schema.reading);
+  /** Rows the object holds, estimated from the bytes the first field batch's rows take (0: not known). */
+  let expected = 0;
+  let written = 0;
   for await (const batch of reader.scan({ index: 0 }, undefined, { fields: true })) {
-    const before = builder.rowCount;
+    const count = batch.fields ? batch.fields.batch.rows : batch.rows.length;
+    if (builder.rowCount > 0 && builder.rowCount + count > PART_ROWS) {
+      builder = new ColumnarBuilder(schema.columns, schema.reading, written);
+      if (expected > 0) builder.reserve(Math.min(PART_ROWS, Math.max(count, expected - written)));
+    }
     if (batch.fields) {
       const { batch: fields, first } = batch.fields;
-      // Columns sized once from the bytes the first batch's rows take (as the cold scan does).
-      if (!reserved && fields.rows > 0 && batch.offsetAfter) {
-        reserved = true;
+      // Columns sized once from the bytes the first batch's rows take (as the cold scan sizes them).
+      if (expected === 0 && fields.rows > 0 && batch.offsetAfter) {
         const bytes = batch.offsetAfter(fields.rows - 1);
-        if (bytes > 0) builder.reserve(Math.ceil((reader.object.size / bytes) * (first + fields.rows) * 1.02));
+        if (bytes > 0) {
+          expected = Math.ceil((reader.object.size / bytes) * (first + fields.rows) * 1.02);
+          builder.reserve(Math.min(PART_ROWS, Math.max(count, expected - builder.first)));
+        }
       }
       builder.addFields(fields);
     } else {
       for (const row of batch.rows) builder.add(row.cells, row.extra);
     }
-    rows.write(view, before, builder.rowCount);
+    const end = builder.first + builder.rowCount;
+    rows.write(builder.view(), written, end);
+    written = end;
   }
   return rows.finish();
 }
