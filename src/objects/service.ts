@@ -141,7 +141,7 @@ async function cachedContent(ctx: Context, node: ObjectNode): Promise<Serialised
   const reader = await tableReaderOf(ctx, node, {});
   const table = ctx.tableCache.getColumns(reader.id);
   const schema = table && ctx.tableCache.getSchema(reader.id);
-  return table && schema ? tableJson(schema.columns, table) : null;
+  return table && schema ? await tableJson(schema.columns, table) : null;
 }
 
 function* slices(bytes: Buffer): Generator<Buffer> {

@@ -79,20 +79,27 @@ export class RowsJson {
   }
 }
 
-/** A whole columnar table's rows as JSON (a table the cache holds). */
-export function tableJson(columns: readonly Column[], table: ColumnarTable): SerialisedJson {
-  const rows = new RowsJson(columns, new JsonBytes());
-  rows.write(table, 0, table.rowCount);
-  return rows.finish();
-}
-
 /**
  * Rows a builder of `columnsJson` holds before the next batch goes to a new one: the
  * columns of the whole object are never held at once (a 64 MiB CSV's would take about
  * as much again), and a part is large enough that its text columns leave the
- * dictionary form as a table's would.
+ * dictionary form as a table's would. `tableJson` writes this many rows a turn.
  */
 const PART_ROWS = 65_536;
+
+/**
+ * A whole columnar table's rows as JSON (a table the cache holds), PART_ROWS rows at a
+ * time with a turn of the event loop between them: a large table would otherwise
+ * hold up every other request while it is written.
+ */
+export async function tableJson(columns: readonly Column[], table: ColumnarTable): Promise<SerialisedJson> {
+  const rows = new RowsJson(columns, new JsonBytes());
+  for (let from = 0; from < table.rowCount; from += PART_ROWS) {
+    if (from > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    rows.write(table, from, Math.min(table.rowCount, from + PART_ROWS));
+  }
+  return rows.finish();
+}
 
 /**
  * Every row of a CSV/TSV reader as JSON, written from columns: each batch (field

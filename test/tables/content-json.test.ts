@@ -148,7 +148,7 @@ describe('content written from columns', () => {
         // Not for old-Mac line ends: content's read after its sample resumes at a byte offset and
         // sniffs the line ends of what follows again (CR there, LF in the first bytes), where a
         // table read from the top keeps LF; the cached table then holds the scan's reading.
-        if (columns && schema && s.newline !== '\r') expect(text(tableJson(schema.columns, columns))).toBe(before);
+        if (columns && schema && s.newline !== '\r') expect(text(await tableJson(schema.columns, columns))).toBe(before);
       }),
       { numRuns: 250 },
     );
@@ -175,7 +175,7 @@ describe('content written from columns', () => {
     await countRows(table, null);
     const kept = cache.getColumns(table.id);
     expect(kept).toBeDefined();
-    expect(bytesOf(tableJson((await table.schema()).columns, kept as NonNullable<typeof kept>)).equals(before)).toBe(true);
+    expect(bytesOf(await tableJson((await table.schema()).columns, kept as NonNullable<typeof kept>)).equals(before)).toBe(true);
   });
 });
 
