@@ -1,6 +1,6 @@
 // Probe: content and putObject of 100k rows in warm servers built from several checkouts,
 // interleaved (A, B, A, B), and what memory holds after SIGHUP.
-//   npx tsx bench/io-probe.ts [--prof] [--runs N] [--only content|put] [--dirs dirA,dirB]
+//   npx tsx bench/io-probe.ts [--prof] [--runs N] [--only content|put] [--dirs dirA,dirB] [--big] [--cached]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +38,8 @@ const envOf = (v: number) =>
 const label = (v: number) => `${DIRS[v]}${ENVS[v] ? ` ${ENVS[v]}` : ''}`;
 /** Before content and putObject, the bench's 1M-row questions (a 1M-row table built and cached). */
 const BIG = process.argv.includes('--big');
+/** Before content, a table question on the same object (content is then written from the cached table). */
+const CACHED = process.argv.includes('--cached');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function startServer(cwd: string, dataDir: string, extraEnv: Record<string, string>) {
@@ -67,6 +69,12 @@ async function startServer(cwd: string, dataDir: string, extraEnv: Record<string
     return r.text();
   };
   return { url, pid, post, memory: () => memoryOf(pid), stop: () => stopChild(child), dataDir };
+}
+
+/** CPU time (user + system) a process has spent, in ms (/proc/<pid>/stat, 100 ticks a second). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function anon(pid: number): string {
@@ -147,7 +155,7 @@ async function main(): Promise<void> {
     );
     servers.push(server);
   }
-  const times = servers.map(() => ({ content: [] as number[], put: [] as number[], peak: [] as number[] }));
+  const times = servers.map(() => ({ content: [] as number[], contentCpu: [] as number[], put: [] as number[], peak: [] as number[] }));
   let first: string | undefined;
   try {
     if (BIG) {
@@ -163,15 +171,21 @@ async function main(): Promise<void> {
         );
       }
     }
+    if (CACHED) {
+      for (const server of servers)
+        await server.post(JSON.stringify({ query: '{ object(bucket: "bench", key: "mid.csv") { table { rowCount } } }' }));
+    }
     for (let i = 0; i < RUNS; i++) {
       for (const [v, server] of servers.entries()) {
         const t = times[v] as (typeof times)[number];
         if (ONLY !== 'put') {
           const before = server.memory().rss;
+          const cpuBefore = cpuMs(server.pid);
           const c = await timed(() => server.post(contentBody));
           first ??= c.value;
           if (c.value !== first) throw new Error(`content differs in ${label(v)}`);
           t.content.push(c.ms);
+          t.contentCpu.push(cpuMs(server.pid) - cpuBefore);
           t.peak.push(server.memory().peak - before);
         }
         if (ONLY !== 'content') {
@@ -184,7 +198,9 @@ async function main(): Promise<void> {
     for (const [v, server] of servers.entries()) {
       const t = times[v] as (typeof times)[number];
       const f = (a: number[]) => `${median(a)?.toFixed(0)} (${a.map((x) => x.toFixed(0)).join(', ')})`;
-      console.log(`${label(v)}: content ${f(t.content)} ms, peak RSS growth ${f(t.peak)} MiB; putObject ${f(t.put)} ms`);
+      console.log(
+        `${label(v)}: content ${f(t.content)} ms, server CPU ${f(t.contentCpu)} ms, peak RSS growth ${f(t.peak)} MiB; putObject ${f(t.put)} ms`,
+      );
       console.log(
         `  RSS above idle after the questions ${(server.memory().rss - (idle[v] as number)).toFixed(0)} MiB; ${await metrics(server.url)}; ${anon(server.pid)}`,
       );

@@ -5,14 +5,14 @@
 
 import { Readable } from 'node:stream';
 import { codecOf, formatOfKey } from '../codecs/registry.js';
-import { JsonArrayWriter } from '../codecs/serialised-json.js';
+import type { SerialisedJson } from '../codecs/serialised-json.js';
 import { decodeTextValue } from '../codecs/text.js';
 import type { Format } from '../codecs/types.js';
 import type { Context } from '../context.js';
 import { BadUserInput } from '../errors.js';
 import type { ObjectMeta, ObjectRef } from '../storage/types.js';
+import { columnsJson, rowsJson, tableJson } from '../tables/content-json.js';
 import { digest } from '../tables/cursor.js';
-import { rowValues } from '../tables/query.js';
 import { type TableObject, type TableOptions, TableReader } from '../tables/reader.js';
 import { looksLikeText, resolveEncoding } from '../text/encoding.js';
 import {
@@ -107,13 +107,18 @@ export async function contentOf(ctx: Context, node: ObjectNode): Promise<unknown
     throw new BadUserInput(`${node.bucket}/${node.key} is binary (no known format): use \`downloadUrl\``);
   }
   if (format === 'TEXT') return textOf(ctx, node, undefined);
+  const delimited = format === 'CSV' || format === 'TSV';
+  if (delimited) {
+    const cached = await cachedContent(ctx, node);
+    if (cached) return cached;
+  }
   const codec = codecOf(format);
   const bytes = await readWhole(ctx, node);
   if (codec?.decodeValue) return codec.decodeValue(bytes, {});
-  // CSV, TSV, XLSX: every row, typed, from the bytes already read, straight from the
-  // codec. No columnar table is built on the way (a table question's reader keeps one):
-  // it cost a fifth more here, and this one (keyed by the decompressed bytes) is never
-  // asked again.
+  // CSV, TSV, XLSX: every row, typed, from the bytes already read, written as JSON while
+  // it is read (content-json.ts). The reader keeps no table (this one, keyed by the
+  // decompressed bytes, is never asked again): CSV/TSV are typed a batch at a time into
+  // columns and written from their arrays, XLSX rows go through row objects.
   const reader = new TableReader(
     bufferTableObject(node, bytes, format),
     { format, header: true },
@@ -121,15 +126,22 @@ export async function contentOf(ctx: Context, node: ObjectNode): Promise<unknown
     ctx.tableCache,
     ctx.signal,
   );
-  // The rows are written as JSON while they are read (the same objects JSON.stringify
-  // would have met in the whole array): the answer holds their bytes, and the row
-  // objects die young instead of 100k of them living until the response is written.
-  const schema = await reader.schema();
-  const json = new JsonArrayWriter();
-  for await (const batch of reader.scan({ index: 0 })) {
-    for (const row of batch.rows) json.push(rowValues(reader, schema, schema.columns, row, true));
-  }
-  return json.finish();
+  return delimited ? columnsJson(reader) : rowsJson(reader);
+}
+
+/**
+ * `content` of a CSV/TSV from the table the cache holds for this ETag (read as `table`
+ * with its default options, the options content reads with), with no GET: the same
+ * schema, inferred from the same leading rows, and the same typed values. Objects the
+ * size limit refuses, and gzipped ones (whose limit is on the decompressed bytes), are
+ * read (and refused) as before.
+ */
+async function cachedContent(ctx: Context, node: ObjectNode): Promise<SerialisedJson | null> {
+  if (compressionOf(node) !== 'NONE' || node.size > ctx.settings.maxObjectBytes) return null;
+  const reader = await tableReaderOf(ctx, node, {});
+  const table = ctx.tableCache.getColumns(reader.id);
+  const schema = table && ctx.tableCache.getSchema(reader.id);
+  return table && schema ? await tableJson(schema.columns, table) : null;
 }
 
 function* slices(bytes: Buffer): Generator<Buffer> {

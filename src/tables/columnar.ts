@@ -5,6 +5,7 @@
 // misfits (cells returned as written) are a state byte a row, misfits kept aside.
 // A column's value for a row is exactly what `convert` gives for its raw cell.
 import { fieldText } from '../codecs/csv-fields.js';
+import type { JsonBytes } from '../codecs/json-bytes.js';
 import type { FieldBatch } from '../codecs/types.js';
 import type { Condition } from './filter.js';
 import { convert, isoDateTimeMs, type StringReading } from './infer.js';
@@ -79,6 +80,8 @@ interface ColumnData {
   /** Dates spelled as text: stored without making a Date (a scan types a million of them). */
   pushDateText?(text: string): void;
   get(row: number): TypedValue;
+  /** Writes row `row`'s value as JSON (what JSON.stringify writes for `jsonValue(get(row))`), from the arrays. */
+  writeJson(row: number, out: JsonBytes): void;
   /** Ends building: trims spare capacity. */
   seal(rows: number): void;
   /** Makes room for this many rows at once. */
@@ -252,6 +255,17 @@ class NumberColumn implements ColumnData {
       return this.kind === 'number' ? v : this.kind === 'date' ? new Date(v) : v === 1;
     }
     return state === NULL ? null : (this.misfits.get(row) ?? null);
+  }
+
+  writeJson(row: number, out: JsonBytes): void {
+    const state = this.state[row];
+    if (state === VALUE) {
+      const v = this.values[row] as number;
+      if (this.kind === 'number') out.number(v);
+      else if (this.kind === 'date') out.date(v);
+      else out.boolean(v === 1);
+    } else if (state === NULL) out.null();
+    else out.value(this.misfits.get(row) ?? null);
   }
 
   seal(rows: number): void {
@@ -491,6 +505,19 @@ class StringColumn implements ColumnData {
     return segment.text.slice(j === 0 ? 0 : (segment.ends[j - 1] as number), segment.ends[j] as number);
   }
 
+  writeJson(row: number, out: JsonBytes): void {
+    if (this.nulls[row] === 1) out.null();
+    else if (this.dictionary) out.word(this.words, this.codes[row] as number);
+    else {
+      const odd = this.odd?.get(row);
+      const j = row & (SEGMENT_ROWS - 1);
+      const segment = this.segments[row >>> SEGMENT_SHIFT];
+      // A row of the segment being filled: its UTF-8 bytes, copied as they are (escapes aside).
+      if (odd === undefined && !segment) out.utf8(this.pending, j === 0 ? 0 : (this.ends[j - 1] as number), this.ends[j] as number);
+      else out.string(odd ?? (this.get(row) as string));
+    }
+  }
+
   seal(rows: number): void {
     this.flush();
     this.nulls = trimmed(this.nulls, rows);
@@ -595,6 +622,9 @@ class ValueColumn implements ColumnData {
   get(row: number): TypedValue {
     return this.values[row] ?? null;
   }
+  writeJson(row: number, out: JsonBytes): void {
+    out.value(this.values[row] ?? null);
+  }
   seal(): void {}
   reserve(): void {}
   bytes(): number {
@@ -692,6 +722,13 @@ export class ColumnarTable {
 
   extra(row: number): Record<string, unknown> | undefined {
     return this.extras.get(row - this.first);
+  }
+
+  /** Writes the JSON of row `row`'s value in column `column` (tables/content-json.ts). */
+  writeJson(row: number, column: number, out: JsonBytes): void {
+    const data = this.columns[column];
+    if (data) data.writeJson(row - this.first, out);
+    else out.null();
   }
 
   /** Whether the table's row `row` passes a condition on column `column` (see ColumnData.matcher). */

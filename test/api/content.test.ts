@@ -3,6 +3,7 @@
 // beside errors, in a batch, under either JSON media type), and a table of any length.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { recordS3Commands } from '../support/s3-spy.js';
 
 const CITIES = ['서울', 'Busan', '"Quoted, city"', 'line\nbreak', ''];
 const ROWS = Array.from({ length: 1500 }, (_, i) => ({
@@ -77,5 +78,36 @@ describe('content of a table', () => {
     const strict = await post({ query }, 'application/graphql-response+json');
     expect(strict.type).toBe('application/graphql-response+json; charset=utf-8');
     expect(JSON.parse(strict.text)).toEqual({ data: { object: { content: ROWS } } });
+  });
+});
+
+describe('content of a table the cache holds', () => {
+  it('is written from the cached table, with a HEAD and no GET, and is the same value', async () => {
+    const key = 'cached.csv';
+    await app.storage.putObject({ bucket, key }, Buffer.from(csvOf(ROWS)));
+    const table = await post({ query: `{ object(bucket: "${bucket}", key: "${key}") { table { rowCount } } }` });
+    expect(JSON.parse(table.text)).toEqual({ data: { object: { table: { rowCount: ROWS.length } } } });
+    const sent = recordS3Commands(app.storage);
+    const { text } = await post({ query: `{ object(bucket: "${bucket}", key: "${key}") { content } }` });
+    expect(JSON.parse(text)).toEqual({ data: { object: { content: ROWS } } });
+    const names = sent.map((c) => c.name);
+    expect(names).toContain('HeadObjectCommand'); // the ETag is checked
+    expect(names).not.toContain('GetObjectCommand');
+  });
+
+  it('still refuses an object beyond BUCKETQL_MAX_OBJECT_BYTES', async () => {
+    const small = await startTestApp({ BUCKETQL_MAX_OBJECT_BYTES: '1000' });
+    try {
+      const query = `{ object(bucket: "${bucket}", key: "rows.csv") { table { rowCount } content } }`;
+      const result = await small.gql(query);
+      expect(result.data?.object).toEqual({ table: { rowCount: ROWS.length }, content: null });
+      expect(result.errors?.[0]?.path).toEqual(['object', 'content']);
+      expect(result.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+      // The table was read and kept by then: content is refused all the same.
+      const again = await small.gql(`{ object(bucket: "${bucket}", key: "rows.csv") { content } }`);
+      expect(again.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    } finally {
+      await small.close();
+    }
   });
 });
