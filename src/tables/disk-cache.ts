@@ -332,6 +332,16 @@ function segmentId(id: string, writer: string, n: number): string {
   return `${id}.${writer}.${n}`;
 }
 
+/** A segment's file name in the folder. */
+function segmentFile(id: string, writer: string, n: number): string {
+  return `${segmentId(id, writer, n)}${PART_SUFFIX}`;
+}
+
+/** A writer's mark (`SpillWriter.writer`): its process id and 8 hex digits. */
+const WRITER_MARK = /^\d+-[0-9a-f]{8}$/;
+/** A table's id (`digest` in cursor.ts: 16 characters of base64url). */
+const TABLE_ID = /^[A-Za-z0-9_-]{16}$/;
+
 /** A manifest's bytes read back, or null when they are not a sound manifest of `id` (when given). */
 function parseManifest(file: Buffer, id?: string): SpillSet | null {
   const json = withoutTrailer(file);
@@ -339,9 +349,12 @@ function parseManifest(file: Buffer, id?: string): SpillSet | null {
   try {
     const set = JSON.parse(Buffer.from(json).toString('utf8')) as SpillSet;
     if (set?.version !== SPILL_VERSION || (id !== undefined && set.id !== id) || !Array.isArray(set.segments)) return null;
+    // The folder may be shared: a segment's file must be the name its writer gives it, nothing else.
+    if (typeof set.id !== 'string' || !TABLE_ID.test(set.id) || typeof set.writer !== 'string' || !WRITER_MARK.test(set.writer))
+      return null;
     let next = 0;
-    for (const segment of set.segments) {
-      if (segment.first !== next || !(segment.rows > 0) || typeof segment.file !== 'string' || segment.file.includes('/')) return null;
+    for (const [n, segment] of set.segments.entries()) {
+      if (segment.first !== next || !(segment.rows > 0) || segment.file !== segmentFile(set.id, set.writer, n)) return null;
       next += segment.rows;
     }
     return next === set.rowCount ? set : null;
@@ -414,7 +427,7 @@ export class SpillWriter {
     }
     this.bytes += file.length;
     if (this.bytes > this.disk.maxBytes) return this.fail(null); // larger than the whole folder: not kept, quietly
-    const name = `${this.id}.${this.writer}.${n}${PART_SUFFIX}`;
+    const name = segmentFile(this.id, this.writer, n);
     this.segments.push({ file: name, first: table.first, rows: table.rowCount, size: file.length, offset });
     this.writing = this.disk
       .ready()

@@ -6,6 +6,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { csvCodec } from '../../src/codecs/csv.js';
 import { aggregate } from '../../src/tables/aggregate.js';
@@ -204,6 +205,26 @@ describe('tables larger than memory on the disk tier', { timeout: 120_000 }, () 
       );
       expect(r.source.opens).toEqual([]);
     }
+  });
+
+  it('trusts no file name a manifest gives: a segment named as another file of the folder makes the set unreadable, and that file is neither read nor removed', async () => {
+    await spillOnce();
+    const [manifest] = files('.spill');
+    const path = join(dir, manifest as string);
+    const file = readFileSync(path);
+    const set = JSON.parse(file.subarray(0, file.length - 8).toString('utf8')) as { segments: { file: string }[] };
+    // A folder shared by instances: a manifest (damaged, or another version's) naming a file that is not its segment.
+    writeFileSync(join(dir, 'another-table.arrow'), 'another table');
+    (set.segments[0] as { file: string }).file = 'another-table.arrow';
+    const json = Buffer.from(JSON.stringify(set));
+    const trailer = Buffer.alloc(8);
+    trailer.writeUInt32LE(crc32(json), 0);
+    trailer.write('BQC1', 4);
+    writeFileSync(path, Buffer.concat([json, trailer]));
+    const again = reader(new TableCache(256 * 1024, new DiskTables(dir, 1024 * 1024 * 1024, {}, 512 * 1024)));
+    expect(await countRows(again, SEOUL)).toBe(await countRows(streamed(), SEOUL));
+    expect(again.source.opens.length).toBeGreaterThan(0); // the object was read: the set was not trusted
+    expect(readFileSync(join(dir, 'another-table.arrow'), 'utf8')).toBe('another table');
   });
 
   it('evicts a set whole when the folder is over its bound', async () => {
