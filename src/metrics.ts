@@ -64,13 +64,13 @@ export const metrics = {
   }),
   cacheHits: new Counter({
     name: 'bucketql_cache_hits_total',
-    help: 'Table cache lookups that found an entry, by kind (schema, columns, count).',
+    help: 'Table cache lookups that found an entry, by kind (schema, columns, count, spill).',
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
   cacheMisses: new Counter({
     name: 'bucketql_cache_misses_total',
-    help: 'Table cache lookups that found nothing, by kind (schema, columns, count).',
+    help: 'Table cache lookups that found nothing, by kind (schema, columns, count, spill).',
     labelNames: ['kind'] as const,
     registers: [registry],
   }),
