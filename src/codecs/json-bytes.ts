@@ -3,6 +3,7 @@
 // object, no JSON.stringify of rows, no string of the whole answer). Every method
 // writes exactly the bytes JSON.stringify would write for its value, so the answer is
 // byte-identical to the JSON of row objects (checked by test/tables/content-json.test.ts).
+import { civilFromDays } from './pickle/time.js';
 import { SerialisedJson } from './serialised-json.js';
 
 /** Bytes of a block. */
@@ -250,15 +251,6 @@ export class JsonBytes {
 
 /** `"YYYY-MM-DDT` of a day (days since 1970-01-01, years 0 to 9999). */
 function dayText(days: number): string {
-  // Howard Hinnant's civil_from_days.
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const { year, month, day } = civilFromDays(days);
   return `"${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T`;
 }
