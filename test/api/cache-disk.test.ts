@@ -7,9 +7,8 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { S3Storage } from '../../src/storage/s3.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { type OwnStore, startOwnStore } from '../support/own-store.js';
 import { recordS3Commands, type SentCommand } from '../support/s3-spy.js';
 
 const ROWS = 30_000;
@@ -31,21 +30,13 @@ const QUESTIONS = `query($b: String!, $k: String!) {
 }`;
 
 describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout: 120_000 }, () => {
-  let store: EmbeddedStore;
-  let storeDir = '';
+  let store: OwnStore;
   let cacheDir = '';
   const bucket = uniqueBucket('cache-disk');
   const apps: TestApp[] = [];
   const recorders = new Map<TestApp, SentCommand[]>();
 
-  const storage = () =>
-    new S3Storage({
-      endpoint: store.endpoint,
-      credentials: store.credentials,
-      copySourceKeepsPlus: true,
-      timeoutMs: 30_000,
-      maxAttempts: 2,
-    });
+  const storage = () => store.storage();
   /** A fresh server process, as far as the cache goes: nothing in memory, the same folder. */
   async function server(env: Record<string, string> = {}): Promise<TestApp> {
     const app = await startTestApp({ BUCKETQL_CACHE_DIR: cacheDir, ...env }, { storage: storage() });
@@ -65,15 +56,13 @@ describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout
       recorders.set(app, sent);
     }
     const from = sent.length;
-    const before = await store.bytesSent();
-    const result = await work();
-    return { result, bytes: (await store.bytesSent()) - before, commands: sent.slice(from).map((c) => c.name) };
+    const { result, bytes } = await store.during(work);
+    return { result, bytes, commands: sent.slice(from).map((c) => c.name) };
   }
 
   beforeAll(async () => {
-    storeDir = mkdtempSync(join(tmpdir(), 'engine-cache-store-'));
     cacheDir = mkdtempSync(join(tmpdir(), 'engine-cache-dir-'));
-    store = await startEmbeddedStore({ directory: storeDir, countBytes: true });
+    store = await startOwnStore('cache-disk');
     const s3 = storage();
     await s3.createBucket(bucket);
     await s3.putObject({ bucket, key: 'a.csv' }, Buffer.from(csv(0)));
@@ -82,7 +71,7 @@ describe('the table cache on disk (BUCKETQL_CACHE_DIR), through HTTP', { timeout
   afterAll(async () => {
     for (const app of apps) await app.close();
     await store?.stop();
-    for (const dir of [storeDir, cacheDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    if (cacheDir) rmSync(cacheDir, { recursive: true, force: true });
   });
 
   it('answers a restarted server from disk, with no object bytes from S3', async () => {

@@ -2,21 +2,17 @@
 // names become typed columns, and a filter on them skips whole objects without
 // reading them (measured at the S3 server, one of the file's own so that no other test
 // file's reads add to the count), for Parquet, CSV and NDJSON prefixes.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConfigFile } from '../../src/datasets/config.js';
-import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { S3Storage } from '../../src/storage/s3.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { type OwnStore, startOwnStore } from '../support/own-store.js';
 
-/** This file's own S3 server (an embedded s3rver counting the bytes it sends). */
-let store: EmbeddedStore;
-const s3BytesSent = () => store.bytesSent();
+/** This file's own S3 server, counting the bytes it sends. */
+let store: OwnStore;
 /** A client of that server (each app destroys its own when it closes). */
-const ownStorage = () =>
-  new S3Storage({ endpoint: store.endpoint, credentials: store.credentials, copySourceKeepsPlus: true, timeoutMs: 30_000, maxAttempts: 2 });
+const ownStorage = () => store.storage();
 
 const HIVE = join(import.meta.dirname, '../fixtures/parquet/hive');
 
@@ -39,7 +35,6 @@ function rowsOf(year: number, month: number, copies: number): { id: number; item
 
 describe('datasets over hive-style partitions', () => {
   let app: TestApp;
-  let storeDir = '';
   const bucket = uniqueBucket('partitions');
   const sizes: Record<string, number> = {};
   const config = (): ConfigFile => ({
@@ -52,8 +47,7 @@ describe('datasets over hive-style partitions', () => {
   });
 
   beforeAll(async () => {
-    storeDir = mkdtempSync(join(tmpdir(), 'bucketql-partitions-store-'));
-    store = await startEmbeddedStore({ directory: storeDir, countBytes: true });
+    store = await startOwnStore('partitions');
     const storage = ownStorage();
     await storage.createBucket(bucket);
     for (const file of filesUnder(HIVE)) await storage.putObject({ bucket, key: `sales/${relative(HIVE, file)}` }, readFileSync(file));
@@ -81,7 +75,6 @@ describe('datasets over hive-style partitions', () => {
   afterAll(async () => {
     await app?.close();
     await store?.stop();
-    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
   });
 
   const fieldsOf = async (type: string) => {
@@ -152,9 +145,7 @@ describe('datasets over hive-style partitions', () => {
     // Warm the schema's reads; then measure three months, one object each.
     await count(1);
     for (const month of [1, 2, 3]) {
-      const before = await s3BytesSent();
-      const body = await count(month);
-      const bytes = (await s3BytesSent()) - before;
+      const { result: body, bytes } = await store.during(() => count(month));
       expect(body.errors).toBeUndefined();
       expect(body.data?.csvSales.totalCount).toBe(rowsOf(2024, month, 400).length);
       const own = sizes[`csv/year=2024/month=0${month}`] as number;
@@ -172,9 +163,9 @@ describe('datasets over hive-style partitions', () => {
     const cold = await startTestApp({ BUCKETQL_CACHE_TABLE_BYTES: '1KiB' }, { config: config(), storage: ownStorage() });
     try {
       const own = sizes['csv/year=2023/month=02'] as number;
-      const before = await s3BytesSent();
-      const body = await cold.gql(`{ csvSalesAggregate(where: { year: { eq: 2023 }, month: { eq: 2 } }) { count sum { amount } } }`);
-      const bytes = (await s3BytesSent()) - before;
+      const { result: body, bytes } = await store.during(() =>
+        cold.gql(`{ csvSalesAggregate(where: { year: { eq: 2023 }, month: { eq: 2 } }) { count sum { amount } } }`),
+      );
       expect(body.errors).toBeUndefined();
       const rows = rowsOf(2023, 2, 400);
       expect(body.data?.csvSalesAggregate).toEqual([{ count: rows.length, sum: { amount: rows.reduce((a, r) => a + r.amount, 0) } }]);
@@ -193,9 +184,9 @@ describe('datasets over hive-style partitions', () => {
       totalCount: 1,
       edges: [{ node: { id: -1, year: null, month: 1, source: 'ndjson/year=__HIVE_DEFAULT_PARTITION__/month=01/data.ndjson' } }],
     });
-    const before = await s3BytesSent();
-    const count = await app.gql(`{ linesAggregate(where: { year: { eq: 2023 }, month: { eq: 3 } }) { count } }`);
-    const bytes = (await s3BytesSent()) - before;
+    const { result: count, bytes } = await store.during(() =>
+      app.gql(`{ linesAggregate(where: { year: { eq: 2023 }, month: { eq: 3 } }) { count } }`),
+    );
     expect(count.data?.linesAggregate).toEqual([{ count: rowsOf(2023, 3, 400).length }]);
     const total = Object.values(sizes).reduce((a, b) => a + b, 0); // the CSV sizes: NDJSON objects are larger
     expect(bytes).toBeLessThan(total / 2);

@@ -10,9 +10,8 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetMetadata } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PARQUET_FOOTER_GUESS_BYTES } from '../../src/codecs/parquet/limits.js';
-import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { S3Storage } from '../../src/storage/s3.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { type OwnStore, startOwnStore } from '../support/own-store.js';
 
 const ROWS = 300_000;
 const GROUP_ROWS = 30_720; // ten row groups
@@ -21,8 +20,8 @@ let bloomFile: Buffer;
 /** What the server's counter adds to the bodies of a few responses (headers). */
 const OVERHEAD = 4096;
 
-/** This file's own S3 server (an embedded s3rver counting the bytes it sends). */
-let store: EmbeddedStore;
+/** This file's own S3 server, counting the bytes it sends. */
+let store: OwnStore;
 
 /**
  * Bytes S3 sent while `work` ran: the smallest of a few tries (the first try of a
@@ -35,9 +34,7 @@ async function bytesFor<T>(
 ): Promise<{ bytes: number; result: T }> {
   let best: { bytes: number; result: T } | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const before = await store.bytesSent();
-    const result = await work(attempt);
-    const bytes = (await store.bytesSent()) - before;
+    const { result, bytes } = await store.during(() => work(attempt));
     if (!best || bytes < best.bytes) best = { bytes, result };
     if (enough(bytes)) break;
   }
@@ -46,7 +43,6 @@ async function bytesFor<T>(
 
 describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', () => {
   let app: TestApp;
-  let storeDir = '';
   const bucket = uniqueBucket('parquet-bytes');
   let size = 0;
   let footer = 0;
@@ -89,16 +85,8 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
       ),
     );
     expect(chunkBytes).toHaveLength(10);
-    storeDir = mkdtempSync(join(tmpdir(), 'bucketql-parquet-store-'));
-    store = await startEmbeddedStore({ directory: storeDir, countBytes: true });
-    const storage = new S3Storage({
-      endpoint: store.endpoint,
-      credentials: store.credentials,
-      copySourceKeepsPlus: true,
-      timeoutMs: 30_000,
-      maxAttempts: 2,
-    });
-    app = await startTestApp({}, { storage });
+    store = await startOwnStore('parquet');
+    app = await startTestApp({}, { storage: store.storage() });
     await app.storage.createBucket(bucket);
     await app.storage.putObject({ bucket, key: 'big.parquet' }, bytes);
     for (let i = 0; i < 3; i++) await app.storage.putObject({ bucket, key: `copy-${i}.parquet` }, bytes);
@@ -114,7 +102,6 @@ describe('a 300,000-row Parquet file in ten row groups, read with ranged GETs', 
   afterAll(async () => {
     await app?.close();
     await store?.stop();
-    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
   });
 
   const sum = (group: number, columns: string[]) => columns.reduce((total, c) => total + (chunkBytes[group]?.[c] ?? 0), 0);

@@ -4,14 +4,12 @@
 // columns), reads fewer bytes when pages rule rows out, and files parquet-mr wrote with
 // page indexes answer as a full read filtered by hand does. The S3 server is this
 // file's own, so that the byte counts are this file's reads alone.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { S3Storage } from '../../src/storage/s3.js';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
+import { type OwnStore, startOwnStore } from '../support/own-store.js';
 
 const TESTING = join(import.meta.dirname, '../fixtures/parquet/parquet-testing/data');
 
@@ -95,8 +93,7 @@ function randomFilter(random: () => number, depth = 0): Filter {
 
 describe('Parquet page indexes', () => {
   let app: TestApp;
-  let store: EmbeddedStore;
-  let storeDir = '';
+  let store: OwnStore;
   const bucket = uniqueBucket('parquet-pages');
   const indexed = writeTable(true);
   const plain = writeTable(false);
@@ -110,16 +107,8 @@ describe('Parquet page indexes', () => {
   };
 
   beforeAll(async () => {
-    storeDir = mkdtempSync(join(tmpdir(), 'bucketql-parquet-pages-'));
-    store = await startEmbeddedStore({ directory: storeDir, countBytes: true });
-    const storage = new S3Storage({
-      endpoint: store.endpoint,
-      credentials: store.credentials,
-      copySourceKeepsPlus: true,
-      timeoutMs: 30_000,
-      maxAttempts: 2,
-    });
-    app = await startTestApp({}, { storage });
+    store = await startOwnStore('parquet-pages');
+    app = await startTestApp({}, { storage: store.storage() });
     await app.storage.createBucket(bucket);
     await app.storage.putObject({ bucket, key: 'plain.parquet' }, plain);
     for (const name of ['alltypes_tiny_pages.parquet', 'alltypes_tiny_pages_plain.parquet', 'int32_with_null_pages.parquet'])
@@ -128,7 +117,6 @@ describe('Parquet page indexes', () => {
   afterAll(async () => {
     await app?.close();
     await store?.stop();
-    if (storeDir) rmSync(storeDir, { recursive: true, force: true });
   });
 
   const count = (key: string, where: Filter) =>
@@ -247,11 +235,10 @@ describe('Parquet page indexes', () => {
     const bytesOf = async (key: string) => {
       // The footer first (both files keep theirs), then the count alone.
       await app.gql(`query($b: String!, $k: String!) { object(bucket: $b, key: $k) { table { rowCount } } }`, { b: bucket, k: key });
-      const before = await store.bytesSent();
-      const body = await count(key, where);
+      const { result: body, bytes } = await store.during(() => count(key, where));
       expect(body.errors).toBeUndefined();
       expect(body.data?.object.table.count).toBe(50);
-      return (await store.bytesSent()) - before;
+      return bytes;
     };
     await app.storage.putObject({ bucket, key: 'big-plain.parquet' }, big(false));
     await app.storage.putObject({ bucket, key: 'big-indexed.parquet' }, big(true));
@@ -262,11 +249,10 @@ describe('Parquet page indexes', () => {
     expect(withIndexes).toBeLessThan(without / 4);
 
     // A page of rows with the same filter reads the last pages of both columns, not their chunks.
-    const before = await store.bytesSent();
-    const page = await rows('big-indexed.parquet', where);
+    const { result: page, bytes: pageBytes } = await store.during(() => rows('big-indexed.parquet', where));
     expect(page.data?.object.table.rows.totalCount).toBe(50);
     expect(page.data?.object.table.rows.edges[0].node.values.id).toBe(BIG_ROWS - 50);
-    expect((await store.bytesSent()) - before).toBeLessThan(without / 4);
+    expect(pageBytes).toBeLessThan(without / 4);
 
     // A page of rows resumed in the middle of a row group starts at the pages holding its rows.
     const first = await app.gql(
@@ -274,10 +260,11 @@ describe('Parquet page indexes', () => {
       { b: bucket },
     );
     const cursor = first.data?.object.table.rows.pageInfo.endCursor;
-    const resumedBefore = await store.bytesSent();
-    const resumed = await app.gql(
-      `query($b: String!, $a: String) { object(bucket: $b, key: "big-indexed.parquet") { table { rows(first: 100, after: $a) { edges { node { index values } } } } } }`,
-      { b: bucket, a: cursor },
+    const { result: resumed, bytes: resumedBytes } = await store.during(() =>
+      app.gql(
+        `query($b: String!, $a: String) { object(bucket: $b, key: "big-indexed.parquet") { table { rows(first: 100, after: $a) { edges { node { index values } } } } } }`,
+        { b: bucket, a: cursor },
+      ),
     );
     expect(resumed.errors).toBeUndefined();
     const edges = resumed.data?.object.table.rows.edges;
@@ -286,7 +273,7 @@ describe('Parquet page indexes', () => {
     );
     expect(edges[7].node.values.note).toBe(`${(5007 * 2654435761) % 4294967296}`.padStart(10, '0').repeat(3));
     // Without page indexes it reads both chunks of the first row group from their start (the id chunk alone is about 400 KB).
-    expect((await store.bytesSent()) - resumedBefore).toBeLessThan(without / 4);
+    expect(resumedBytes).toBeLessThan(without / 4);
   });
 
   it('pages through with cursors, with and without a filter, as the file without page indexes does', async () => {

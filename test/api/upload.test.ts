@@ -3,16 +3,16 @@
 // request, CSRF, BUCKETQL_MAX_UPLOAD_BYTES / BUCKETQL_MAX_BODY_BYTES, and a client
 // that goes away mid-upload (no object, no multipart upload left behind).
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AbortMultipartUploadCommand, CreateMultipartUploadCommand, ListMultipartUploadsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedStore, startEmbeddedStore } from '../../src/storage/embedded/embedded.js';
-import { S3Storage } from '../../src/storage/s3.js';
+import type { S3Storage } from '../../src/storage/s3.js';
 import { type GraphQLResponse, startTestApp, type TestApp, testStorage, uniqueBucket } from '../support/app.js';
 import { generatedBytes, multipartFrame, PREFLIGHT, postForm, sendRaw, uploadForm } from '../support/multipart.js';
+import { type OwnStore, startOwnStore } from '../support/own-store.js';
 import { recordS3Commands, type SentCommand } from '../support/s3-spy.js';
 
 const MiB = 1024 * 1024;
@@ -358,22 +358,14 @@ async function* generatedChunks(bytes: Buffer, size: number): AsyncGenerator<Buf
 
 describe('a client that disconnects mid-upload', () => {
   // A store of our own, so that its data folder can be looked at.
-  let store: EmbeddedStore;
-  let directory: string;
+  let store: OwnStore;
   let app: TestApp;
   let sent: SentCommand[];
   const bucket = uniqueBucket('disconnect');
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'bucketql-test-disconnect-'));
-    store = await startEmbeddedStore({ directory });
-    const storage = new S3Storage({
-      endpoint: store.endpoint,
-      credentials: store.credentials,
-      copySourceKeepsPlus: true,
-      timeoutMs: 10_000,
-      maxAttempts: 2,
-    });
+    store = await startOwnStore('disconnect');
+    const storage = store.storage();
     sent = recordS3Commands(storage);
     app = await startTestApp({}, { storage });
     await app.storage.createBucket(bucket);
@@ -381,7 +373,6 @@ describe('a client that disconnects mid-upload', () => {
   afterAll(async () => {
     await app.close();
     await store.stop();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   /** Sends the head and `written` bytes of a file declared as `declared` bytes long, then cuts the connection. */
@@ -489,7 +480,7 @@ describe('a client that disconnects mid-upload', () => {
       expect(listed).toEqual([]);
       return;
     }
-    const uploadsDir = join(directory, bucket, '._S3rver_uploads');
+    const uploadsDir = join(store.directory, bucket, '._S3rver_uploads');
     const left = existsSync(uploadsDir) ? readdirSync(uploadsDir) : [];
     if (left.length > 0 && !(await storeCanAbortMultipartUploads(app.storage, bucket))) {
       // bucketql sent AbortMultipartUpload for each of them (checked above and here);
