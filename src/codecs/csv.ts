@@ -8,7 +8,7 @@ import { bomLength, createDecoder, detectEncoding, type EncodingName, resolveEnc
 import { encodedLength, supportsResume } from '../text/length.js';
 import { FieldScanner, fieldText } from './csv-fields.js';
 import { readRowsInput } from './rows-input.js';
-import type { ByteSource, Codec, RawCell, TableEvent, TableReadOptions } from './types.js';
+import type { ByteSource, Codec, LineEnd, RawCell, TableEvent, TableReadOptions } from './types.js';
 import { Utf8Blocks } from './utf8-blocks.js';
 
 /**
@@ -27,7 +27,7 @@ export const MAX_ROW_CHARS = 32 * 1024 * 1024;
 const CANDIDATE_DELIMITERS = [',', ';', '\t', '|'];
 
 /** The first `limit` rows of a sample, or null when its quoting is broken with this delimiter. */
-function parseRows(text: string, delimiter: string, newline: Newline, limit: number, complete: boolean): string[][] | null {
+function parseRows(text: string, delimiter: string, newline: LineEnd, limit: number, complete: boolean): string[][] | null {
   const rows: string[][] = [];
   let broken = false;
   const parser = new Papa.Parser({
@@ -50,7 +50,7 @@ function parseRows(text: string, delimiter: string, newline: Newline, limit: num
  * comma wins ties, and is the answer when nothing fits (one-column files).
  * `complete`: the sample is the whole text, so its last row counts even without a line break.
  */
-export function guessDelimiter(sample: string, complete = false, newline: Newline = newlineOf(sample)): string {
+export function guessDelimiter(sample: string, complete = false, newline: LineEnd = newlineOf(sample)): string {
   let best = ',';
   let bestFields = 1;
   for (const delimiter of CANDIDATE_DELIMITERS) {
@@ -68,13 +68,11 @@ export function guessDelimiter(sample: string, complete = false, newline: Newlin
   return best;
 }
 
-type Newline = '\n' | '\r';
-
 /**
  * Rows end at LF (a CR before it is dropped, so CRLF and mixed files read alike), or at
  * CR alone in old Mac files: those with a CR but no LF in their first 64 KiB.
  */
-function newlineOf(sample: string): Newline {
+function newlineOf(sample: string): LineEnd {
   return !sample.includes('\n') && sample.includes('\r') ? '\r' : '\n';
 }
 
@@ -162,9 +160,9 @@ export async function* readDelimited(
     const sniffDecoder = createDecoder(encoding);
     const sniffText = sniffDecoder.write(sample);
     const sniff = sniffText.length > SNIFF_BYTES ? sniffText.slice(0, SNIFF_BYTES) : sniffText;
-    const newline = newlineOf(sniff);
+    const newline = options.newline ?? newlineOf(sniff);
     const delimiter = options.delimiter ? validateDelimiter(options.delimiter) : (formatDelimiter ?? guessDelimiter(sniff, ended, newline));
-    yield { type: 'dialect', encoding, delimiter };
+    yield { type: 'dialect', encoding, delimiter, newline };
 
     const bom = resuming ? 0 : bomLength(sample, encoding);
     let handover: Handover = {
@@ -266,7 +264,7 @@ async function* readFields(
 async function* parseText(
   iterator: AsyncIterator<Buffer>,
   start: Handover,
-  dialect: { encoding: EncodingName; delimiter: string; newline: Newline; resuming: boolean },
+  dialect: { encoding: EncodingName; delimiter: string; newline: LineEnd; resuming: boolean },
 ): AsyncGenerator<TableEvent> {
   const { encoding, delimiter, newline, resuming } = dialect;
   const decoder = createDecoder(encoding);

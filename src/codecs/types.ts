@@ -67,6 +67,9 @@ export interface TableDescription {
   rowCount: number;
 }
 
+/** Where rows of a delimited text end: LF (a CR before it dropped), or CR alone in old Mac files. */
+export type LineEnd = '\n' | '\r';
+
 export interface TableReadOptions {
   /** The first row (XLSX: the first non-empty row) holds the column names. */
   header: boolean;
@@ -74,6 +77,12 @@ export interface TableReadOptions {
   delimiter?: string | undefined;
   /** A text encoding label (WHATWG labels plus cp949); detected when undefined. */
   encoding?: string | undefined;
+  /**
+   * CSV/TSV: the line end the first read of the object found (its 'dialect' event). A
+   * read resumed mid-object takes it rather than looking at the bytes that follow, so
+   * that it reads rows as the read from the top does.
+   */
+  newline?: LineEnd | undefined;
   /** XLSX worksheet name; the first visible worksheet when undefined. */
   sheet?: string | undefined;
   /**
@@ -145,7 +154,7 @@ export type TableEvent =
    * Text formats: the encoding and delimiter the reader uses (detected or given). A
    * read resumed at `startOffset` must be given both, since it cannot detect them.
    */
-  | { type: 'dialect'; encoding: string; delimiter?: string }
+  | { type: 'dialect'; encoding: string; delimiter?: string; newline?: LineEnd }
   /** XLSX: every worksheet name in workbook order, and the one being read. */
   | { type: 'sheets'; sheets: string[]; sheet: string }
   /**

@@ -13,6 +13,7 @@ import type {
   ColumnTypeName,
   FieldBatch,
   Format,
+  LineEnd,
   RawCell,
   TableDescription,
   TableEvent,
@@ -69,6 +70,11 @@ function respectDeclared(declared: ColumnTypeName | null, sampled: ColumnType): 
   return sampled;
 }
 
+/** The dialect of a text table's first read, which every later read of it is given, not sniffed again. */
+function dialectOf(schema: TableSchema): Pick<TableReadOptions, 'encoding' | 'delimiter' | 'newline'> {
+  return { encoding: schema.encoding, delimiter: schema.delimiter, newline: schema.newline };
+}
+
 /** Rough bytes a record takes in memory, to bound what a small table's read holds before its columns. */
 function recordBytes(record: Record<string, unknown>): number {
   let bytes = 64;
@@ -88,6 +94,7 @@ class RowAssembler {
   sheet: string | null = null;
   encoding: string | undefined;
   delimiter: string | undefined;
+  newline: LineEnd | undefined;
   private keyIndex: Map<string, number> | null = null;
   readonly keys: string[] = [];
 
@@ -119,6 +126,7 @@ class RowAssembler {
       case 'dialect':
         this.encoding = event.encoding;
         this.delimiter = event.delimiter;
+        this.newline = event.newline;
         return null;
       case 'sheets':
         this.sheets = event.sheets;
@@ -586,6 +594,7 @@ export class TableReader implements RowSource {
       reading,
       encoding: assembler.encoding,
       delimiter: assembler.delimiter,
+      newline: assembler.newline,
     };
   }
 
@@ -837,10 +846,10 @@ export class TableReader implements RowSource {
     // Field batches are never cut: only for reads whose first row is wanted.
     const fieldBatches = kinds.fields === true && (resume || index === 0);
     const events = resume
-      ? this.events(offset, { encoding: schema.encoding, delimiter: schema.delimiter, fieldBatches })
+      ? this.events(offset, { ...dialectOf(schema), fieldBatches })
       : this.events(0, {
           fieldBatches,
-          ...(schema.encoding ? { encoding: schema.encoding, delimiter: schema.delimiter } : {}),
+          ...(schema.encoding ? dialectOf(schema) : {}),
           ...this.seekOptions(schema, index, needs),
           ...(kinds.blocks && index === 0 ? { columnBlocks: true } : {}),
         });

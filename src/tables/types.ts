@@ -2,7 +2,7 @@
 // makes of a codec's raw cells), tables' schemas and rows, the objects behind them,
 // and the consumers that scans feed.
 import type { Readable } from 'node:stream';
-import type { BlockCells, Codec, Compression, FieldBatch, Format, RawCell } from '../codecs/types.js';
+import type { BlockCells, Codec, Compression, FieldBatch, Format, LineEnd, RawCell } from '../codecs/types.js';
 import type { ColumnarTable, ColumnSpan } from './columnar.js';
 import type { StringReading } from './infer.js';
 import type { RangeTest } from './prune.js';
@@ -42,6 +42,8 @@ export interface TableSchema {
   reading: StringReading;
   encoding?: string | undefined;
   delimiter?: string | undefined;
+  /** CSV/TSV: the line end the first read found, which a resumed read keeps. */
+  newline?: LineEnd | undefined;
 }
 
 export interface TableOptions {

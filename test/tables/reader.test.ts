@@ -99,6 +99,28 @@ describe('reading', () => {
     }
   });
 
+  it('reads on from a cursor with the line end of the first bytes, not of the bytes after the cursor', async () => {
+    // LF rows, then more than the sniffed 64 KiB with CR line ends only, then LF again: a read
+    // from the top takes the CR stretch as one cell, and so must one resumed just before it.
+    const stretch = Array.from({ length: 15_000 }, (_, i) => `c${i}`).join('\r');
+    const csv = `id,note\nr1,a\nr2,b\n${stretch}\nr9,z\n`;
+    const expected = [
+      { id: 'r1', note: 'a' },
+      { id: 'r2', note: 'b' },
+      { id: stretch, note: null },
+      { id: 'r9', note: 'z' },
+    ];
+    for (const cacheTableBytes of [0, 1 << 20])
+      expect(await allValues(tableOf(csv, { codec: csvCodec, inferRows: 1, cacheTableBytes }))).toEqual(expected);
+    // The second page, from a new reader: a read resumed at the cursor's byte offset.
+    const streamed = { codec: csvCodec, inferRows: 1, cacheTableBytes: 0 };
+    const first = await readPage(tableOf(csv, streamed), { first: 2 });
+    const reader = tableOf(csv, streamed);
+    const second = await readPage(reader, { first: 2, after: first.endCursor });
+    expect(reader.source.opens.some((start) => start > 0)).toBe(true);
+    expect(second.rows.map((r) => r.values)).toEqual(expected.slice(2));
+  });
+
   it('stops reading when no question wants more rows', async () => {
     const large = `id,text\n${Array.from({ length: 60_000 }, (_, i) => `${i},"row ${i}, 한글"`).join('\n')}\n`;
     const reader = tableOf(large, { codec: csvCodec, inferRows: 10, cacheTableBytes: 0, chunkSize: 4096 });
