@@ -33,6 +33,12 @@ enum Between {
   Closed,
 }
 
+/** The records of a run, and the bytes read through its last one. */
+export interface Run {
+  records: Record<string, unknown>[];
+  bytesRead: number;
+}
+
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 export class RecordRuns {
@@ -50,9 +56,12 @@ export class RecordRuns {
 
   constructor(private readonly maxDepth: number) {}
 
-  /** Scans a chunk; returns the records of the runs it completes (none once failed, not even those before the failure in this chunk). */
-  push(chunk: Buffer): Record<string, unknown>[][] {
-    const runs: Record<string, unknown>[][] = [];
+  /**
+   * Scans a chunk; returns the records of the runs it completes, each with the bytes read
+   * through its last record (none once failed, not even those before the failure in this chunk).
+   */
+  push(chunk: Buffer): Run[] {
+    const runs: Run[] = [];
     if (this.failed) return runs;
     const n = chunk.length;
     const maxDepth = this.maxDepth;
@@ -60,7 +69,8 @@ export class RecordRuns {
     let inString = this.inString;
     let between = this.between;
     let i = 0;
-    if (this.bytesSeen === 0 && n >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    const before = this.bytesSeen;
+    if (before === 0 && n >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
     this.bytesSeen += n;
     if (this.escaped && n > 0) {
       this.escaped = false;
@@ -81,7 +91,7 @@ export class RecordRuns {
       lastEnd = -1;
       runRecords = 0;
       if (!records) return false;
-      runs.push(records);
+      runs.push({ records, bytesRead: before + end });
       return true;
     };
     for (; i < n; i++) {
@@ -150,7 +160,7 @@ export class RecordRuns {
     return records as Record<string, unknown>[];
   }
 
-  private fail(): Record<string, unknown>[][] {
+  private fail(): Run[] {
     this.failed = true;
     this.carry = [];
     return [];

@@ -155,8 +155,8 @@ async function* readWholeArray(iterator: AsyncIterator<Buffer>, options: TableRe
     kept.push(chunk);
     bytes += chunk.length;
     if (!runs) continue;
-    for (const records of runs.push(chunk)) {
-      yield { type: 'records', records };
+    for (const { records, bytesRead } of runs.push(chunk)) {
+      yield { type: 'records', records, bytesRead };
       given += records.length;
     }
     if (runs.failed) break;
