@@ -77,6 +77,22 @@ describe('the sample', () => {
     expect(again.source.opens).toEqual([]);
   });
 
+  it('a small JSON array that outgrows the cache while typed is not kept: its schema has the keys seen, and it still answers', async () => {
+    const records = Array.from({ length: 70_000 }, (_, i) => ({ id: i, name: `name ${i}`, ...(i === 60_000 ? { late: 1 } : {}) }));
+    const text = JSON.stringify(records);
+    const cache = new TableCache(256 * 1024);
+    const reader = tableOf(text, { codec: jsonCodec, inferRows: 100, cache });
+    expect((await reader.schema()).columns.map((c) => c.name)).toEqual(['id', 'name', 'late']);
+    expect(await countRows(reader, { column: 'id', op: 'GTE', value: 69_990 })).toBe(10);
+    expect(cache.getColumns(reader.id)).toBeUndefined();
+    const again = tableOf(text, { codec: jsonCodec, inferRows: 100, cache });
+    expect((await readPage(again, { first: 1, after: null, where: { column: 'late', op: 'EQ', value: 1 } })).rows[0]?.values).toEqual({
+      id: 60_000,
+      name: 'name 60000',
+      late: 1,
+    });
+  });
+
   it('a small JSON array allocates its columns once, for the records its first bytes foretell', async () => {
     const text = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ id: i, amount: i / 4, city: '서울' })));
     const reserve = vi.spyOn(ColumnarBuilder.prototype, 'reserve');
