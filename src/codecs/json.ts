@@ -3,6 +3,7 @@
 import { Tokenizer, TokenParser } from '@streamparser/json';
 import { BadUserInput, DecodeFailed } from '../errors.js';
 import { createDecoder } from '../text/encoding.js';
+import { RecordRuns } from './json-runs.js';
 import {
   describeJsonType,
   isRecord,
@@ -69,16 +70,16 @@ function tokenizerPosition(error: Error): number | null {
 
 /**
  * Arrays up to this size (as read) that the reader takes to the end (`readsAll`) are
- * parsed whole with JSON.parse, which is native:
- * the streaming parser took twice as long as pandas over 100k records (11 MB), most of
- * it in its tokenizer (measured). Larger ones stream, so that none sits in memory whole.
+ * parsed with JSON.parse, which is native: the streaming parser took twice as long as
+ * pandas over 100k records (11 MB), most of it in its tokenizer (measured). Larger
+ * ones stream, so that none sits in memory whole.
  */
 const WHOLE_JSON_BYTES = 16 * 1024 * 1024;
 
 /**
- * The records of a whole JSON text, or null when it is anything but a valid array of
- * objects nesting within the limit: the streaming parser then reads the same bytes
- * and says exactly what is wrong, as it always has.
+ * The records of a whole JSON text in another encoding than UTF-8 (decoded whole), or
+ * null when it is anything but a valid array of objects nesting within the limit: the
+ * streaming parser then reads the same bytes and says exactly what is wrong.
  */
 function wholeArray(bytes: Buffer, label: string | undefined): Record<string, unknown>[] | null {
   const text = jsonText(bytes, label);
@@ -105,32 +106,70 @@ async function* chunksThen(head: Buffer[], rest: AsyncIterator<Buffer> | null): 
   }
 }
 
+/** The events of a read without its first `skip` records (given already by a read that gave up). */
+async function* recordsAfter(events: AsyncIterable<TableEvent>, skip: number): AsyncGenerator<TableEvent> {
+  for await (const event of events) {
+    if (event.type === 'records' && skip > 0) {
+      const skipped = Math.min(skip, event.records.length);
+      skip -= skipped;
+      if (skipped < event.records.length) yield { ...event, records: event.records.slice(skipped) };
+      continue;
+    }
+    yield event;
+  }
+}
+
 async function* readJsonTable(source: ByteSource, options: TableReadOptions): AsyncGenerator<TableEvent> {
   const stream = await source.open(0);
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   try {
-    const head: Buffer[] = [];
-    let bytes = 0;
-    let ended = false;
-    while (options.readsAll && bytes <= WHOLE_JSON_BYTES) {
-      const next = await iterator.next();
-      if (next.done) {
-        ended = true;
-        break;
-      }
-      head.push(next.value);
-      bytes += next.value.length;
-    }
-    const records = options.readsAll && ended ? wholeArray(Buffer.concat(head, bytes), options.encoding) : null;
-    if (records) {
-      for (let at = 0; at < records.length; at += BATCH) yield { type: 'records', records: records.slice(at, at + BATCH) };
-      return;
-    }
-    yield* streamJsonTable(chunksThen(head, ended ? null : iterator), options);
+    if (options.readsAll && source.size <= WHOLE_JSON_BYTES) yield* readWholeArray(iterator, options);
+    else yield* streamJsonTable(chunksThen([], iterator), options);
   } finally {
     await iterator.return?.();
     stream.destroy();
   }
+}
+
+/**
+ * An array the reader takes to the end, parsed with JSON.parse: in UTF-8 a run of
+ * records at a time as the bytes arrive (json-runs.ts), in other encodings whole. The
+ * bytes are kept until the end: when they are not a plain array of records within the
+ * nesting limit, or grow past WHOLE_JSON_BYTES, the streaming parser reads them again
+ * from the top (its errors say where) and gives the records after those given.
+ */
+async function* readWholeArray(iterator: AsyncIterator<Buffer>, options: TableReadOptions): AsyncGenerator<TableEvent> {
+  const kept: Buffer[] = [];
+  let bytes = 0;
+  let ended = false;
+  let runs: RecordRuns | null = null;
+  let given = 0;
+  while (bytes <= WHOLE_JSON_BYTES) {
+    const next = await iterator.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    const chunk = next.value;
+    if (kept.length === 0 && jsonEncodingOf(chunk, options.encoding) === 'utf-8') runs = new RecordRuns(MAX_JSON_DEPTH + 1);
+    kept.push(chunk);
+    bytes += chunk.length;
+    if (!runs) continue;
+    for (const { records, bytesRead } of runs.push(chunk)) {
+      yield { type: 'records', records, bytesRead };
+      given += records.length;
+    }
+    if (runs.failed) break;
+  }
+  if (ended && runs?.end()) return;
+  if (ended && !runs && kept.length > 0) {
+    const records = wholeArray(Buffer.concat(kept, bytes), options.encoding);
+    if (records) {
+      for (let at = 0; at < records.length; at += BATCH) yield { type: 'records', records: records.slice(at, at + BATCH) };
+      return;
+    }
+  }
+  yield* recordsAfter(streamJsonTable(chunksThen(kept, ended ? null : iterator), options), given);
 }
 
 /** The streaming read of an array of records, with errors that say where. */

@@ -182,8 +182,11 @@ export type TableEvent =
    * holds column i's cells of the `rows` rows, undefined for columns not read.
    */
   | { type: 'columns'; rows: number; columns: (BlockCells | undefined)[]; matched?: boolean }
-  /** Data rows as objects (JSON, NDJSON): columns are the union of their keys. */
-  | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number }
+  /**
+   * Data rows as objects (JSON, NDJSON): columns are the union of their keys. `bytesRead`,
+   * when present, is how many bytes of the object were read through the last of them.
+   */
+  | { type: 'records'; records: Record<string, unknown>[]; offsetAfter?: (i: number) => number; bytesRead?: number }
   /** Rows that were not read (before `startRow`, or in spans `mayMatch` ruled out): they keep their places. */
   | { type: 'skip'; rows: number };
 

@@ -762,17 +762,27 @@ export class ColumnarTable {
  */
 export class ColumnarBuilder {
   private readonly data: ColumnData[];
+  private readonly columns: Column[];
   private readonly extras = new Map<number, Record<string, unknown>>();
   private rows = 0;
   private extraBytes = 0;
 
   constructor(
-    private readonly columns: readonly Column[],
+    columns: readonly Column[],
     private readonly reading: StringReading,
     /** The table's index of the first row added (a part of a scan). */
     readonly first = 0,
   ) {
+    this.columns = [...columns];
     this.data = columns.map(columnFor);
+  }
+
+  /** Adds a column after the others, null in every row added so far (a record key first seen late). */
+  addColumn(column: Column): void {
+    const data = columnFor(column);
+    for (let r = 0; r < this.rows; r++) data.push(null);
+    this.columns.push(column);
+    this.data.push(data);
   }
 
   /**

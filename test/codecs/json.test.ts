@@ -138,6 +138,78 @@ describe('read whole when the reader takes every record (readsAll)', () => {
     const text = `[{"a":${'['.repeat(998)}${']'.repeat(998)}}]`;
     expect((await whole(text)).rows).toEqual((await read(text)).rows);
   });
+
+  it('gives its records a run at a time as the bytes arrive, not after the last byte', async () => {
+    const records = Array.from({ length: 5000 }, (_, i) => ({ i, city: i % 2 ? '서울' : 'Busan', tags: [i, { deep: `"${i}"` }] }));
+    const source = bufferSource(Buffer.from(JSON.stringify(records)), 4096);
+    const seen: number[] = [];
+    const got: unknown[] = [];
+    for await (const event of jsonCodec.readTable?.(source, { header: true, readsAll: true }) ?? []) {
+      if (event.type !== 'records') continue;
+      seen.push(source.delivered);
+      got.push(...event.records);
+      expect(event.bytesRead).toBeLessThanOrEqual(source.delivered);
+    }
+    expect(got).toEqual(records);
+    expect(seen[0]).toBeLessThan(source.size / 10);
+  });
+
+  /** Every event of a read until it fails: the records given, then the error (or null). */
+  async function upToFailure(text: string | Buffer, options: { readsAll?: boolean }, chunkSize: number) {
+    const source = bufferSource(typeof text === 'string' ? Buffer.from(text) : text, chunkSize);
+    const rows: { record: Record<string, unknown>; keys: string[] }[] = [];
+    try {
+      for await (const event of jsonCodec.readTable?.(source, { header: true, ...options }) ?? [])
+        if (event.type === 'records') rows.push(...event.records.map((r) => ({ record: r, keys: Object.keys(r) })));
+    } catch (error) {
+      const { message, extensions } = error as BucketqlError;
+      return { rows, error: { message, code: extensions?.code, extensions } };
+    }
+    return { rows, error: null };
+  }
+
+  // Records given before a failure may differ in number (the stream gives them a thousand at
+  // a time): the read fails as a whole either way.
+  it('fails as the stream does after records it gave, whatever the chunking', async () => {
+    const records = Array.from({ length: 3000 }, (_, i) => ({ i, s: `한글 ${i}` }));
+    const head = JSON.stringify(records).slice(0, -1);
+    for (const tail of [',{"a": }]', ',5]', ',{"a":1}', `,{"a":${'['.repeat(1001)}${']'.repeat(1001)}}]`, ',{"a":1}]x', ',]']) {
+      for (const chunkSize of [7, 4096, 1 << 16]) {
+        const streamed = await upToFailure(head + tail, {}, chunkSize);
+        const read_ = await upToFailure(head + tail, { readsAll: true }, chunkSize);
+        expect(streamed.error, tail).not.toBeNull();
+        expect(read_.error, `${tail.slice(0, 20)} in chunks of ${chunkSize}`).toEqual(streamed.error);
+        // Only whole, valid records before the fault are given ({"a":1} is one in two of the tails).
+        expect(read_.rows.map((r) => r.record)).toEqual([...records, { a: 1 }].slice(0, read_.rows.length));
+      }
+    }
+  });
+
+  it('gives what the stream gives for any array, spacing, BOM and chunking (property)', async () => {
+    const record = fc.dictionary(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 });
+    const spaces = fc.constantFrom('', ' ', '\n', '\r\n\t ');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(record, { maxLength: 60 }),
+        spaces,
+        fc.boolean(),
+        fc.integer({ min: 1, max: 300 }),
+        fc.option(fc.nat(), { nil: null }),
+        fc.constantFrom('}', ']', ',', '"', '\\', '{', '[', 'x', ''),
+        async (records, space, bom, chunkSize, cutAt, insert) => {
+          let text = `${space}[${space}${records.map((r) => JSON.stringify(r)).join(`${space},${space}`)}${space}]${space}`;
+          // Sometimes broken: a character inserted anywhere.
+          if (cutAt !== null) text = text.slice(0, cutAt % (text.length + 1)) + insert + text.slice(cutAt % (text.length + 1));
+          const bytes = Buffer.concat([Buffer.from(bom ? [0xef, 0xbb, 0xbf] : []), Buffer.from(text)]);
+          const streamed = await upToFailure(bytes, {}, chunkSize);
+          const read_ = await upToFailure(bytes, { readsAll: true }, chunkSize);
+          if (streamed.error) expect(read_.error).toEqual(streamed.error);
+          else expect(read_).toEqual(streamed);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('other JSON is not a table (BAD_USER_INPUT)', () => {

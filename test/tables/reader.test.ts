@@ -4,6 +4,7 @@
 // ended, and codec-declared column types respected.
 import { describe, expect, it, vi } from 'vitest';
 import { csvCodec } from '../../src/codecs/csv.js';
+import { jsonCodec } from '../../src/codecs/json.js';
 import { ndjsonCodec } from '../../src/codecs/ndjson.js';
 import type { Codec, TableEvent } from '../../src/codecs/types.js';
 import { TableCache } from '../../src/tables/cache.js';
@@ -38,6 +39,72 @@ describe('the sample', () => {
     const lines = [JSON.stringify({ a: 1 }), JSON.stringify({ b: 2 })].join('\n');
     const reader = tableOf(lines, { codec: ndjsonCodec, inferRows: 1 });
     expect((await reader.schema()).columns.map((c) => c.name)).toEqual(['a', 'b']);
+  });
+
+  it('a small JSON array typed as it is read: keys first seen after the sample are NULL columns, values as written', async () => {
+    const records: Record<string, unknown>[] = Array.from({ length: 3000 }, (_, i) => ({ n: i, city: i % 2 ? '서울' : 'Busan' }));
+    Object.assign(records[1500] as object, { late: 'x', n: 'not a number' });
+    records[2999] = JSON.parse('{"__proto__": {"p": 1}, "n": 2999, "later": [1]}');
+    const text = JSON.stringify(records);
+    const cache = new TableCache(64 * 1024 * 1024);
+    const reader = tableOf(text, { codec: jsonCodec, inferRows: 100, chunkSize: 4096, cache });
+    const schema = await reader.schema();
+    expect(schema.columns.map((c) => [c.name, c.type, c.nullable])).toEqual([
+      ['n', 'INT', false],
+      ['city', 'STRING', false],
+      ['late', 'NULL', true],
+      ['__proto__', 'NULL', true],
+      ['later', 'NULL', true],
+    ]);
+    expect(
+      await countRows(reader, {
+        and: [
+          { column: 'city', op: 'EQ', value: '서울' },
+          { column: 'n', op: 'GTE', value: 1000 },
+        ],
+      }),
+    ).toBe(999);
+    expect(await countRows(reader, { column: 'late', op: 'IS_NOT_NULL' })).toBe(1);
+    expect(reader.source.opens).toEqual([0]);
+    const values = await allValues(reader);
+    // Own `__proto__` keys, as JSON.parse makes them (an object literal would set the prototype).
+    expect(values[0]).toEqual(JSON.parse('{"n": 0, "city": "Busan", "late": null, "__proto__": null, "later": null}'));
+    expect(values[1500]).toEqual(JSON.parse('{"n": "not a number", "city": "Busan", "late": "x", "__proto__": null, "later": null}'));
+    expect(values[2999]).toEqual(JSON.parse('{"n": 2999, "city": null, "late": null, "__proto__": {"p": 1}, "later": [1]}'));
+    // Kept: a second reader of the same version reads nothing.
+    const again = tableOf(text, { codec: jsonCodec, inferRows: 100, cache });
+    expect(await countRows(again, { column: 'n', op: 'LT', value: 10 })).toBe(10);
+    expect(again.source.opens).toEqual([]);
+  });
+
+  it('a small JSON array that outgrows the cache while typed is not kept: its schema has the keys seen, and it still answers', async () => {
+    const records = Array.from({ length: 70_000 }, (_, i) => ({ id: i, name: `name ${i}`, ...(i === 60_000 ? { late: 1 } : {}) }));
+    const text = JSON.stringify(records);
+    const cache = new TableCache(256 * 1024);
+    const reader = tableOf(text, { codec: jsonCodec, inferRows: 100, cache });
+    expect((await reader.schema()).columns.map((c) => c.name)).toEqual(['id', 'name', 'late']);
+    expect(await countRows(reader, { column: 'id', op: 'GTE', value: 69_990 })).toBe(10);
+    expect(cache.getColumns(reader.id)).toBeUndefined();
+    const again = tableOf(text, { codec: jsonCodec, inferRows: 100, cache });
+    expect((await readPage(again, { first: 1, after: null, where: { column: 'late', op: 'EQ', value: 1 } })).rows[0]?.values).toEqual({
+      id: 60_000,
+      name: 'name 60000',
+      late: 1,
+    });
+  });
+
+  it('a small JSON array allocates its columns once, for the records its first bytes foretell', async () => {
+    const text = JSON.stringify(Array.from({ length: 20_000 }, (_, i) => ({ id: i, amount: i / 4, city: '서울' })));
+    const reserve = vi.spyOn(ColumnarBuilder.prototype, 'reserve');
+    try {
+      expect(await countRows(tableOf(text, { codec: jsonCodec, inferRows: 100 }), null)).toBe(20_000);
+      expect(reserve).toHaveBeenCalledTimes(1);
+      const rows = reserve.mock.calls[0]?.[0] as number;
+      expect(rows).toBeGreaterThanOrEqual(20_000);
+      expect(rows).toBeLessThan(20_000 * 1.1);
+    } finally {
+      reserve.mockRestore();
+    }
   });
 });
 
