@@ -548,6 +548,11 @@ export class TableReader implements RowSource {
           const b = builder as ColumnarBuilder | null;
           if (!b) return null;
           if (!schema.keys && row.cells.length > schema.columns.length) this.shape([row], schema);
+          if (leading.length > 0) {
+            // The rest of the batch that completed the sample: after the leading rows.
+            leading.push(row);
+            continue;
+          }
           b.add(row.cells, row.extra);
           if (!withinBudget(1)) return null;
         }

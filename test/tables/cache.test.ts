@@ -249,6 +249,17 @@ describe('a small table, read whole as its first page is asked for', () => {
     expect(batchesWhenAnswered).toBeLessThanOrEqual(2);
   });
 
+  it('keeps the order of rows of text when the batch that completes the sample holds more', async () => {
+    // Not UTF-8 (windows-1252): papaparse's rows of text; a one-row sample ends inside the first batch.
+    const bytes = Buffer.from('id,name\n1,a\n2,b\n3,\xe9\n4,d\n', 'latin1');
+    const small = tableOf(bytes, { codec: csvCodec, inferRows: 1 });
+    const streamed = tableOf(bytes, { codec: csvCodec, inferRows: 1, cacheTableBytes: 0 });
+    expect((await readPage(small, { first: 1 })).rows.map((r) => r.values)).toEqual([{ id: 1, name: 'a' }]);
+    const values = await allValues(streamed, 10);
+    expect(values.map((v) => v.id)).toEqual([1, 2, 3, 4]);
+    expect(await allValues(small, 10)).toEqual(values);
+  });
+
   it('types its leading rows from their bytes too, after its first page has been answered', async () => {
     const streamed = larger(text, new TableCache(1));
     const expectedPage = (await readPage(streamed, { first: 10 })).rows.map((r) => r.values);
