@@ -4,7 +4,7 @@
 import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { BadUserInput, DecodeFailed } from '../errors.js';
-import { bomLength, createDecoder, detectEncoding, type EncodingName, resolveEncoding } from '../text/encoding.js';
+import { bomLength, createDecoder, decodeLeading, detectEncoding, type EncodingName, resolveEncoding } from '../text/encoding.js';
 import { encodedLength, supportsResume } from '../text/length.js';
 import { FieldScanner, fieldText } from './csv-fields.js';
 import { readRowsInput } from './rows-input.js';
@@ -157,8 +157,7 @@ export async function* readDelimited(
     const { chunks, ended } = await readSample(iterator, SNIFF_BYTES);
     const sample = Buffer.concat(chunks);
     const encoding: EncodingName = options.encoding ? resolveEncoding(options.encoding) : detectEncoding(sample, ended);
-    const sniffDecoder = createDecoder(encoding);
-    const sniffText = sniffDecoder.write(sample);
+    const sniffText = decodeLeading(sample, encoding);
     const sniff = sniffText.length > SNIFF_BYTES ? sniffText.slice(0, SNIFF_BYTES) : sniffText;
     const newline = options.newline ?? newlineOf(sniff);
     const delimiter = options.delimiter ? validateDelimiter(options.delimiter) : (formatDelimiter ?? guessDelimiter(sniff, ended, newline));

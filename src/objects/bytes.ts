@@ -218,25 +218,42 @@ async function downloadWhole(ctx: Context, node: ObjectNode): Promise<Buffer> {
   return Buffer.concat(chunks, length);
 }
 
+/** Bytes of the first window a reader takes before the GET of the rest is sent: a CSV's sniff and first field batch. */
+const REST_AFTER_BYTES = 128 * 1024;
+
 /**
- * The whole object in one GET; or the first window headFromFirstBytes opened and,
- * asked for at once (the two requests overlap), one GET of the rest.
+ * The whole object in one GET; or the first window headFromFirstBytes opened and one
+ * GET of the rest, sent once the reader has taken the window's leading bytes (and a
+ * turn of the event loop has passed): a first page, answered from the leading rows,
+ * has no second request (its signing, its socket, the store streaming megabytes) on
+ * its path, and the rest still arrives while the window's other bytes are parsed.
  */
 async function openToEnd(ctx: Context, node: ObjectNode, signal: AbortSignal): Promise<Readable> {
   const first = takeFirstBytes(ctx, node);
   if (!first) return openBytes(ctx, node, 0, signal);
   if (node.size <= FIRST_WINDOW_BYTES) return first;
-  const opening = openBytes(ctx, node, FIRST_WINDOW_BYTES, signal);
-  opening.catch(() => {}); // seen below, unless the first window failed first
+  let opening: Promise<Readable> | null = null;
+  const openRest = (): Promise<Readable> => {
+    if (!opening) {
+      opening = new Promise<void>((resolve) => setImmediate(resolve)).then(() => openBytes(ctx, node, FIRST_WINDOW_BYTES, signal));
+      opening.catch(() => {}); // seen below, unless the first window failed first
+    }
+    return opening;
+  };
   async function* both(): AsyncGenerator<Buffer> {
     let rest: Readable | null = null;
+    let taken = 0;
     try {
-      for await (const chunk of first as AsyncIterable<Buffer>) yield chunk;
-      rest = await opening;
+      for await (const chunk of first as AsyncIterable<Buffer>) {
+        yield chunk;
+        taken += chunk.length;
+        if (taken >= REST_AFTER_BYTES) void openRest();
+      }
+      rest = await openRest();
       for await (const chunk of rest as AsyncIterable<Buffer>) yield chunk;
     } finally {
       first?.destroy();
-      (rest ?? (await opening.catch(() => null)))?.destroy();
+      (rest ?? (opening ? await (opening as Promise<Readable>).catch(() => null) : null))?.destroy();
     }
   }
   return Readable.from(both(), { objectMode: false });

@@ -241,6 +241,23 @@ function expectedRows(size: number, bytes: number, rows: number): number {
 /** Waits until the event loop has run its pending I/O: background work goes after requests. */
 const backgroundTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * A field batch's own copy (the scanner reuses its arrays and buffer for the next one):
+ * a small table's leading batches, held until the schema is known and then typed from
+ * their bytes like every later batch.
+ */
+function heldFieldBatch(batch: FieldBatch): FieldBatch {
+  const fields = batch.rowFields[batch.rows] as number;
+  return {
+    bytes: Buffer.from(batch.bytes),
+    rows: batch.rows,
+    rowFields: batch.rowFields.slice(0, batch.rows + 1),
+    starts: batch.starts.slice(0, fields),
+    ends: batch.ends.slice(0, fields),
+    quoted: batch.quoted.slice(0, fields),
+  };
+}
+
 /** Row `r` of a field batch as the text of its cells. */
 function fieldRow(batch: FieldBatch, r: number): RawCell[] {
   const cells: RawCell[] = [];
@@ -447,7 +464,21 @@ export class TableReader implements RowSource {
       let rows: TableRow[] = [];
       let builder: ColumnarBuilder | null = null;
       let schema: TableSchema | null = null;
-      /** `typed`: a builder that already holds these rows (and more). */
+      // The rows read before the schema, in order, as they go into the columns: field
+      // batches (typed from their bytes, as every later batch is) or rows of text.
+      let leading: (FieldBatch | TableRow)[] = [];
+      // The leading rows go into the columns after a turn of the event loop, with the
+      // batches after them: a first page waits for the schema only, not for them.
+      const addLeading = () => {
+        const b = builder as ColumnarBuilder | null;
+        if (!b) return;
+        for (const part of leading) {
+          if ('bytes' in part) b.addFields(part);
+          else b.add(part.cells, part.extra);
+        }
+        leading = [];
+      };
+      /** `typed`: a builder that already holds these rows (and more); else they are `leading`. */
       const conclude = (complete: boolean, typed: ColumnarBuilder | null = null): TableSchema => {
         const sample = rows.slice(0, this.limits.inferRows);
         const built = this.buildSchema(assembler, sample);
@@ -457,11 +488,7 @@ export class TableReader implements RowSource {
         this.cache.setSchema(this.id, built);
         schemaKnown = true;
         schemaDone.resolve(built);
-        builder = typed;
-        if (!builder) {
-          builder = new ColumnarBuilder(built.columns, built.reading);
-          for (const row of rows) builder.add(row.cells, row.extra);
-        }
+        builder = typed ?? new ColumnarBuilder(built.columns, built.reading);
         if (rows.length > this.limits.inferRows) this.sample.rows = rows.slice(0, this.limits.inferRows);
         rows = [];
         return built;
@@ -495,6 +522,7 @@ export class TableReader implements RowSource {
         if (!typing) {
           rows = assembler.accept({ type: 'records', records })?.rows ?? [];
           records.length = 0;
+          leading = [...rows];
           return conclude(true);
         }
         // The sample's rows were made before the later keys were known: they get their cells.
@@ -529,7 +557,10 @@ export class TableReader implements RowSource {
         }
         const batch = assembler.accept(event);
         if (!batch) continue;
-        if (schemaKnown) await backgroundTurn();
+        if (schemaKnown) {
+          await backgroundTurn();
+          addLeading();
+        }
         if (batch.fields) {
           const { batch: fields, first } = batch.fields;
           if (schema) {
@@ -537,8 +568,10 @@ export class TableReader implements RowSource {
             if (!withinBudget(fields.rows)) return null;
             continue;
           }
-          // The batch's arrays are reused by the next one: the sample's rows are made now.
+          // The batch's arrays are reused by the next one: the sample's rows are made now,
+          // and the batch is kept as a copy for the columns.
           for (let r = 0; r < fields.rows; r++) rows.push({ index: first + r, cells: fieldRow(fields, r) });
+          leading.push(heldFieldBatch(fields));
           if (rows.length >= this.limits.inferRows) schema = conclude(false);
           continue;
         }
@@ -546,17 +579,24 @@ export class TableReader implements RowSource {
           if (!schema) {
             // Rows (not records) wait only for the sample.
             rows.push(row);
+            leading.push(row);
             if (rows.length >= this.limits.inferRows) schema = conclude(false);
             continue;
           }
           const b = builder as ColumnarBuilder | null;
           if (!b) return null;
           if (!schema.keys && row.cells.length > schema.columns.length) this.shape([row], schema);
+          if (leading.length > 0) {
+            // The rest of the batch that completed the sample: after the leading rows.
+            leading.push(row);
+            continue;
+          }
           b.add(row.cells, row.extra);
           if (!withinBudget(1)) return null;
         }
       }
       if (!schema) schema = assembler.keyed ? concludeRecords() : conclude(true);
+      addLeading();
       const table = (builder as ColumnarBuilder | null)?.finish() ?? null;
       if (table && this.cache.fits(table.bytes)) {
         this.cache.setColumns(this.id, table);

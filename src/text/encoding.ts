@@ -2,6 +2,7 @@
 // Labels are the WHATWG Encoding Standard's plus `cp949`. Korean labels
 // (euc-kr, cp949 and their aliases) decode with iconv-lite's cp949, because
 // Node's TextDecoder('euc-kr') loses the characters outside KS X 1001 (e.g. 똠).
+import { isUtf8 as isValidUtf8 } from 'node:buffer';
 import chardet from 'chardet';
 import iconv from 'iconv-lite';
 import { BadUserInput } from '../errors.js';
@@ -122,27 +123,35 @@ export function bomLength(bytes: Uint8Array, encoding: EncodingName): number {
   return bom === 'utf-8' ? 3 : 2;
 }
 
+/** Where the UTF-8 bytes end once a character cut off at their end (at most 3 bytes of it) is dropped. */
+function wholeUtf8End(bytes: Uint8Array): number {
+  let end = bytes.length;
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const byte = bytes[end - back] as number;
+    if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for its lead
+    if (byte >= 0xc0) {
+      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      if (needed > back) end -= back;
+    }
+    break;
+  }
+  return end;
+}
+
 /** True when `bytes` is valid UTF-8, allowing a character cut off at the end of a sample. */
 function isUtf8(bytes: Uint8Array, complete: boolean): boolean {
-  let end = bytes.length;
-  if (!complete) {
-    // Drop a trailing partial sequence: at most 3 bytes of an unfinished character.
-    for (let back = 1; back <= 3 && end - back >= 0; back++) {
-      const byte = bytes[end - back] as number;
-      if ((byte & 0xc0) === 0x80) continue; // continuation byte: keep looking for its lead
-      if (byte >= 0xc0) {
-        const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
-        if (needed > back) end -= back;
-      }
-      break;
-    }
-  }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end));
-    return true;
-  } catch {
-    return false;
-  }
+  // node:buffer's check decodes nothing (a fatal TextDecoder made a string of the whole sample).
+  return isValidUtf8(complete ? bytes : bytes.subarray(0, wholeUtf8End(bytes)));
+}
+
+/**
+ * The text of the leading bytes of a stream, as a streaming decoder's first `write`
+ * gives it (BOM stripped, a character cut off at the end left out); UTF-8 in one call,
+ * which Node does several times faster than with `stream: true`.
+ */
+export function decodeLeading(bytes: Uint8Array, encoding: EncodingName): string {
+  if (encoding === 'utf-8') return new TextDecoder('utf-8', { ignoreBOM: false }).decode(bytes.subarray(0, wholeUtf8End(bytes)));
+  return createDecoder(encoding).write(bytes);
 }
 
 /** The East Asian multi-byte encodings detection tells apart, in the order that wins a tie. */

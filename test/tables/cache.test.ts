@@ -4,13 +4,14 @@
 // table that outgrows the cache is not kept; concurrent first scans share one read;
 // and answers from the columns are the answers a streamed read gives.
 import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { csvCodec } from '../../src/codecs/csv.js';
 import { jsonCodec } from '../../src/codecs/json.js';
 import { ndjsonCodec } from '../../src/codecs/ndjson.js';
 import type { ByteSource, TableReadOptions } from '../../src/codecs/types.js';
 import { aggregate } from '../../src/tables/aggregate.js';
 import { TableCache } from '../../src/tables/cache.js';
+import { ColumnarBuilder } from '../../src/tables/columnar.js';
 import { countRows, readPage } from '../../src/tables/query.js';
 import { TableReader } from '../../src/tables/reader.js';
 import { summarizeColumn } from '../../src/tables/summary.js';
@@ -246,5 +247,40 @@ describe('a small table, read whole as its first page is asked for', () => {
     expect(batches()).toBeGreaterThan(15);
     // The sample's batch, and at most the one the read had taken when the schema was known.
     expect(batchesWhenAnswered).toBeLessThanOrEqual(2);
+  });
+
+  it('keeps the order of rows of text when the batch that completes the sample holds more', async () => {
+    // Not UTF-8 (windows-1252): papaparse's rows of text; a one-row sample ends inside the first batch.
+    const bytes = Buffer.from('id,name\n1,a\n2,b\n3,\xe9\n4,d\n', 'latin1');
+    const small = tableOf(bytes, { codec: csvCodec, inferRows: 1 });
+    const streamed = tableOf(bytes, { codec: csvCodec, inferRows: 1, cacheTableBytes: 0 });
+    expect((await readPage(small, { first: 1 })).rows.map((r) => r.values)).toEqual([{ id: 1, name: 'a' }]);
+    const values = await allValues(streamed, 10);
+    expect(values.map((v) => v.id)).toEqual([1, 2, 3, 4]);
+    expect(await allValues(small, 10)).toEqual(values);
+  });
+
+  it('types its leading rows from their bytes too, after its first page has been answered', async () => {
+    const streamed = larger(text, new TableCache(1));
+    const expectedPage = (await readPage(streamed, { first: 10 })).rows.map((r) => r.values);
+    const expected = await allValues(streamed, 3001);
+    const addRow = vi.spyOn(ColumnarBuilder.prototype, 'add');
+    const addFields = vi.spyOn(ColumnarBuilder.prototype, 'addFields');
+    try {
+      // The 300-row sample spans several batches of 8 KiB; the text has CRLF line ends and a wide last row.
+      const small = tableOf(text, { codec: csvCodec, inferRows: 300, chunkSize: 8 * 1024 });
+      const page = await readPage(small, { first: 10 });
+      // Nothing went into the columns before the page: the schema was all it waited for.
+      expect(addRow).not.toHaveBeenCalled();
+      expect(addFields).not.toHaveBeenCalled();
+      expect(page.rows.map((r) => r.values)).toEqual(expectedPage);
+      expect(await allValues(small, 3001)).toEqual(expected);
+      // Every row of the small table, the sample's included, was typed from a field batch.
+      expect(addRow).not.toHaveBeenCalled();
+      expect(addFields.mock.calls.reduce((rows, [batch]) => rows + batch.rows, 0)).toBe(3001);
+    } finally {
+      addRow.mockRestore();
+      addFields.mockRestore();
+    }
   });
 });
