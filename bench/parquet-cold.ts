@@ -57,6 +57,10 @@ async function main() {
     unpruned: `SELECT count(*) FROM '${parquet}' WHERE city = '서울' AND amount >= 500`,
   };
   const times: Record<string, number[]> = {};
+  const note = (name: string, ms: number) => {
+    times[name] ??= [];
+    times[name].push(ms);
+  };
   const loads: number[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
@@ -68,14 +72,14 @@ async function main() {
             await server.gql(WARM);
             const { ms, value } = await timed(() => server.gql(QUERIES[name]));
             if (run === 0) console.log(`${name} ${root}: ${value.object.table.count}`);
-            (times[`${name} ${root}`] ??= []).push(ms);
+            note(`${name} ${root}`, ms);
           } finally {
             await server.stop();
           }
         }
         const instance = await DuckDBInstance.create(':memory:', { threads: '2' });
         const connection = await instance.connect();
-        (times[`${name} duckdb`] ??= []).push((await timed(() => connection.runAndReadAll(sql[name]))).ms);
+        note(`${name} duckdb`, (await timed(() => connection.runAndReadAll(sql[name]))).ms);
         connection.closeSync();
       }
     }

@@ -72,7 +72,9 @@ function compileCondition(node: RowFilter, schema: TableSchema): Step {
         }
       }
     } else if (numeric && !nullPasses && cells instanceof Float64Array) {
-      kept = rows ? compareNumbers(cells, rows, length, node.op as string, target, out) : compareAll(cells, length, node.op as string, target, out);
+      kept = rows
+        ? compareNumbers(cells, rows, length, node.op as string, target, out)
+        : compareAll(cells, length, node.op as string, target, out);
     } else {
       for (let i = 0; i < length; i++) {
         const row = rows ? (rows[i] as number) : i;

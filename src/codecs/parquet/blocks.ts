@@ -142,7 +142,14 @@ function readDataValues(
     let page = compressed.subarray(levelsEnd);
     if (v2.is_compressed !== false && valuesBytes) page = decompressPage(page, valuesBytes, decoder.codec, decoder.compressors);
     const count = countDefined(defined, v2.num_values);
-    const read = pageValues(new DataView(page.buffer, page.byteOffset, page.byteLength), 0, v2.encoding, count, decoder, target(count, defined));
+    const read = pageValues(
+      new DataView(page.buffer, page.byteOffset, page.byteLength),
+      0,
+      v2.encoding,
+      count,
+      decoder,
+      target(count, defined),
+    );
     if (read) return { rows: v2.num_values, defined, ...read };
     const { dataPage, definitionLevels } = readDataPageV2(compressed, header, decoder);
     return { rows: v2.num_values, values: dataPage, coded: false, defined: maskOf(definitionLevels ?? [], maxDefinition) };
@@ -179,8 +186,11 @@ export function decodeBlockColumn(
   let total = 0;
   // The chunk's codes: pages without nulls unpack theirs in place (codedColumn fills in the others).
   let codes: Int32Array | null = null;
-  const target: CodeTarget = (count, defined) =>
-    defined || total + count > rows ? null : (codes ??= new Int32Array(rows)).subarray(total, total + count);
+  const target: CodeTarget = (count, defined) => {
+    if (defined || total + count > rows) return null;
+    codes ??= new Int32Array(rows);
+    return codes.subarray(total, total + count);
+  };
   while (total < rows && reader.offset < bytes.length) {
     const header = parquetHeader(reader);
     // The chunk may be a view into a larger read: a page must not reach past it.
@@ -235,10 +245,16 @@ function codedColumn(
   return { dictionary, codes };
 }
 
-/** Every code inside a dictionary of `size` entries: proved by the OR of the codes when it is below `size`, else tested one by one. */
+/**
+ * Every code inside a dictionary of `size` entries: proved by the OR of the codes when it
+ * is below `size`, else tested one by one (a 32-bit code may read as negative).
+ */
 function checkCodes(values: Int32Array, bits: number | undefined, size: number): void {
-  if (bits !== undefined && bits < size) return;
-  for (let k = 0; k < values.length; k++) if ((values[k] as number) >= size) throw badCode(values[k] as number, size);
+  if (bits !== undefined && bits >= 0 && bits < size) return;
+  for (let k = 0; k < values.length; k++) {
+    const code = values[k] as number;
+    if (code >= size || code < 0) throw badCode(code >>> 0, size);
+  }
 }
 
 const badCode = (code: number, size: number) =>
@@ -261,7 +277,8 @@ function numberColumn(pages: PageValues[], dictionary: DecodedArray | undefined,
       if (numbers) {
         const codes = page.values as Int32Array;
         checkCodes(codes, page.codeBits, numbers.length);
-        for (let r = at, k = 0; r < end; r++) out[r] = page.defined && !page.defined[r - at] ? Number.NaN : (numbers[codes[k++] as number] as number);
+        for (let r = at, k = 0; r < end; r++)
+          out[r] = page.defined && !page.defined[r - at] ? Number.NaN : (numbers[codes[k++] as number] as number);
         at = end;
         continue;
       }

@@ -2,9 +2,9 @@
 // Int32Array for counts: a run of one code with `fill` (native), a bit-packed run
 // through a 32-bit bit buffer in one plain loop, straight into the caller's array (the
 // chunk's codes, when the page has no null) rather than a page array copied after.
-// hyparquet's generic reader steps a bit window a branch at a time and stays the
-// reader of codes wider than 24 bits (dictionaries of more than 16M entries).
-import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
+// Codes wider than 24 bits (dictionaries of more than 16M entries) are read a code at a
+// time from five bytes in a double. (hyparquet's generic reader, which steps a bit
+// window a branch at a time, loses bits of bit-packed codes wider than 24 bits.)
 import { DecodeFailed } from '../../errors.js';
 
 /** Codes at most this wide are unpacked here: the bit buffer holds a code and the next byte in 32 bits. */
@@ -23,14 +23,7 @@ export function unpackCodes(bytes: Uint8Array, start: number, end: number, width
     out.fill(0);
     return 0;
   }
-  if (width > MAX_WIDTH) {
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    readRleBitPackedHybrid({ view, offset: start }, width, out, end - start);
-    let any = 0;
-    for (let i = 0; i < count; i++) any |= out[i] as number;
-    return any;
-  }
-  const mask = (1 << width) - 1;
+  const mask = width >= 32 ? -1 : (1 << width) - 1;
   const valueBytes = (width + 7) >> 3;
   let pos = start;
   let at = 0;
@@ -58,6 +51,12 @@ export function unpackCodes(bytes: Uint8Array, start: number, end: number, width
     const n = Math.min(((header - 1) / 2) * 8, count - at);
     if (pos + Math.ceil((n * width) / 8) > end) throw truncated();
     const runEnd = pos + runBytes;
+    if (width > MAX_WIDTH) {
+      any |= unpackWide(bytes, pos, end, width, out, at, n);
+      at += n;
+      pos = runEnd;
+      continue;
+    }
     let buffer = 0;
     let bits = 0;
     for (let i = at, stop = at + n; i < stop; i++) {
@@ -73,6 +72,22 @@ export function unpackCodes(bytes: Uint8Array, start: number, end: number, width
     }
     at += n;
     pos = runEnd;
+  }
+  return any;
+}
+
+/** `n` bit-packed codes of 25 to 32 bits from `bytes[pos...]` into `out[at...]`: five bytes a code, as a double. */
+function unpackWide(bytes: Uint8Array, pos: number, end: number, width: number, out: Int32Array, at: number, n: number): number {
+  const scale = 2 ** width;
+  let any = 0;
+  for (let i = 0; i < n; i++) {
+    const bit = i * width;
+    const first = pos + (bit >> 3);
+    let word = 0;
+    for (let k = 4; k >= 0; k--) word = word * 256 + (first + k < end ? (bytes[first + k] as number) : 0);
+    const code = (Math.floor(word / 2 ** (bit & 7)) % scale) | 0;
+    out[at + i] = code;
+    any |= code;
   }
   return any;
 }
