@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { S3Storage } from '../src/storage/s3.js';
-import { benchDataDir, buildOnce, median, startServer, timed, writeBenchCsv } from './support.js';
+import { type BenchServer, benchDataDir, buildOnce, median, startServer, timed, writeBenchCsv } from './support.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ROOTS = (process.env.BENCH_ROOTS ?? '.').split(',').map((root) => resolve(root));
@@ -22,6 +22,17 @@ const QUERIES = {
   unpruned: `{ object(bucket: "bench", key: "${KEY}") { table { count(where: { and: [{ column: "city", op: EQ, value: "서울" }, { column: "amount", op: GTE, value: 500 }] }) } } }`,
 };
 const WARM = `{ object(bucket: "bench", key: "warm.parquet") { table { count(where: { column: "id", op: GTE, value: 9000 }) } } }`;
+
+/** startServer, again on another random port when the one it drew is taken (other benchmarks may run beside this one). */
+async function startFree(env: Record<string, string>, root: string): Promise<BenchServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServer(env, undefined, root);
+    } catch (error) {
+      if (attempt >= 5 || !/EADDRINUSE/.test(String(error))) throw error;
+    }
+  }
+}
 
 async function main() {
   if (!process.env.BENCH_ROOTS) buildOnce();
@@ -67,7 +78,7 @@ async function main() {
       loads.push(loadavg()[0] as number);
       for (const name of Object.keys(QUERIES) as (keyof typeof QUERIES)[]) {
         for (const root of ROOTS) {
-          const server = await startServer(env, undefined, root);
+          const server = await startFree(env, root);
           try {
             await server.gql(WARM);
             const { ms, value } = await timed(() => server.gql(QUERIES[name]));
