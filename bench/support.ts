@@ -35,10 +35,10 @@ export function benchDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'bucketql-bench-'));
 }
 
-/** Starts bucketql (built) with the embedded store in `dataDir`. */
-export async function startServer(env: Record<string, string> = {}, dataDir = benchDataDir()): Promise<BenchServer> {
+/** Starts bucketql (built, in `root`'s dist/) with the embedded store in `dataDir`. */
+export async function startServer(env: Record<string, string> = {}, dataDir = benchDataDir(), root = '.'): Promise<BenchServer> {
   const port = 4600 + Math.floor(Math.random() * 300);
-  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, 'dist/src/cli.js'], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVER_NODE_FLAGS, join(root, 'dist/src/cli.js')], {
     env: { ...process.env, ...SERVER_ENV, BUCKETQL_DATA_DIR: dataDir, BUCKETQL_PORT: String(port), BUCKETQL_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -9,8 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { readParquetTable } from '../../src/codecs/parquet/read.js';
+import { decodeBlockColumn } from '../../src/codecs/parquet/blocks.js';
+import { columnDecoder } from '../../src/codecs/parquet/chunks.js';
+import { PARSERS, type ParquetColumn } from '../../src/codecs/parquet/columns.js';
+import { COMPRESSORS } from '../../src/codecs/parquet/compressors.js';
+import { openParquet, readParquetTable } from '../../src/codecs/parquet/read.js';
 import type { BlockCells, ByteSource, RawCell, TableEvent } from '../../src/codecs/types.js';
+import { DecodeFailed } from '../../src/errors.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/parquet');
 const TESTING = join(FIXTURES, 'parquet-testing/data');
@@ -134,5 +139,29 @@ describe('Parquet column blocks for counts', () => {
     const first = blocks[0]?.columns ?? [];
     expect(first[0]).toBeInstanceOf(Float64Array); // id
     expect(first[1]).toHaveProperty('codes'); // city, 5 values
+  });
+
+  it('decode a chunk handed as a view into a larger read, and refuse a page that runs past the view', async () => {
+    // A count reads a row group's adjacent chunks in one GET and decodes each as a view into it.
+    for (const name of ['codec-uncompressed.parquet', 'codec-snappy.parquet', 'row-groups.parquet']) {
+      const bytes = readFileSync(join(FIXTURES, name));
+      const parquet = await openParquet(sourceOf(bytes, `view:${name}`));
+      const group = parquet.metadata.row_groups[0] as (typeof parquet.metadata.row_groups)[number];
+      for (const [index, chunk] of group.columns.entries()) {
+        const meta = chunk.meta_data as NonNullable<typeof chunk.meta_data>;
+        const decoder = columnDecoder(parquet.tree, meta, { parsers: PARSERS, compressors: COMPRESSORS, utf8: false });
+        const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+        const end = start + Number(meta.total_compressed_size);
+        const column = parquet.columns[index] as ParquetColumn;
+        const rows = Number(group.num_rows);
+        const own = decodeBlockColumn(new Uint8Array(bytes.subarray(start, end)), meta, decoder, column, rows);
+        const view = decodeBlockColumn(bytes.subarray(start, end), meta, decoder, column, rows);
+        for (let r = 0; r < rows; r++) expect(cellAt(view, r), `${name} column ${index} row ${r}`).toEqual(cellAt(own, r));
+        // One byte short: the last page's declared size reaches the byte after the view, which the buffer holds.
+        expect(() => decodeBlockColumn(bytes.subarray(start, end - 1), meta, decoder, column, rows), `${name} column ${index}`).toThrow(
+          DecodeFailed,
+        );
+      }
+    }
   });
 });

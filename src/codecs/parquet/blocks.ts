@@ -5,7 +5,9 @@
 // decompressed with the codec's decompressors and their values read with hyparquet's
 // decoders; only the page layout (levels, then values) is walked here, for pages v1
 // and v2 of flat columns. Encodings not read here (delta, byte stream split, ...) go
-// through hyparquet's page reader.
+// through hyparquet's page reader. Dictionary codes are unpacked by ./codes.ts straight
+// into the chunk's array when a page has no null, and a chunk of one page of numbers
+// is its page's own array: a cold count copies and touches as little as it can.
 import type { ColumnMetaData, DecodedArray, PageHeader } from 'hyparquet';
 import { parquetHeader, readPage } from 'hyparquet/src/column.js';
 import { convert } from 'hyparquet/src/convert.js';
@@ -16,6 +18,7 @@ import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 import { DecodeFailed } from '../../errors.js';
 import type { BlockCells, RawCell } from '../types.js';
 import type { ColumnDecoder } from './chunks.js';
+import { unpackCodes } from './codes.js';
 import type { ParquetColumn } from './columns.js';
 
 /** One data page: the values of its non-null rows (dictionary codes when `coded`) and which rows hold one. */
@@ -25,7 +28,12 @@ interface PageValues {
   coded: boolean;
   /** 1 where the row holds a value; null when every row does. */
   defined: Uint8Array | null;
+  /** Coded pages: the bitwise OR of the codes (not below the largest). */
+  codeBits?: number;
 }
+
+/** Where a page's codes go: a part of the chunk's codes (the page has no null), or null for an array of its own. */
+type CodeTarget = (count: number, defined: Uint8Array | null) => Int32Array | null;
 
 const bitWidth = (max: number) => 32 - Math.clz32(max);
 
@@ -85,15 +93,17 @@ function pageValues(
   encoding: string,
   count: number,
   decoder: ColumnDecoder,
-): { values: DecodedArray; coded: boolean } | null {
+  target: Int32Array | null,
+): { values: DecodedArray; coded: boolean; codeBits?: number } | null {
   const reader = { view, offset };
   if (encoding === 'PLAIN') return { values: readPlain(reader, decoder.type, count, decoder.element.type_length), coded: false };
   if ((encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY') && decoder.type !== 'BOOLEAN') {
-    const codes = new Int32Array(count);
-    const width = count > 0 ? view.getUint8(reader.offset++) : 0;
+    const codes = target ?? new Int32Array(count);
+    if (count === 0) return { values: codes, coded: true, codeBits: 0 };
+    const width = view.getUint8(reader.offset++);
     if (width > 32) throw new DecodeFailed(`Parquet: a dictionary-encoded page declares ${width}-bit codes`);
-    if (width) readRleBitPackedHybrid(reader, width, codes, view.byteLength - reader.offset);
-    return { values: codes, coded: true };
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    return { values: codes, coded: true, codeBits: unpackCodes(bytes, reader.offset, view.byteLength, width, codes) };
   }
   return null;
 }
@@ -104,6 +114,7 @@ function readDataValues(
   header: PageHeader,
   decoder: ColumnDecoder,
   maxDefinition: number,
+  target: CodeTarget,
 ): PageValues {
   const compressed = new Uint8Array(reader.view.buffer, reader.view.byteOffset + reader.offset, header.compressed_page_size);
   reader.offset += header.compressed_page_size;
@@ -114,7 +125,8 @@ function readDataValues(
     const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
     const at = { view, offset: 0 };
     const defined = maxDefinition > 0 ? definedMask(at, v1.num_values, maxDefinition) : null;
-    const read = pageValues(view, at.offset, v1.encoding, countDefined(defined, v1.num_values), decoder);
+    const count = countDefined(defined, v1.num_values);
+    const read = pageValues(view, at.offset, v1.encoding, count, decoder, target(count, defined));
     if (read) return { rows: v1.num_values, defined, ...read };
     const { dataPage, definitionLevels } = readDataPage(page, v1, decoder);
     return { rows: v1.num_values, values: dataPage, coded: false, defined: maskOf(definitionLevels ?? [], maxDefinition) };
@@ -129,12 +141,14 @@ function readDataValues(
     const valuesBytes = Number(header.uncompressed_page_size) - levelsEnd;
     let page = compressed.subarray(levelsEnd);
     if (v2.is_compressed !== false && valuesBytes) page = decompressPage(page, valuesBytes, decoder.codec, decoder.compressors);
+    const count = countDefined(defined, v2.num_values);
     const read = pageValues(
       new DataView(page.buffer, page.byteOffset, page.byteLength),
       0,
       v2.encoding,
-      countDefined(defined, v2.num_values),
+      count,
       decoder,
+      target(count, defined),
     );
     if (read) return { rows: v2.num_values, defined, ...read };
     const { dataPage, definitionLevels } = readDataPageV2(compressed, header, decoder);
@@ -170,8 +184,18 @@ export function decodeBlockColumn(
   let dictionary: DecodedArray | undefined;
   const pages: PageValues[] = [];
   let total = 0;
+  // The chunk's codes: pages without nulls unpack theirs in place (codedColumn fills in the others).
+  let codes: Int32Array | null = null;
+  const target: CodeTarget = (count, defined) => {
+    if (defined || total + count > rows) return null;
+    codes ??= new Int32Array(rows);
+    return codes.subarray(total, total + count);
+  };
   while (total < rows && reader.offset < bytes.length) {
     const header = parquetHeader(reader);
+    // The chunk may be a view into a larger read: a page must not reach past it.
+    if (header.compressed_page_size < 0 || reader.offset + header.compressed_page_size > bytes.length)
+      throw new DecodeFailed('Parquet: a page runs past the end of its column chunk');
     if (header.type === 'DICTIONARY_PAGE') {
       const { data } = readPage(reader, header, decoder, undefined, undefined, 0);
       dictionary = data;
@@ -181,13 +205,13 @@ export function decodeBlockColumn(
       reader.offset += header.compressed_page_size; // index pages: nothing to count
       continue;
     }
-    const page = readDataValues(reader, header, decoder, maxDefinition);
+    const page = readDataValues(reader, header, decoder, maxDefinition, target);
     pages.push(page);
     total += page.rows;
   }
   if (total < rows)
     throw new DecodeFailed(`Parquet: column ${JSON.stringify(meta.path_in_schema.join('.'))} holds ${total} rows of ${rows}`);
-  if (dictionary && pages.every((p) => p.coded)) return codedColumn(pages, dictionary, decoder, column, rows);
+  if (dictionary && pages.every((p) => p.coded)) return codedColumn(pages, dictionary, decoder, column, rows, codes);
   if (column.numbers) {
     const numbers = numberColumn(pages, dictionary, rows);
     if (numbers) return numbers;
@@ -195,22 +219,42 @@ export function decodeBlockColumn(
   return cellColumn(pages, dictionary, decoder, column, rows);
 }
 
-function codedColumn(pages: PageValues[], raw: DecodedArray, decoder: ColumnDecoder, column: ParquetColumn, rows: number): BlockCells {
+function codedColumn(
+  pages: PageValues[],
+  raw: DecodedArray,
+  decoder: ColumnDecoder,
+  column: ParquetColumn,
+  rows: number,
+  placed: Int32Array | null,
+): BlockCells {
   const converted = convert(raw, decoder);
   const dictionary: RawCell[] = new Array(converted.length);
   for (let i = 0; i < converted.length; i++) dictionary[i] = column.cell(converted[i]);
-  const codes = new Int32Array(rows);
+  const codes = placed ?? new Int32Array(rows);
   let at = 0;
   for (const page of pages) {
     const values = page.values as Int32Array;
     const end = Math.min(rows, at + page.rows);
-    const size = dictionary.length;
-    for (let k = 0; k < values.length; k++) if ((values[k] as number) >= size) throw badCode(values[k] as number, size);
-    if (!page.defined) codes.set(values.subarray(0, end - at), at);
+    checkCodes(values, page.codeBits, dictionary.length);
+    if (values.buffer === codes.buffer && values.byteOffset === codes.byteOffset + at * 4) {
+      // unpacked in place
+    } else if (!page.defined) codes.set(values.subarray(0, end - at), at);
     else for (let r = at, k = 0; r < end; r++) codes[r] = page.defined[r - at] ? (values[k++] as number) : -1;
     at = end;
   }
   return { dictionary, codes };
+}
+
+/**
+ * Every code inside a dictionary of `size` entries: proved by the OR of the codes when it
+ * is below `size`, else tested one by one (a 32-bit code may read as negative).
+ */
+function checkCodes(values: Int32Array, bits: number | undefined, size: number): void {
+  if (bits !== undefined && bits >= 0 && bits < size) return;
+  for (let k = 0; k < values.length; k++) {
+    const code = values[k] as number;
+    if (code >= size || code < 0) throw badCode(code >>> 0, size);
+  }
 }
 
 const badCode = (code: number, size: number) =>
@@ -218,11 +262,28 @@ const badCode = (code: number, size: number) =>
 
 /** Numbers as a Float64Array (NaN for null); null when a value is not a safe number (an INT64 beyond 2^53). */
 function numberColumn(pages: PageValues[], dictionary: DecodedArray | undefined, rows: number): Float64Array | null {
+  // One page of doubles without nulls (as DuckDB writes a row group's column): the page's own array.
+  const only = pages.length === 1 ? (pages[0] as PageValues) : null;
+  if (only && !only.coded && !only.defined && only.values instanceof Float64Array && only.values.length >= rows)
+    return only.values.length === rows ? only.values : only.values.subarray(0, rows);
   const out = new Float64Array(rows);
+  let numbers: ReturnType<typeof numericDictionary> | false = false;
   let at = 0;
   for (const page of pages) {
-    const values = page.coded ? dereference(page.values as Int32Array, dictionary) : page.values;
     const end = Math.min(rows, at + page.rows);
+    if (page.coded) {
+      if (numbers === false) numbers = numericDictionary(dictionary);
+      if (numbers === undefined) return null;
+      if (numbers) {
+        const codes = page.values as Int32Array;
+        checkCodes(codes, page.codeBits, numbers.length);
+        for (let r = at, k = 0; r < end; r++)
+          out[r] = page.defined && !page.defined[r - at] ? Number.NaN : (numbers[codes[k++] as number] as number);
+        at = end;
+        continue;
+      }
+    }
+    const values = page.coded ? dereference(page.values as Int32Array, dictionary) : page.values;
     if (!page.defined && (values instanceof Float64Array || values instanceof Int32Array)) {
       out.set(values.subarray(0, end - at), at);
       at = end;
@@ -256,6 +317,27 @@ function numberColumn(pages: PageValues[], dictionary: DecodedArray | undefined,
     at = end;
   }
   return out;
+}
+
+/**
+ * A dictionary of numbers as a Float64Array, read a code at a time; null when its entries
+ * are not plain numbers (hyparquet's arrays of other kinds), undefined when an INT64
+ * entry is beyond 2^53 (the column is then not a column of numbers).
+ */
+function numericDictionary(dictionary: DecodedArray | undefined): Float64Array | null | undefined {
+  if (!dictionary) throw new DecodeFailed('Parquet: a dictionary-encoded page comes without a dictionary page');
+  if (dictionary instanceof Float64Array) return dictionary;
+  if (dictionary instanceof Float32Array || dictionary instanceof Int32Array) return Float64Array.from(dictionary);
+  if (dictionary instanceof BigInt64Array) {
+    const out = new Float64Array(dictionary.length);
+    for (let i = 0; i < dictionary.length; i++) {
+      const v = dictionary[i] as bigint;
+      if (v > SAFE || v < -SAFE) return undefined;
+      out[i] = Number(v);
+    }
+    return out;
+  }
+  return null;
 }
 
 function dereference(codes: Int32Array, dictionary: DecodedArray | undefined): DecodedArray {

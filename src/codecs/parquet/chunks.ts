@@ -209,6 +209,20 @@ export class ChunkReader {
   }
 
   private reading: Promise<void> = Promise.resolve();
+  private owned = true;
+
+  /**
+   * The bytes read, in a buffer of their own: hyparquet's page readers take a page's
+   * declared size from the underlying buffer, which in a view could read past the chunk.
+   * Counts decode views as they are (decodeBlockColumn checks each page's size).
+   */
+  private own(): Uint8Array {
+    if (!this.owned) {
+      this.bytes = new Uint8Array(this.bytes);
+      this.owned = true;
+    }
+    return this.bytes;
+  }
 
   /** Reads on to byte `to` of the chunk (one ranged read), after any read in flight. */
   private extend(to: number): Promise<void> {
@@ -226,15 +240,17 @@ export class ChunkReader {
     if (end <= this.bytes.length) return;
     const more = await this.read(this.start + this.bytes.length, this.start + end);
     if (more.length !== end - this.bytes.length) throw new DecodeFailed('Parquet: a column chunk ends before its declared size');
-    // The chunk's own buffer (not a view into a larger one, where a page's declared size could read past the chunk).
     if (this.bytes.length === 0) {
-      this.bytes = more.byteOffset === 0 && more.buffer.byteLength === more.length ? more : new Uint8Array(more);
+      // Possibly a view into a larger read (adjacent chunks in one GET): own() copies it for hyparquet's readers.
+      this.bytes = more;
+      this.owned = more.byteOffset === 0 && more.buffer.byteLength === more.length;
       return;
     }
     const bytes = new Uint8Array(end);
     bytes.set(this.bytes);
     bytes.set(more, this.bytes.length);
     this.bytes = bytes;
+    this.owned = true;
   }
 
   /**
@@ -255,7 +271,8 @@ export class ChunkReader {
 
   /** Pages from the chunk's start until `rows` values are decoded; null when they need more bytes than were read. */
   private decodeHead(rows: number, complete: boolean): unknown[] | null {
-    const { bytes, decoder } = this;
+    const bytes = this.own();
+    const { decoder } = this;
     const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
     let dictionary: DecodedArray | undefined;
     const out: unknown[] = [];
@@ -298,7 +315,7 @@ export class ChunkReader {
   /** The values of rows `from` to the end of the row group, reading the rest of the chunk. */
   async rest(from: number): Promise<DecodedArray> {
     await this.extend(this.size);
-    return chunkValues(this.bytes, this.decoder, this.groupRows, from);
+    return chunkValues(this.own(), this.decoder, this.groupRows, from);
   }
 }
 
