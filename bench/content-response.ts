@@ -89,6 +89,8 @@ async function answer(yoga: ReturnType<typeof yogaOf>): Promise<Buffer[]> {
     const { done, value } = await body.read();
     if (done) return got;
     got.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    // As a socket takes them: the stream reads ahead while a piece is written.
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 

@@ -26,6 +26,7 @@ function yogaWith(value: SerialisedJson) {
   });
 }
 
+/** The body's chunks, read as a socket takes them: a turn of the event loop between reads (the stream reads ahead meanwhile). */
 async function chunksOf(response: Response): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -33,6 +34,7 @@ async function chunksOf(response: Response): Promise<Uint8Array[]> {
     const { done, value } = await reader.read();
     if (done) return chunks;
     chunks.push(value);
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 
