@@ -163,11 +163,11 @@ function* slicesFrom(chunks: readonly Buffer[], start: number): Generator<Buffer
 /** Bytes `start` to `end` of the chunks: a view when one chunk holds them, else a copy of that range. */
 function rangeOf(chunks: readonly Buffer[], start: number, end: number): Buffer {
   const pieces: Buffer[] = [];
-  for (const piece of slicesFrom(chunks, start)) {
-    if (start >= end) break;
-    const take = piece.subarray(0, end - start);
-    pieces.push(take);
-    start += take.length;
+  let at = 0;
+  for (const chunk of chunks) {
+    const next = at + chunk.length;
+    if (next > start && at < end) pieces.push(chunk.subarray(Math.max(start, at) - at, Math.min(end, next) - at));
+    at = next;
   }
   return pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
 }
