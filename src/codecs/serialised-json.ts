@@ -31,9 +31,11 @@ class Splice {
 
 /**
  * JSON.stringify(value), with every SerialisedJson in it written as its own bytes:
- * a string when there is none (exactly JSON.stringify's), else the UTF-8 bytes.
+ * a string when there is none (exactly JSON.stringify's), else the UTF-8 bytes of the
+ * whole text as a SerialisedJson: the pieces between them and their own chunks, in
+ * order, none copied.
  */
-export function stringifyWithSerialised(value: unknown): string | Buffer {
+export function stringifyWithSerialised(value: unknown): string | SerialisedJson {
   const splice = new Splice();
   const outer = splicing;
   splicing = splice;
@@ -46,17 +48,21 @@ export function stringifyWithSerialised(value: unknown): string | Buffer {
   if (splice.values.length === 0) return text;
   const quotedMark = `"${splice.mark}`;
   const parts: Buffer[] = [];
+  const between = (from: number, to: number) => {
+    if (to > from) parts.push(Buffer.from(text.slice(from, to), 'utf8'));
+  };
   let from = 0;
   for (;;) {
     const at = text.indexOf(quotedMark, from);
     if (at === -1) break;
     const close = text.indexOf('"', at + quotedMark.length);
     const index = Number(text.slice(at + quotedMark.length, close));
-    parts.push(Buffer.from(text.slice(from, at), 'utf8'), ...(splice.values[index] as SerialisedJson).chunks);
+    between(from, at);
+    parts.push(...(splice.values[index] as SerialisedJson).chunks);
     from = close + 1;
   }
-  parts.push(Buffer.from(text.slice(from), 'utf8'));
-  return Buffer.concat(parts);
+  between(from, text.length);
+  return new SerialisedJson(parts);
 }
 
 /**

@@ -19,7 +19,7 @@ export interface Loaders {
   tables: Map<string, TableReader>;
   /** Per object version: its sniffed format and its whole decompressed bytes, read once a request. */
   formats: Map<string, Promise<Format>>;
-  wholeBytes: Map<string, Promise<Buffer>>;
+  wholeBytes: Map<string, Promise<readonly Buffer[]>>;
   /**
    * Per object version: the first bytes of an object opened in place of a HEAD (the GET's
    * headers carry its metadata), until a table read takes them.
@@ -71,7 +71,7 @@ export function createLoaders(storage: Storage, settings: Settings): Loaders {
   );
   const tables = new Map<string, TableReader>();
   const formats = new Map<string, Promise<Format>>();
-  const wholeBytes = new Map<string, Promise<Buffer>>();
+  const wholeBytes = new Map<string, Promise<readonly Buffer[]>>();
   const firstBytes = new Map<string, ObjectBody>();
   const release = (key: string) => {
     firstBytes.get(key)?.stream.destroy();

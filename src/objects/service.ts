@@ -25,6 +25,7 @@ import {
   readHead,
   readRange,
   readWhole,
+  readWholeChunks,
 } from './bytes.js';
 import { missingObject } from './missing.js';
 
@@ -113,14 +114,15 @@ export async function contentOf(ctx: Context, node: ObjectNode): Promise<unknown
     if (cached) return cached;
   }
   const codec = codecOf(format);
-  const bytes = await readWhole(ctx, node);
-  if (codec?.decodeValue) return codec.decodeValue(bytes, {});
+  if (codec?.decodeValue) return codec.decodeValue(await readWhole(ctx, node), {});
   // CSV, TSV, XLSX: every row, typed, from the bytes already read, written as JSON while
   // it is read (content-json.ts). The reader keeps no table (this one, keyed by the
   // decompressed bytes, is never asked again): CSV/TSV are typed a batch at a time into
-  // columns and written from their arrays, XLSX rows go through row objects.
+  // columns and written from their arrays, from the chunks the object came in (never
+  // copied into one Buffer); XLSX rows go through row objects.
+  const chunks = delimited ? await readWholeChunks(ctx, node) : [await readWhole(ctx, node)];
   const reader = new TableReader(
-    bufferTableObject(node, bytes, format),
+    wholeTableObject(node, chunks, format),
     { format, header: true },
     { inferRows: ctx.settings.inferRows, cacheTableBytes: 0 },
     ctx.tableCache,
@@ -144,21 +146,43 @@ async function cachedContent(ctx: Context, node: ObjectNode): Promise<Serialised
   return table && schema ? await tableJson(schema.columns, table) : null;
 }
 
-function* slices(bytes: Buffer): Generator<Buffer> {
-  for (let at = 0; at < bytes.length; at += BUFFER_SLICE_BYTES) yield bytes.subarray(at, at + BUFFER_SLICE_BYTES);
-}
-const BUFFER_SLICE_BYTES = 64 * 1024;
+/** Pieces of at most this many bytes: a whole object read as one Buffer is handed to the codec in slices. */
+const SLICE_BYTES = 64 * 1024;
 
-function bufferTableObject(node: ObjectNode, bytes: Buffer, format: Format): TableObject {
+/** The object's bytes from `start`, in pieces of at most SLICE_BYTES. */
+function* slicesFrom(chunks: readonly Buffer[], start: number): Generator<Buffer> {
+  let at = 0;
+  for (const chunk of chunks) {
+    const end = at + chunk.length;
+    for (let from = Math.max(start, at); from < end; from += SLICE_BYTES)
+      yield chunk.subarray(from - at, Math.min(end, from + SLICE_BYTES) - at);
+    at = end;
+  }
+}
+
+/** Bytes `start` to `end` of the chunks: a view when one chunk holds them, else a copy of that range. */
+function rangeOf(chunks: readonly Buffer[], start: number, end: number): Buffer {
+  const pieces: Buffer[] = [];
+  let at = 0;
+  for (const chunk of chunks) {
+    const next = at + chunk.length;
+    if (next > start && at < end) pieces.push(chunk.subarray(Math.max(start, at) - at, Math.min(end, next) - at));
+    at = next;
+  }
+  return pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces);
+}
+
+/** A table over the whole object already read (decompressed), in the chunks it came in. */
+function wholeTableObject(node: ObjectNode, chunks: readonly Buffer[], format: Format): TableObject {
   const codec = codecOf(format);
   if (!codec) throw new BadUserInput(`No codec for ${format}`);
-  const open = async (start: number) => Readable.from(slices(bytes.subarray(start)), { objectMode: false });
+  const open = async (start: number) => Readable.from(slicesFrom(chunks, start), { objectMode: false });
   return {
-    read: async (start, end) => bytes.subarray(start, end),
+    read: async (start, end) => rangeOf(chunks, start, end),
     bucket: node.bucket,
     key: node.key,
     etag: `${node.etag}:whole`,
-    size: bytes.length,
+    size: chunks.reduce((sum, chunk) => sum + chunk.length, 0),
     compression: 'NONE',
     codec,
     open,

@@ -35,20 +35,30 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-async function post(body: unknown, accept = 'application/json'): Promise<{ status: number; type: string | null; text: string }> {
+async function post(
+  body: unknown,
+  accept = 'application/json',
+): Promise<{ status: number; type: string | null; length: string | null; text: string }> {
   const response = await fetch(`${app.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept },
     body: JSON.stringify(body),
   });
-  return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    length: response.headers.get('content-length'),
+    text: await response.text(),
+  };
 }
 
 describe('content of a table', () => {
   it('is every row, typed, as the response JSON', async () => {
-    const { status, type, text } = await post({ query: `{ object(bucket: "${bucket}", key: "rows.csv") { content } }` });
+    const { status, type, length, text } = await post({ query: `{ object(bucket: "${bucket}", key: "rows.csv") { content } }` });
     expect(status).toBe(200);
     expect(type).toBe('application/json; charset=utf-8');
+    // Sent as its pieces, with their total length.
+    expect(length).toBe(String(Buffer.byteLength(text)));
     expect(JSON.parse(text)).toEqual({ data: { object: { content: ROWS } } });
   });
 

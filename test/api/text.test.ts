@@ -214,6 +214,7 @@ describe('BUCKETQL_MAX_OBJECT_BYTES', () => {
       'limit/over.csv': 'a,b\n'.repeat(300),
       'limit/bomb.txt.gz': gzipSync('b'.repeat(50_000)),
       'limit/bomb.json.gz': gzipSync(JSON.stringify({ list: 'y'.repeat(50_000) })),
+      'limit/bomb.csv.gz': gzipSync(`a,b\n${'1,2\n'.repeat(20_000)}`),
       'limit/small.txt.gz': gzipSync('c'.repeat(LIMIT)),
     });
   });
@@ -248,6 +249,7 @@ describe('BUCKETQL_MAX_OBJECT_BYTES', () => {
     ['limit/bomb.txt.gz', 'text'],
     ['limit/bomb.txt.gz', 'content'],
     ['limit/bomb.json.gz', 'json'],
+    ['limit/bomb.csv.gz', 'content'],
   ])('measures %s decompressed (in `%s`): stored under the limit, over it once gunzipped', async (key, selection) => {
     const size = await field(key, 'size', {}, small);
     expect(size.data?.object.size).toBeLessThan(LIMIT);

@@ -1,9 +1,9 @@
 // JSON written ahead as bytes (what `content` of a table answers with): JsonArrayWriter
 // gives exactly JSON.stringify's text of the whole array, and stringifyWithSerialised
 // puts such bytes where they stand in a response, as JSON.stringify would have written
-// the value itself.
+// the value itself, as pieces (the bytes between them and their own blocks, not copied).
 import { describe, expect, it } from 'vitest';
-import { JsonArrayWriter, type SerialisedJson, stringifyWithSerialised } from '../../src/codecs/serialised-json.js';
+import { JsonArrayWriter, SerialisedJson, stringifyWithSerialised } from '../../src/codecs/serialised-json.js';
 
 function written(items: unknown[]): SerialisedJson {
   const writer = new JsonArrayWriter();
@@ -59,12 +59,21 @@ describe('stringifyWithSerialised', () => {
     const response = { data: { object: { a: written(first), b: 'between', c: [written(second), written([])] } } };
     const expected = JSON.stringify({ data: { object: { a: first, b: 'between', c: [second, []] } } });
     const out = stringifyWithSerialised(response);
-    expect(Buffer.isBuffer(out)).toBe(true);
-    expect(out.toString()).toBe(expected);
+    expect(out).toBeInstanceOf(SerialisedJson);
+    expect(text(out as SerialisedJson)).toBe(expected);
+  });
+
+  it('gives the pieces in order without copying the SerialisedJson bytes (a 13 MB answer is not concatenated)', () => {
+    const big = written(Array.from({ length: 30_000 }, (_, i) => row(i)));
+    expect(big.chunks.length).toBeGreaterThan(1);
+    const out = stringifyWithSerialised({ data: { a: big, b: 'after' } }) as SerialisedJson;
+    const own = out.chunks.slice(1, 1 + big.chunks.length);
+    expect(own.every((chunk, i) => chunk === big.chunks[i])).toBe(true);
+    expect(out.chunks.map((c) => c.toString()).join('')).toBe(`{"data":{"a":${text(big)},"b":"after"}}`);
   });
 
   it('leaves strings of the data that look like its placeholders alone', () => {
     const sneaky = { a: 'bucketql-serialised-json-00000000-0000-0000-0000-000000000000-0', b: written([1]) };
-    expect(stringifyWithSerialised(sneaky).toString()).toBe(JSON.stringify({ a: sneaky.a, b: [1] }));
+    expect(text(stringifyWithSerialised(sneaky) as SerialisedJson)).toBe(JSON.stringify({ a: sneaky.a, b: [1] }));
   });
 });
