@@ -37,6 +37,7 @@ async function main(): Promise<void> {
     log.info(`bucketql is ready: explorer at ${running.url}/, GraphiQL at ${running.url}/graphql, using ${store}`, {
       ...fields,
       startupMs: Math.round(performance.now() - started),
+      warmUpMs: running.warmUpMs,
     });
     process.stderr.write(
       `\n  bucketql is ready: open ${running.url}/graphql (GraphiQL) or ${running.url}/ (the explorer)\n  store: ${store}\n\n`,

@@ -8,7 +8,7 @@ import { type AppServices, createServices } from './context.js';
 import { type ConfigFile, loadConfig } from './datasets/config.js';
 import { SchemaHolder } from './datasets/schema-holder.js';
 import { type App, createApp } from './server/app.js';
-import { accessTokens } from './server/auth.js';
+import { accessTokens, loadTokens } from './server/auth.js';
 import { createLogger, type Logger } from './server/log.js';
 import { checkStore, describeEmbedded, describeS3, type StoreInfo, type StoreStatus, storeSummary } from './storage/check.js';
 import { type EmbeddedStore, startEmbeddedStore } from './storage/embedded/embedded.js';
@@ -39,6 +39,8 @@ export interface Running {
   configFile: string | null;
   /** The services requests are answered with (storage, settings, caches, scan slots). */
   services: AppServices;
+  /** How long the start-up warm-up took (BUCKETQL_WARM_UP), or null when it is off. */
+  warmUpMs: number | null;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,16 @@ function datasetsConfig(settings: Settings, embedded: boolean, log: Logger): { c
   return { config: loadConfig(file), file };
 }
 
+/** The warm-up's requests pass yoga's token rule like a client's: with the server's first token, when it has any. */
+function warmUpAuthorization(settings: Settings): string | undefined {
+  try {
+    const token = loadTokens(settings)[0];
+    return token ? `Bearer ${token}` : undefined;
+  } catch {
+    return undefined; // accessTokens() read them a moment ago; without one the warm-up is refused, and says so at debug
+  }
+}
+
 export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, logger?: Logger): Promise<Running> {
   const log = logger ?? createLogger(settings.logLevel);
   // Refuse an unsafe address before anything starts (the embedded store, the demo seed).
@@ -107,6 +119,7 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
   let refresher: NodeJS.Timeout | undefined;
   let config: ConfigFile | null = null;
   let configFile: string | null = null;
+  let warmUpMs: number | null = null;
   try {
     ({ config, file: configFile } = datasetsConfig(settings, embedded !== null, log));
     const schema = new SchemaHolder(services, config, log);
@@ -116,6 +129,12 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     if (config && settings.schemaRefresh > 0) {
       refresher = setInterval(() => void schema.refresh(), settings.schemaRefresh * 1000);
       refresher.unref();
+    }
+    // Before listening: the first request (and /healthz) comes after it.
+    if (settings.warmUp) {
+      const warm = await app.warmUp({ authorization: warmUpAuthorization(settings) });
+      warmUpMs = warm.ms;
+      log.debug('warmed up', warm);
     }
     port = await app.listen();
   } catch (error) {
@@ -169,6 +188,7 @@ export async function startBucketql(settings: Settings, env: NodeJS.ProcessEnv, 
     storeReady,
     configFile,
     services,
+    warmUpMs,
     close: async () => {
       closed = true;
       clearTimeout(retry);

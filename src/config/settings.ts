@@ -263,6 +263,12 @@ export const SETTINGS = {
     switch: true,
     help: 'Serve /metrics (Prometheus) without a token; by default it needs the same bearer token as the API.',
   }),
+  warmUp: setting({
+    env: 'BUCKETQL_WARM_UP',
+    schema: bool,
+    default: '1',
+    help: 'Before listening, answer a few GraphQL questions in process over a made-up table held in memory (never the store), so that the first request finds its code compiled; 0 turns it off. A failing warm-up is logged at debug and the server starts anyway.',
+  }),
   drainSeconds: setting({
     env: 'BUCKETQL_DRAIN_SECONDS',
     schema: int(0, 600),

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import type { AppServices } from '../context.js';
 import { BadUserInput, isBucketqlError } from '../errors.js';
+import { schema as baseSchema } from '../schema/index.js';
 import type { TokenCheck } from './auth.js';
 import { readRequestBody } from './body.js';
 import { CorsPolicy } from './cors.js';
@@ -22,6 +23,7 @@ import { countHttpResponse, routeOf, serveMetrics } from './metrics.js';
 import { headersOf, sendFetchResponse, toFetchRequest } from './node-bridge.js';
 import { refusalOf, refuse, sendJson } from './refusal.js';
 import { checkToken } from './token-guard.js';
+import { type WarmUpStep, warmUp } from './warm-up.js';
 import { createGraphQLServer } from './yoga.js';
 
 export interface AppOptions {
@@ -37,6 +39,11 @@ export interface AppOptions {
 export interface App {
   server: Server;
   services: AppServices;
+  /**
+   * Answers a few questions in process over a made-up in-memory table (./warm-up.ts), so
+   * that the first request finds compiled code; never rejects. Called before listen().
+   */
+  warmUp(options?: { authorization?: string | undefined; steps?: readonly WarmUpStep[] }): Promise<{ ms: number; failed: string[] }>;
   /** Starts listening; resolves with the bound port. */
   listen(): Promise<number>;
   /**
@@ -175,6 +182,8 @@ export function createApp(options: AppOptions): App {
   return {
     server,
     services,
+    warmUp: (warm = {}) =>
+      warmUp({ yoga, services, schema: options.schema ?? (() => baseSchema), authorization: warm.authorization, log }, warm.steps),
     listen: () =>
       new Promise((resolve, reject) => {
         server.once('error', reject);

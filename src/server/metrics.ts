@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { metrics, scrape } from '../metrics.js';
+import type { ServerContext } from './yoga.js';
 
 /** Operation names come from clients: keep a bounded, label-safe set of them. */
 const MAX_OPERATION_NAMES = 200;
@@ -29,12 +30,15 @@ interface RequestState {
 /**
  * Every GraphQL request: one count by operation, type (query, mutation) and outcome
  * (ok; error: executed, with errors in the result; rejected: never executed, as a
- * parse or validation failure), and its latency to the response headers.
+ * parse or validation failure), and its latency to the response headers. The start-up
+ * warm-up's requests (./warm-up.ts) are left out.
  */
-export function requestMetricsPlugin(): Plugin {
+export function requestMetricsPlugin(): Plugin<Record<string, unknown>, ServerContext> {
   const states = new WeakMap<Request, RequestState>();
   return {
-    onRequest({ request }) {
+    onRequest({ request, serverContext }) {
+      // The start-up warm-up's requests are no one's: not counted, not timed.
+      if (serverContext.warmUp) return;
       states.set(request, {
         stop: metrics.graphqlDuration.startTimer(),
         operation: '(none)',

@@ -18,6 +18,12 @@ export interface ServerContext {
   signal: AbortSignal;
   /** Parameters of a multipart request, parsed (and streaming) before yoga sees it. */
   multipart?: GraphQLParams;
+  /**
+   * Set only by the start-up warm-up (./warm-up.ts), never from HTTP: the services its
+   * requests are answered with (a store and a table cache of its own, in memory), and
+   * the mark that keeps them out of the request metrics.
+   */
+  warmUp?: AppServices;
 }
 
 export type GraphQLServer = YogaServerInstance<ServerContext, Context>;
@@ -70,7 +76,7 @@ export function createGraphQLServer(options: {
       warn: (...args) => log.debug(args.map(String).join(' ')),
       error: (...args) => log.debug(args.map(String).join(' ')),
     },
-    context: ({ signal }) => requestContext(services, signal),
+    context: ({ signal, warmUp }) => requestContext(warmUp ?? services, signal),
     multipart: false,
     // Body limits are enforced before yoga, per kind of request (JSON or multipart).
     maxRequestBodySize: false,

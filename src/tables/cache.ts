@@ -36,13 +36,15 @@ export class TableCache {
     readonly maxBytes: number,
     /** The disk tier, when BUCKETQL_CACHE_DIR is set. */
     readonly disk: DiskTables | null = null,
+    /** False for a cache no user request reads (the start-up warm-up's): its lookups and size stay out of the metrics. */
+    private readonly counted = true,
   ) {
     this.lru = new LRUCache<string, Entry>({
       maxSize: Math.max(1, maxBytes),
       sizeCalculation: (entry) =>
         entry.kind === 'columns' ? Math.max(1, entry.table.bytes) : entry.kind === 'schema' ? 1024 + entry.schema.columns.length * 128 : 64,
       dispose: (entry, _key, reason) => {
-        if (reason === 'evict') metrics.cacheEvictions.inc({ kind: entry.kind });
+        if (reason === 'evict' && this.counted) metrics.cacheEvictions.inc({ kind: entry.kind });
       },
     });
   }
@@ -50,13 +52,13 @@ export class TableCache {
   /** Looks an entry up, counting the hit or miss. */
   private get(key: string, kind: Entry['kind']): Entry | undefined {
     const entry = this.lru.get(key);
-    (entry?.kind === kind ? metrics.cacheHits : metrics.cacheMisses).inc({ kind });
+    if (this.counted) (entry?.kind === kind ? metrics.cacheHits : metrics.cacheMisses).inc({ kind });
     return entry;
   }
 
   private set(key: string, entry: Entry): void {
     this.lru.set(key, entry);
-    metrics.cacheBytes.set(this.lru.calculatedSize);
+    if (this.counted) metrics.cacheBytes.set(this.lru.calculatedSize);
   }
 
   getSchema(table: string): TableSchema | undefined {
@@ -164,7 +166,7 @@ export class TableCache {
   clear(): void {
     this.lru.clear();
     this.read.clear();
-    metrics.cacheBytes.set(0);
+    if (this.counted) metrics.cacheBytes.set(0);
   }
 }
 

@@ -59,6 +59,7 @@ describe('defaults', () => {
       maxBatch: 0,
       metricsPublic: false,
       drainSeconds: 0,
+      warmUp: true,
       logLevel: 'info',
     });
   });
