@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { S3Storage } from '../src/storage/s3.js';
 import { stopChild } from '../test/support/bucketql-child.js';
-import { buildOnce, readyLine, SERVER_ENV, SERVER_NODE_FLAGS } from './support.js';
+import { buildOnce, readyLine, SERVER_ENV, SERVER_NODE_FLAGS, s3StoreEnv } from './support.js';
 
 const SECONDS = Number(process.env.CLUSTER_SECONDS ?? 60);
 const CONCURRENCY = Number(process.env.CLUSTER_CONCURRENCY ?? 8);
@@ -196,11 +196,7 @@ interface ModeResult {
 
 async function runMode(mode: Mode, store: Store, bucket: string, keys: string[]): Promise<ModeResult> {
   const env = {
-    BUCKETQL_STORE: 's3',
-    AWS_ENDPOINT_URL_S3: store.endpoint,
-    AWS_ACCESS_KEY_ID: store.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: store.credentials.secretAccessKey,
-    AWS_REGION: 'us-east-1',
+    ...s3StoreEnv(store),
     BUCKETQL_CACHE_BYTES: CACHE_BYTES,
     BUCKETQL_DRAIN_SECONDS: '2',
     BUCKETQL_METRICS_PUBLIC: '1',

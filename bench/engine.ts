@@ -12,7 +12,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { benchDataDir, benchRow, buildOnce, median, startServer, timed, uploadFile, writeBenchCsv } from './support.js';
+import { BENCH_QUESTIONS, benchDataDir, benchRow, buildOnce, median, startServer, timed, uploadFile, writeBenchCsv } from './support.js';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const PROCESSES = QUICK ? 3 : 10;
@@ -61,25 +61,7 @@ async function duck(sql: string): Promise<{ ms: number; value: unknown }> {
   });
 }
 
-const WHERE_SEOUL = (min: number) => `{ and: [{ column: "city", op: EQ, value: "서울" }, { column: "amount", op: GTE, value: ${min} }] }`;
-const Q = {
-  firstPage: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100) { edges { node { index values } } pageInfo { endCursor } } } } }`,
-  count: (k: string, min: number) =>
-    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 1, where: ${WHERE_SEOUL(min)}) { totalCount } } } }`,
-  filterPage: (k: string, min: number) =>
-    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100, where: ${WHERE_SEOUL(min)}) { totalCount edges { node { values } } } } } }`,
-  otherFilter: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { count(where: { or: [{ column: "name", op: ENDS_WITH, value: "77" }, { column: "active", op: EQ, value: true }] }) } } }`,
-  sort: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100, orderBy: [{ column: "amount", direction: DESC }]) { edges { node { index values } } } } } }`,
-  aggregate: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { aggregate(groupBy: ["city"], columns: ["amount"]) { count columns { sum avg min max } } } } }`,
-  summary: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { summary(column: "amount") { count min max histogram { count } } } } }`,
-  content: (k: string) => `{ object(bucket: "bench", key: "${k}") { content } }`,
-  url: (k: string) => `{ object(bucket: "bench", key: "${k}") { downloadUrl } }`,
-};
+const Q = BENCH_QUESTIONS;
 
 type Samples = Record<string, number[]>;
 function add(samples: Samples, name: string, value: number): void {

@@ -10,11 +10,22 @@
 //   npx tsx bench/first-request.ts          (BENCH_QUICK=1: 3 rounds; BENCH_ROUNDS=n; BENCH_ONLY=name)
 //   BENCH_CPU_PROF=dir: each server writes a CPU profile there (--cpu-prof).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gql, readyLine, stopChild } from '../test/support/bucketql-child.js';
-import { benchDataDir, buildOnce, median, SERVER_ENV, SERVER_NODE_FLAGS, timed, uploadFile, writeBenchCsv } from './support.js';
+import {
+  BENCH_QUESTIONS,
+  benchDataDir,
+  buildOnce,
+  cpuMs,
+  median,
+  SERVER_ENV,
+  SERVER_NODE_FLAGS,
+  timed,
+  uploadFile,
+  writeBenchCsv,
+} from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (process.env.BENCH_QUICK === '1' ? 3 : 7));
 const ROOTS = (process.env.BENCH_ROOTS ?? '').split(',').filter(Boolean);
@@ -45,22 +56,9 @@ const VARIANTS: { name: string; root: string; env: Record<string, string> }[] =
 const ONLY = process.env.BENCH_ONLY;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * CPU time (user + system) of a process's main thread so far, in ms (the kernel counts
- * ticks of 10 ms): JavaScript runs there; V8's compiler and GC helper threads do not
- * count, nor do other processes' time on a loaded machine, as wall time does.
- */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')
-    .replace(/^.*\) /, '')
-    .split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-const WHERE = '{ and: [{ column: "city", op: EQ, value: "서울" }, { column: "amount", op: GTE, value: 0.5 }] }';
 const QUERIES = {
-  'first page 1M': `{ object(bucket: "bench", key: "big.csv") { table { rows(first: 100) { edges { node { index values } } pageInfo { endCursor } } } } }`,
-  'cold count 1M': `{ object(bucket: "bench", key: "big.csv") { table { rows(first: 1, where: ${WHERE}) { totalCount } } } }`,
+  'first page 1M': BENCH_QUESTIONS.firstPage('big.csv'),
+  'cold count 1M': BENCH_QUESTIONS.count('big.csv', 0.5),
 };
 
 interface Started {
@@ -111,11 +109,11 @@ async function main(): Promise<void> {
         const pid = server.child.pid as number;
         try {
           add(samples, 'ready', server.readyMs);
-          add(samples, 'ready: bucketql main thread CPU', cpuMs(pid));
+          add(samples, 'ready: bucketql main thread CPU', cpuMs(pid, true));
           await sleep(300);
-          const before = cpuMs(pid);
+          const before = cpuMs(pid, true);
           add(samples, `${name}: wall`, (await timed(() => gql(server.url, query))).ms);
-          add(samples, `${name}: main thread CPU`, cpuMs(pid) - before);
+          add(samples, `${name}: main thread CPU`, cpuMs(pid, true) - before);
         } finally {
           // SIGINT lets a --cpu-prof process write its profile.
           await stopChild(server.child, process.env.BENCH_CPU_PROF ? 'SIGINT' : 'SIGTERM');

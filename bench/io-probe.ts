@@ -10,6 +10,7 @@ import {
   benchDataDir,
   benchRow,
   buildOnce,
+  cpuMs,
   median,
   readyLine,
   SERVER_ENV,
@@ -69,12 +70,6 @@ async function startServer(cwd: string, dataDir: string, extraEnv: Record<string
     return r.text();
   };
   return { url, pid, post, memory: () => memoryOf(pid), stop: () => stopChild(child), dataDir };
-}
-
-/** CPU time (user + system) a process has spent, in ms (/proc/<pid>/stat, 100 ticks a second). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function anon(pid: number): string {

@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { S3Storage } from '../src/storage/s3.js';
-import { type BenchServer, benchDataDir, buildOnce, median, startServer, timed, writeBenchCsv } from './support.js';
+import { type BenchServer, benchDataDir, buildOnce, median, s3StoreEnv, startServer, timed, writeBenchCsv } from './support.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const ROOTS = (process.env.BENCH_ROOTS ?? '.').split(',').map((root) => resolve(root));
@@ -72,13 +72,7 @@ async function main() {
     readFileSync(join(import.meta.dirname, '../test/fixtures/parquet/row-groups.parquet')),
   );
   await storage.putObject({ bucket: 'bench', key: 'types.parquet' }, readFileSync(types));
-  const env = {
-    BUCKETQL_STORE: 's3',
-    AWS_ENDPOINT_URL_S3: store.endpoint,
-    AWS_ACCESS_KEY_ID: store.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: store.credentials.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  };
+  const env = s3StoreEnv(store);
   const sql = {
     pruned: `SELECT count(*) FROM '${parquet}' WHERE id >= 900000`,
     unpruned: `SELECT count(*) FROM '${parquet}' WHERE city = '서울' AND amount >= 500`,

@@ -17,7 +17,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { S3Storage } from '../src/storage/s3.js';
-import { benchDataDir, benchRow, buildOnce, median, startServer, timed, writeBenchCsv } from './support.js';
+import { benchDataDir, benchRow, buildOnce, median, s3StoreEnv, startServer, timed, writeBenchCsv } from './support.js';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
 const COLD_RUNS = QUICK ? 1 : 5;
@@ -99,13 +99,7 @@ async function main() {
     { bucket: 'bench', key: 'warm.parquet' },
     readFileSync(join(import.meta.dirname, '../test/fixtures/parquet/row-groups.parquet')),
   );
-  const env = {
-    BUCKETQL_STORE: 's3',
-    AWS_ENDPOINT_URL_S3: store.endpoint,
-    AWS_ACCESS_KEY_ID: store.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: store.credentials.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  };
+  const env = s3StoreEnv(store);
   const report: Record<string, string> = {};
   const pct = (n: number) => `${((100 * n) / size).toFixed(2)} %`;
   try {

@@ -13,7 +13,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gql, readyLine, stopChild } from '../test/support/bucketql-child.js';
-import { benchDataDir, benchRow, buildOnce, median, SERVER_NODE_FLAGS, timed, uploadFile, writeBenchCsv } from './support.js';
+import {
+  benchDataDir,
+  benchRow,
+  buildOnce,
+  cpuMs,
+  median,
+  SERVER_NODE_FLAGS,
+  timed,
+  uploadFile,
+  whereSeoul,
+  writeBenchCsv,
+} from './support.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const ROUNDS = QUICK ? 2 : 5;
@@ -27,19 +38,6 @@ interface Server {
   /** CPU time (user + system) of bucketql and of its embedded store so far, in ms. */
   cpu(): { server: number; store: number };
   stop(): Promise<void>;
-}
-
-function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    // Fields 14 and 15 of /proc/<pid>/stat (after the parenthesised name): utime, stime in ticks of 10 ms.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .replace(/^.*\) /, '')
-      .split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
 }
 
 function childOf(pid: number): number | undefined {
@@ -67,7 +65,7 @@ async function start(root: string, dataDir: string): Promise<Server> {
   };
 }
 
-const WHERE = '{ and: [{ column: "city", op: EQ, value: "서울" }, { column: "amount", op: GTE, value: 0.5 }] }';
+const WHERE = whereSeoul(0.5);
 const Q = {
   yoga: '{ __typename }',
   head: (k: string) => `{ object(bucket: "bench", key: "${k}") { size etag } }`,

@@ -9,11 +9,11 @@
 //   timeline there (this script adds its own send/got lines on stderr); BENCH_NODE_FLAGS
 //   adds node flags (e.g. --cpu-prof --cpu-prof-dir=... to line profiles up with it).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gql, readyLine, stopChild } from '../test/support/bucketql-child.js';
-import { median, SERVER_ENV, SERVER_NODE_FLAGS, uploadFile, writeBenchCsv } from './support.js';
+import { BENCH_QUESTIONS, cpuMs, median, SERVER_ENV, SERVER_NODE_FLAGS, uploadFile, writeBenchCsv } from './support.js';
 
 const ROUNDS = Number(process.argv[2] ?? 3);
 const MODES = (process.env.MODES ?? 'big,fresh').split(',');
@@ -22,35 +22,7 @@ const PER = Number(process.env.PER ?? 1);
 /** The CSVs and the store's folder, made once and kept for later runs. */
 const BASE = process.env.BENCH_BASE ?? join(tmpdir(), 'bucketql-bench-timeline');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const WHERE = (min: number) => `{ and: [{ column: "city", op: EQ, value: "서울" }, { column: "amount", op: GTE, value: ${min} }] }`;
-const Q = {
-  firstPage: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100) { edges { node { index values } } pageInfo { endCursor } } } } }`,
-  count: (k: string, min: number) =>
-    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 1, where: ${WHERE(min)}) { totalCount } } } }`,
-  filterPage: (k: string, min: number) =>
-    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100, where: ${WHERE(min)}) { totalCount edges { node { values } } } } } }`,
-  otherFilter: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { count(where: { or: [{ column: "name", op: ENDS_WITH, value: "77" }, { column: "active", op: EQ, value: true }] }) } } }`,
-  sort: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100, orderBy: [{ column: "amount", direction: DESC }]) { edges { node { index values } } } } } }`,
-  aggregate: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { aggregate(groupBy: ["city"], columns: ["amount"]) { count columns { sum avg min max } } } } }`,
-  summary: (k: string) =>
-    `{ object(bucket: "bench", key: "${k}") { table { summary(column: "amount") { count min max histogram { count } } } } }`,
-};
-
-function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .replace(/^.*\) /, '')
-      .split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
+const Q = BENCH_QUESTIONS;
 
 async function start(root: string, dataDir: string): Promise<{ url: string; cpu(): number; stop(): Promise<void> }> {
   const child: ChildProcess = spawn(

@@ -116,3 +116,58 @@ export async function writeBenchCsv(path: string, rows: number): Promise<void> {
   out.end(buffer);
   await once(out, 'finish');
 }
+
+/**
+ * CPU time (user + system) a process has spent so far, in ms (/proc/<pid>/stat counts
+ * ticks of 10 ms); with `mainThread`, its main thread's alone (JavaScript runs there; V8's
+ * compiler and GC helper threads do not count). 0 for a process that has gone.
+ */
+export function cpuMs(pid: number | undefined, mainThread = false): number {
+  if (!pid) return 0;
+  try {
+    const fields = readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** The benchmarks' filter: Seoul, and `amount` at least `min`. */
+export const whereSeoul = (min: number) =>
+  `{ and: [{ column: "city", op: EQ, value: "서울" }, { column: "amount", op: GTE, value: ${min} }] }`;
+
+/** The engine bench's questions, on objects of bucket `bench`. */
+export const BENCH_QUESTIONS = {
+  firstPage: (k: string) =>
+    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100) { edges { node { index values } } pageInfo { endCursor } } } } }`,
+  count: (k: string, min: number) =>
+    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 1, where: ${whereSeoul(min)}) { totalCount } } } }`,
+  filterPage: (k: string, min: number) =>
+    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100, where: ${whereSeoul(min)}) { totalCount edges { node { values } } } } } }`,
+  otherFilter: (k: string) =>
+    `{ object(bucket: "bench", key: "${k}") { table { count(where: { or: [{ column: "name", op: ENDS_WITH, value: "77" }, { column: "active", op: EQ, value: true }] }) } } }`,
+  sort: (k: string) =>
+    `{ object(bucket: "bench", key: "${k}") { table { rows(first: 100, orderBy: [{ column: "amount", direction: DESC }]) { edges { node { index values } } } } } }`,
+  aggregate: (k: string) =>
+    `{ object(bucket: "bench", key: "${k}") { table { aggregate(groupBy: ["city"], columns: ["amount"]) { count columns { sum avg min max } } } } }`,
+  summary: (k: string) =>
+    `{ object(bucket: "bench", key: "${k}") { table { summary(column: "amount") { count min max histogram { count } } } } }`,
+  content: (k: string) => `{ object(bucket: "bench", key: "${k}") { content } }`,
+  url: (k: string) => `{ object(bucket: "bench", key: "${k}") { downloadUrl } }`,
+};
+
+/** The environment that runs a bucketql child against an S3-compatible store at `endpoint`. */
+export function s3StoreEnv(store: {
+  endpoint: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}): Record<string, string> {
+  return {
+    BUCKETQL_STORE: 's3',
+    AWS_ENDPOINT_URL_S3: store.endpoint,
+    AWS_ACCESS_KEY_ID: store.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: store.credentials.secretAccessKey,
+    AWS_REGION: 'us-east-1',
+  };
+}

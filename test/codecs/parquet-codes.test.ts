@@ -8,17 +8,9 @@ import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { describe, expect, it } from 'vitest';
 import { unpackCodes } from '../../src/codecs/parquet/codes.js';
 import { DecodeFailed } from '../../src/errors.js';
+import { seededRandom } from '../support/random.js';
 
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const varint = (n: number) => {
   const out: number[] = [];

@@ -8,6 +8,7 @@ import { blockCounter } from '../../src/tables/block-filter.js';
 import { compileFilter, type RowFilter } from '../../src/tables/filter.js';
 import { convert } from '../../src/tables/infer.js';
 import type { Column, RowBlock, TableSchema } from '../../src/tables/types.js';
+import { seededRandom } from '../support/random.js';
 
 const columns: Column[] = [
   { name: 'n', index: 0, type: 'INT', nullable: true },
@@ -19,16 +20,7 @@ const columns: Column[] = [
 ];
 const schema: TableSchema = { format: 'PARQUET', sheet: null, sheets: [], columns, keys: null, reading: 'literal' };
 
-/** A deterministic pseudo-random sequence (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const WORDS = ['서울', 'busan', 'Busan', '', 'seoul', 'north', 'ab', 'abc'];
 const ROWS = 400;

@@ -1,0 +1,13 @@
+// A seeded pseudo-random sequence for tests whose inputs are drawn but must be the same
+// in every run (fast-check draws its own; these tests draw plain numbers).
+
+/** A deterministic pseudo-random sequence in [0, 1) (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
