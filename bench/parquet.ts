@@ -17,6 +17,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { startEmbeddedStore } from '../src/storage/embedded/embedded.js';
 import { S3Storage } from '../src/storage/s3.js';
+import { indexedColumn } from '../test/support/parquet-write.js';
 import { benchDataDir, benchRow, buildOnce, median, s3StoreEnv, startServer, timed, writeBenchCsv } from './support.js';
 
 const QUICK = process.env.BENCH_QUICK === '1' || process.argv.includes('--quick');
@@ -36,14 +37,7 @@ const ID_SPAN = (key: string, min: number) =>
 /** The bench rows' id, city and amount as Parquet, with or without page indexes. */
 function pageIndexed(rows: number, indexes: boolean): Buffer {
   const ids = Array.from({ length: rows }, (_, i) => i);
-  const column = (name: string, data: unknown[], type: ColumnSource['type']): ColumnSource => ({
-    name,
-    data: data as ColumnSource['data'],
-    type,
-    nullable: true,
-    columnIndex: indexes,
-    offsetIndex: indexes,
-  });
+  const column = (name: string, data: unknown[], type: ColumnSource['type']) => indexedColumn(name, data, type, indexes, true);
   const buffer = parquetWriteBuffer({
     columnData: [
       column('id', ids, 'INT32'),

@@ -10,6 +10,7 @@ import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp, uniqueBucket } from '../support/app.js';
 import { type OwnStore, startOwnStore } from '../support/own-store.js';
+import { indexedColumn } from '../support/parquet-write.js';
 
 const TESTING = join(import.meta.dirname, '../fixtures/parquet/parquet-testing/data');
 
@@ -33,14 +34,7 @@ function writeTable(pageIndexes: boolean): Buffer {
   const score = ids.map((i) => (i >= 3000 && i < 4500 ? null : i * 0.5));
   const at = ids.map((i) => new Date(Date.UTC(2024, 0, 1) + i * 60_000));
   const flag = ids.map((i) => Math.floor(i / 1000) % 2 === 0);
-  const column = (name: string, data: unknown[], type: ColumnSource['type']): ColumnSource => ({
-    name,
-    data: data as ColumnSource['data'],
-    type,
-    nullable: true,
-    columnIndex: pageIndexes,
-    offsetIndex: pageIndexes,
-  });
+  const column = (name: string, data: unknown[], type: ColumnSource['type']) => indexedColumn(name, data, type, pageIndexes, true);
   const buffer = parquetWriteBuffer({
     columnData: [
       column('id', ids, 'INT32'),
@@ -216,13 +210,7 @@ describe('Parquet page indexes', () => {
     const big = (pageIndexes: boolean) => {
       const ids = Array.from({ length: BIG_ROWS }, (_, i) => i);
       const note = ids.map((i) => `${(i * 2654435761) % 4294967296}`.padStart(10, '0').repeat(3));
-      const column = (name: string, data: unknown[], type: ColumnSource['type']): ColumnSource => ({
-        name,
-        data: data as ColumnSource['data'],
-        type,
-        columnIndex: pageIndexes,
-        offsetIndex: pageIndexes,
-      });
+      const column = (name: string, data: unknown[], type: ColumnSource['type']) => indexedColumn(name, data, type, pageIndexes);
       return Buffer.from(
         parquetWriteBuffer({
           columnData: [column('id', ids, 'INT32'), column('note', note, 'STRING')],
